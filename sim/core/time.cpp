@@ -1,0 +1,69 @@
+// time.cpp - formatting and parsing of virtual times and durations.
+#include "sim/core/time.hpp"
+
+#include <cstdio>
+
+namespace smtpsim {
+
+std::string format_time(SimTime t) {
+  bool neg = t < 0;
+  if (neg) t = -t;
+  std::int64_t ms = t / 1000;
+  std::int64_t h = ms / 3600000, m = (ms / 60000) % 60, s = (ms / 1000) % 60, f = ms % 1000;
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%s%02lld:%02lld:%02lld.%03lld", neg ? "-" : "", (long long)h,
+                (long long)m, (long long)s, (long long)f);
+  return buf;
+}
+
+std::string format_duration(Duration d) {
+  if (d == 0) return "0s";
+  std::string out;
+  if (d < 0) { out = "-"; d = -d; }
+  struct Unit { Duration size; const char* name; };
+  static constexpr Unit units[] = {{days(1), "d"}, {hours(1), "h"}, {minutes(1), "m"},
+                                   {sec(1), "s"},  {msec(1), "ms"}, {1, "us"}};
+  for (const Unit& u : units) {
+    if (d >= u.size) {
+      out += std::to_string(d / u.size);
+      out += u.name;
+      d %= u.size;
+    }
+  }
+  return out;
+}
+
+std::optional<Duration> parse_duration(std::string_view text) {
+  if (text.empty()) return std::nullopt;
+  if (text == "0") return Duration{0};
+  Duration total = 0;
+  std::size_t i = 0;
+  bool any = false;
+  while (i < text.size()) {
+    if (text[i] < '0' || text[i] > '9') return std::nullopt;
+    std::int64_t n = 0;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
+      n = n * 10 + (text[i] - '0');
+      if (n > 1'000'000'000LL) return std::nullopt;
+      ++i;
+    }
+    std::size_t j = i;
+    while (j < text.size() && ((text[j] >= 'a' && text[j] <= 'z'))) ++j;
+    std::string_view unit = text.substr(i, j - i);
+    Duration scale;
+    if (unit == "us") scale = 1;
+    else if (unit == "ms") scale = msec(1);
+    else if (unit == "s") scale = sec(1);
+    else if (unit == "m" || unit == "min") scale = minutes(1);
+    else if (unit == "h") scale = hours(1);
+    else if (unit == "d") scale = days(1);
+    else return std::nullopt;
+    total += n * scale;
+    any = true;
+    i = j;
+  }
+  if (!any) return std::nullopt;
+  return total;
+}
+
+}  // namespace smtpsim

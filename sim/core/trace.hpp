@@ -1,0 +1,94 @@
+// trace.hpp - the typed event record of a run: what every exporter, expectation and view reads.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sim/core/time.hpp"
+
+namespace smtpsim {
+
+// TraceKind - what happened. Names (to_string) are stable: they appear in JSONL exports.
+enum class TraceKind : std::uint8_t {
+  HostUp,          // host: came up (start or restart)
+  HostDown,        // host: crashed; text: reason
+  LinkChange,      // host/peer: the link's ends; code: 1 up, 0 down; text: detail
+  ConnOpen,        // host (client) sent SYN to peer; endpoints set
+  ConnAccept,      // connection established (host = client, peer = server)
+  ConnRefused,     // peer answered RST: nothing listening
+  ConnTimeout,     // SYN never answered (host down or unreachable)
+  ConnReset,       // host: the side that sees/sends the reset; text: cause
+  ConnClose,       // host closed its sending direction (FIN); text: "half" or "full"
+  BytesSent,       // host wrote data (the real wire bytes, ciphertext under TLS) towards peer
+  BytesDelivered,  // the bytes reached peer (host is still the sender)
+  Command,         // host (client) sent one protocol command line (plaintext); text: the line
+  Reply,           // host (server) sent one reply line (plaintext); code; text: the line
+  Tls,             // TLS handshake step; text: "start" / "done TLSv1.3 ..." / "failed: ..."
+  Queue,           // queue change; host: MTA; msg; rcpt; text: state ("queued", "deferred: ...")
+  Delivery,        // msg delivered to rcpt's mailbox at host
+  Bounce,          // DSN generated for msg/rcpt; text: reason
+  Fault,           // a fault or behaviour change applied; text: what
+  Dns,             // resolver query/answer; text: "MX b.example -> ..."; code: rcode
+  Note,            // anything else worth showing (narration step, expectation result)
+};
+
+const char* to_string(TraceKind k);
+
+struct TraceEvent {
+  SimTime time = 0;
+  TraceKind kind = TraceKind::Note;
+  std::string host;          // where it happened (the sender, for bytes / commands / replies)
+  std::string peer;          // the other end, when there is one
+  std::uint64_t conn = 0;    // connection id, 0 when none
+  std::uint32_t src_ip = 0;  // endpoints of conn (host side first), IPv4 in host byte order
+  std::uint32_t dst_ip = 0;
+  std::uint16_t src_port = 0;
+  std::uint16_t dst_port = 0;
+  int code = 0;              // reply code, DNS rcode, link state
+  std::string text;          // human-readable line
+  std::string data;          // raw bytes (BytesSent / BytesDelivered)
+  std::string msg;           // message id, when about a message
+  std::string rcpt;          // recipient, when about one
+};
+
+// Trace - collects events in order, keeps a stable hash of them, and notifies subscribers.
+class Trace {
+ public:
+  using Subscriber = std::function<void(const TraceEvent&)>;
+
+  // emit - append one event (its time is the caller's virtual now).
+  void emit(TraceEvent e);
+  // subscribe - call fn for every later event; returns a handle for unsubscribe.
+  std::size_t subscribe(Subscriber fn);
+  void unsubscribe(std::size_t handle);
+
+  // set_recording - keep events in memory (default on); the hash is kept either way.
+  void set_recording(bool on) { recording_ = on; }
+  bool recording() const { return recording_; }
+  // set_keep_bytes - keep BytesSent/BytesDelivered data in stored events (default on).
+  void set_keep_bytes(bool on) { keep_bytes_ = on; }
+
+  const std::vector<TraceEvent>& events() const { return events_; }
+  std::uint64_t count() const { return count_; }
+  // hash - FNV-1a over every field of every event: equal hashes mean identical runs.
+  std::uint64_t hash() const { return hash_; }
+  // hash_hex - the hash as 16 hex digits.
+  std::string hash_hex() const;
+
+ private:
+  std::vector<TraceEvent> events_;
+  std::vector<std::pair<std::size_t, Subscriber>> subs_;
+  std::size_t next_handle_ = 1;
+  std::uint64_t count_ = 0;
+  std::uint64_t hash_ = 0xcbf29ce484222325ULL;
+  bool recording_ = true;
+  bool keep_bytes_ = true;
+};
+
+// ipv4_to_string / parse_ipv4 - dotted quad text for a host-order address.
+std::string ipv4_to_string(std::uint32_t ip);
+bool parse_ipv4(std::string_view text, std::uint32_t& out);
+
+}  // namespace smtpsim

@@ -1,0 +1,53 @@
+// stream.hpp - the transport interface: a reliable, ordered byte stream between two endpoints.
+// The virtual network implements it (net_stream.cpp); the live bridge implements it over Asio.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace smtpsim {
+
+// CloseReason - why a stream ended, as its handler is told.
+enum class CloseReason : unsigned char {
+  Closed,    // both directions closed normally (FIN both ways)
+  Reset,     // the peer reset the connection (crash, abort)
+  Timeout,   // data could not be delivered for too long (link down, host gone silent)
+  Local,     // this side called close()/abort()
+};
+const char* to_string(CloseReason r);
+
+struct StreamHandler {
+  std::function<void(std::string_view)> on_data;  // bytes arrived, in order
+  std::function<void()> on_eof;                   // peer half-closed: no more bytes will arrive
+  std::function<void(CloseReason)> on_closed;     // the stream is finished; called once
+};
+
+class Stream {
+ public:
+  virtual ~Stream() = default;
+  // set_handler - who hears about data, EOF and close; data that arrived earlier is replayed.
+  virtual void set_handler(StreamHandler h) = 0;
+  // write - queue bytes for the peer (ignored after close or shutdown_write).
+  virtual void write(std::string_view bytes) = 0;
+  // shutdown_write - half-close: send FIN after the queued bytes; reading goes on.
+  virtual void shutdown_write() = 0;
+  // close - graceful close: FIN after the queued bytes; the handler gets on_closed(Local).
+  virtual void close() = 0;
+  // abort - send RST now; queued bytes are dropped.
+  virtual void abort() = 0;
+  virtual bool is_open() const = 0;
+
+  virtual std::uint64_t id() const = 0;             // connection id (as in the trace)
+  virtual std::string local_name() const = 0;       // host names of both ends
+  virtual std::string remote_name() const = 0;
+  virtual std::uint32_t local_ip() const = 0;
+  virtual std::uint32_t remote_ip() const = 0;
+  virtual std::uint16_t local_port() const = 0;
+  virtual std::uint16_t remote_port() const = 0;
+};
+
+using StreamPtr = std::shared_ptr<Stream>;
+
+}  // namespace smtpsim

@@ -1,0 +1,31 @@
+// core_time_test.cpp - durations parse and print the way lesson files and transcripts write them.
+#include <catch2/catch.hpp>
+
+#include "sim/core/time.hpp"
+
+using namespace smtpsim;
+
+TEST_CASE("parse_duration reads the forms people write") {
+  CHECK(parse_duration("250ms") == msec(250));
+  CHECK(parse_duration("15m") == minutes(15));
+  CHECK(parse_duration("4h") == hours(4));
+  CHECK(parse_duration("1h5m") == hours(1) + minutes(5));
+  CHECK(parse_duration("2d") == days(2));
+  CHECK(parse_duration("100us") == 100);
+  CHECK(parse_duration("0") == 0);
+  CHECK_FALSE(parse_duration(""));
+  CHECK_FALSE(parse_duration("15"));
+  CHECK_FALSE(parse_duration("m15"));
+  CHECK_FALSE(parse_duration("15 m"));
+  CHECK_FALSE(parse_duration("-5m"));
+  CHECK_FALSE(parse_duration("5x"));
+}
+
+TEST_CASE("format_time and format_duration") {
+  CHECK(format_time(0) == "00:00:00.000");
+  CHECK(format_time(minutes(15) + msec(120)) == "00:15:00.120");
+  CHECK(format_time(hours(4) + sec(1)) == "04:00:01.000");
+  CHECK(format_duration(hours(1) + minutes(5)) == "1h5m");
+  CHECK(format_duration(msec(250)) == "250ms");
+  CHECK(format_duration(0) == "0s");
+}
