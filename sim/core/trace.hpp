@@ -42,7 +42,10 @@ struct TraceEvent {
   std::string host;          // where it happened (the sender, for bytes / commands / replies)
   std::string peer;          // the other end, when there is one
   std::uint64_t conn = 0;    // connection id, 0 when none
-  std::uint32_t src_ip = 0;  // endpoints of conn (host side first), IPv4 in host byte order
+  // Endpoints of conn, from the point of view of `host`: src = host's address and port, dst = peer's.
+  // Every connection event (ConnOpen .. ConnClose, BytesSent/Delivered) carries them, so exporters
+  // (pcap) can rebuild the TCP flow from the trace alone. IPv4 in host byte order.
+  std::uint32_t src_ip = 0;
   std::uint32_t dst_ip = 0;
   std::uint16_t src_port = 0;
   std::uint16_t dst_port = 0;
