@@ -1,0 +1,180 @@
+// mail_mda.cpp - local delivery into mailboxes, answering in SMTP reply codes.
+#include "sim/mail/mail_mda.hpp"
+
+namespace smtpsim::mail {
+
+namespace {
+
+// clean - drop CR, LF and other control characters (no header injection through an address).
+std::string clean(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (unsigned char c : s) {
+    if (c >= 0x20 && c != 0x7F) out.push_back(char(c));
+  }
+  return out;
+}
+
+// unbracket - "<a@b>" -> "a@b".
+std::string_view unbracket(std::string_view s) {
+  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+  if (s.size() >= 2 && s.front() == '<' && s.back() == '>') s = s.substr(1, s.size() - 2);
+  return s;
+}
+
+// ieq - ASCII case-insensitive equality.
+bool ieq(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z') x = char(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = char(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
+
+// make - fill a result.
+DeliveryResult make(DeliveryStatus st, int code, const char* enh, std::string text, std::string rcpt) {
+  DeliveryResult r;
+  r.status = st;
+  r.code = code;
+  r.enhanced = enh;
+  r.text = std::move(text);
+  r.rcpt = std::move(rcpt);
+  return r;
+}
+
+}  // namespace
+
+// to_string - names for delivery outcomes.
+const char* to_string(DeliveryStatus s) {
+  switch (s) {
+    case DeliveryStatus::Delivered: return "delivered";
+    case DeliveryStatus::BadAddress: return "bad address";
+    case DeliveryStatus::UnknownUser: return "unknown user";
+    case DeliveryStatus::UnknownDomain: return "unknown domain";
+    case DeliveryStatus::TooBig: return "too big";
+    case DeliveryStatus::Loop: return "loop";
+    case DeliveryStatus::OverQuota: return "over quota";
+    case DeliveryStatus::TempFailure: return "temporary failure";
+    case DeliveryStatus::PermFailure: return "permanent failure";
+  }
+  return "?";
+}
+
+// reply - "code enhanced text".
+std::string DeliveryResult::reply() const { return std::to_string(code) + " " + enhanced + " " + text; }
+
+// has_delivered_to - scan the header section (up to the first empty line), unfolded lines only.
+bool has_delivered_to(std::string_view message, std::string_view addr) {
+  addr = unbracket(addr);
+  std::size_t pos = 0;
+  while (pos < message.size()) {
+    std::size_t eol = message.find('\n', pos);
+    std::string_view line = message.substr(pos, eol == std::string_view::npos ? std::string_view::npos : eol - pos);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.empty()) break;  // end of the header section
+    constexpr std::string_view kName = "delivered-to:";
+    if (line.size() > kName.size() && ieq(line.substr(0, kName.size()), kName)) {
+      std::string_view v = line.substr(kName.size());
+      while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+      while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+      if (ieq(unbracket(v), addr)) return true;
+    }
+    if (eol == std::string_view::npos) break;
+    pos = eol + 1;
+  }
+  return false;
+}
+
+// Mda - keep references to the directory and the store.
+Mda::Mda(const Directory& directory, MailboxStore& store, MdaConfig cfg) : dir_(directory), store_(store), cfg_(cfg) {}
+
+// check - directory lookup only, as the SMTP server does at RCPT time.
+DeliveryResult Mda::check(std::string_view rcpt) const {
+  const std::string shown = clean(unbracket(rcpt)).substr(0, 256);
+  const Lookup l = dir_.lookup(rcpt);
+  switch (l.status) {
+    case LookupStatus::Found: {
+      DeliveryResult r = make(DeliveryStatus::Delivered, 250, "2.1.5", "<" + l.address + ">: Recipient OK", l.address);
+      r.mailbox = l.user->mailbox;
+      return r;
+    }
+    case LookupStatus::UnknownUser:
+      return make(DeliveryStatus::UnknownUser, 550, "5.1.1",
+                  "<" + l.address + ">: Recipient address rejected: User unknown in local recipient table", l.address);
+    case LookupStatus::UnknownDomain:
+      return make(DeliveryStatus::UnknownDomain, 550, "5.1.2",
+                  "<" + l.address + ">: Recipient address rejected: " + l.detail, l.address);
+    case LookupStatus::AliasLoop:
+      return make(DeliveryStatus::Loop, 554, "5.4.6", "<" + l.address + ">: mail forwarding loop in aliases",
+                  l.address);
+    case LookupStatus::Invalid: break;
+  }
+  return make(DeliveryStatus::BadAddress, 501, "5.1.3", "<" + shown + ">: Bad recipient address syntax", shown);
+}
+
+// trace_headers - Return-Path and Delivered-To lines.
+std::string Mda::trace_headers(std::string_view sender, std::string_view rcpt) const {
+  std::string h;
+  if (cfg_.add_return_path) h += "Return-Path: <" + clean(unbracket(sender)) + ">\r\n";
+  if (cfg_.add_delivered_to) h += "Delivered-To: " + clean(unbracket(rcpt)) + "\r\n";
+  return h;
+}
+
+// deliver - check, size, loop, headers, store.
+DeliveryResult Mda::deliver(std::string_view sender, std::string_view rcpt, std::string_view raw) {
+  DeliveryResult r = check(rcpt);
+  if (!r.ok()) return r;
+  const std::string canon = r.rcpt;
+  const std::string mailbox = r.mailbox;
+
+  if (cfg_.detect_loops && has_delivered_to(raw, canon)) {
+    r = make(DeliveryStatus::Loop, 554, "5.4.6",
+             "<" + canon + ">: mail forwarding loop (message already has Delivered-To: " + canon + ")", canon);
+    r.mailbox = mailbox;
+    return r;
+  }
+  std::string message = trace_headers(sender, canon);
+  message.append(raw);
+  if (cfg_.max_message_bytes != 0 && canonical_crlf(message).size() > cfg_.max_message_bytes) {
+    r = make(DeliveryStatus::TooBig, 552, "5.3.4",
+             "<" + canon + ">: Message size exceeds fixed maximum message size (" +
+                 std::to_string(cfg_.max_message_bytes) + " octets)",
+             canon);
+    r.mailbox = mailbox;
+    return r;
+  }
+
+  const StoreResult s = store_.deliver(mailbox, message);
+  switch (s.status) {
+    case StoreStatus::Ok:
+      r = make(DeliveryStatus::Delivered, 250, "2.0.0", "<" + canon + ">: delivered to mailbox " + mailbox + " as " + s.id,
+               canon);
+      r.id = s.id;
+      break;
+    case StoreStatus::OverQuota:
+      if (cfg_.quota_is_permanent) {
+        r = make(DeliveryStatus::OverQuota, 552, "5.2.2", "<" + canon + ">: Mailbox full: " + s.detail, canon);
+      } else {
+        r = make(DeliveryStatus::OverQuota, 452, "4.2.2", "<" + canon + ">: Mailbox full, try again later: " + s.detail,
+                 canon);
+      }
+      break;
+    case StoreStatus::TempFailure:
+    case StoreStatus::NotFound:
+      r = make(DeliveryStatus::TempFailure, 451, "4.3.0", "<" + canon + ">: Temporary failure storing message: " + s.detail,
+               canon);
+      break;
+    case StoreStatus::InvalidName:
+    case StoreStatus::PermFailure:
+      r = make(DeliveryStatus::PermFailure, 554, "5.3.0", "<" + canon + ">: Cannot store message: " + s.detail, canon);
+      break;
+  }
+  r.mailbox = mailbox;
+  return r;
+}
+
+}  // namespace smtpsim::mail
