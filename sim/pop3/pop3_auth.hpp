@@ -1,0 +1,38 @@
+// pop3_auth.hpp - the credentials side of POP3: the APOP digest (RFC 1939 section 7, MD5 via
+// OpenSSL EVP), the greeting timestamp, and SASL PLAIN (RFC 4616) encoding for AUTH (RFC 5034).
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "sim/core/time.hpp"
+
+namespace smtpsim::pop3 {
+
+// apop_digest - lower-case hex MD5 of timestamp (with its angle brackets) followed by secret.
+std::string apop_digest(std::string_view timestamp, std::string_view secret);
+
+// apop_timestamp - the greeting's msg-id "<session.time@host>" from a session number and the
+// injected virtual time, unique per session and host, never from a wall clock.
+std::string apop_timestamp(std::uint64_t session_id, SimTime now, std::string_view host);
+
+// greeting_timestamp - the last "<...@...>" in a greeting line, or "" if there is none.
+std::string greeting_timestamp(std::string_view greeting);
+
+// base64_encode / base64_decode - RFC 4648 with padding; decode rejects anything malformed.
+std::string base64_encode(std::string_view bytes);
+std::optional<std::string> base64_decode(std::string_view text);
+
+// PlainCredentials - the three fields of a SASL PLAIN message.
+struct PlainCredentials {
+  std::string authzid;
+  std::string authcid;
+  std::string password;
+};
+// sasl_plain_encode - base64(authzid NUL authcid NUL password).
+std::string sasl_plain_encode(std::string_view authcid, std::string_view password, std::string_view authzid = {});
+// sasl_plain_decode - the fields of a base64 PLAIN response; nullopt if malformed.
+std::optional<PlainCredentials> sasl_plain_decode(std::string_view base64);
+
+}  // namespace smtpsim::pop3

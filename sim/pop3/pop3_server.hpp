@@ -1,0 +1,191 @@
+// pop3_server.hpp - the POP3 server engine (RFC 1939 with RFC 2449 CAPA/response codes, RFC 2595
+// STLS, RFC 3206 [AUTH]/[SYS/*] codes, RFC 5034 AUTH PLAIN). One object per connection; it does no
+// I/O and reads no clock (smtpsim::Engine). The maildrop comes from a mail::MailboxStore, the
+// accounts from a mail::Directory; both must outlive the session.
+//
+// Behaviour in brief:
+//  * greeting "+OK <host> POP3 server ready <session.time@host>" (the APOP timestamp);
+//  * AUTHORIZATION: USER/PASS, APOP, AUTH PLAIN, STLS, CAPA, QUIT; a successful login locks the
+//    maildrop (a second session gets -ERR [IN-USE]) and takes a snapshot of it: message numbers
+//    and sizes stay fixed for the session;
+//  * TRANSACTION: STAT LIST RETR DELE NOOP RSET TOP UIDL CAPA QUIT; DELE only marks;
+//  * UPDATE only on QUIT from TRANSACTION: marked messages are removed, the lock released. A lost
+//    connection, autologout or a destroyed engine removes nothing (like Dovecot);
+//  * multi-line responses are dot-stuffed; sizes count CRLF line ends;
+//  * limits: command lines of 255 octets (RFC 2449), N failed logins, M bad commands, then close;
+//    an idle session is closed silently after the autologout time (RFC 1939: at least 10 minutes);
+//  * STLS discards anything pipelined after its line; afterwards CAPA no longer lists STLS;
+//  * lesson behaviours: slow answers, refused credentials, mailbox in use, [SYS/TEMP].
+// Events: Reply for every status line (code 1 "+OK", 2 "-ERR", text = the line), Data for every
+// multi-line body (code = octets on the wire), Note for state changes, Error for bad input.
+// Passwords never appear in events.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sim/core/engine.hpp"
+#include "sim/core/time.hpp"
+#include "sim/mail/mail_directory.hpp"
+#include "sim/mail/mail_mailbox.hpp"
+#include "sim/pop3/pop3_command.hpp"
+#include "sim/pop3/pop3_states.hpp"
+
+namespace smtpsim::pop3 {
+
+// ServerBehaviour - faults a lesson can switch on (also mid-session, with set_behaviour).
+struct ServerBehaviour {
+  Duration response_delay = 0;       // every response, the greeting too, is held this long
+  bool reject_credentials = false;   // every login fails: -ERR [AUTH] (as if the password were wrong)
+  bool mailbox_in_use = false;       // every login fails: -ERR [IN-USE]
+  bool sys_temp = false;             // every login fails: -ERR [SYS/TEMP]
+};
+
+// ServerConfig - one server's settings (the POP3 host role fills it per connection).
+struct ServerConfig {
+  std::string host_name = "pop.example";      // in the greeting, the APOP timestamp, sign-off lines
+  std::string implementation = "smtpsim";     // CAPA IMPLEMENTATION
+  std::uint64_t session_id = 0;               // the connection id: makes the APOP timestamp unique
+  bool tls_available = false;                 // STLS offered (the driver can do TLS as a server)
+  bool tls_active = false;                    // the session starts inside TLS (pop3s, port 995)
+  bool plaintext_needs_tls = false;           // refuse USER/PASS and AUTH PLAIN before TLS
+  bool allow_user = true;                     // USER/PASS
+  bool allow_apop = true;                     // APOP (the greeting carries a timestamp only then)
+  bool allow_sasl_plain = true;               // AUTH PLAIN
+  Duration autologout = minutes(10);          // idle time before a silent close (RFC 1939: >= 10 min)
+  std::size_t max_line = 255;                 // command line octets including CRLF (RFC 2449)
+  std::size_t max_sasl_line = 8192;           // a SASL response line
+  int max_auth_failures = 3;                  // close after this many failed logins
+  int max_bad_commands = 20;                  // close after this many unknown/invalid commands
+  Duration auth_failure_delay = 0;            // hold the -ERR of a failed login (Dovecot: 2 s)
+  Duration login_delay = 0;                   // RFC 2449 LOGIN-DELAY (needs a LoginTracker)
+  ServerBehaviour behaviour;
+};
+
+// LoginTracker - when each mailbox last logged in (shared by a host's sessions; LOGIN-DELAY).
+class LoginTracker {
+ public:
+  // last - the time of the last successful login, if any.
+  std::optional<SimTime> last(std::string_view mailbox) const;
+  // record - a login happened now.
+  void record(std::string_view mailbox, SimTime now);
+
+ private:
+  std::map<std::string, SimTime, std::less<>> last_;
+};
+
+// ServerStats - what the session did (for the role's trace and the tests).
+struct ServerStats {
+  std::uint64_t retrieved = 0;     // RETR answered +OK
+  std::uint64_t deleted = 0;       // messages removed in UPDATE
+  int auth_failures = 0;
+  int bad_commands = 0;
+  std::uint64_t discarded_after_stls = 0;  // plaintext octets dropped after STLS
+};
+
+class Server final : public Engine {
+ public:
+  Server(ServerConfig cfg, const mail::Directory& directory, mail::MailboxStore& store,
+         LoginTracker* logins = nullptr);
+  // ~Server - releases the maildrop lock if still held (removing nothing).
+  ~Server() override;
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  void on_open(SimTime now) override;
+  void on_bytes(std::string_view bytes, SimTime now) override;
+  void on_tls(const TlsInfo& info, SimTime now) override;
+  void on_timer(SimTime now) override;
+  void on_closed(SimTime now) override;
+  SimTime deadline() const override;
+  EngineOutput take_output() override;
+  bool finished() const override { return state_ == State::Closed && !holding(); }
+
+  State state() const { return state_; }
+  bool tls_active() const { return tls_active_; }
+  const std::string& timestamp() const { return timestamp_; }  // the APOP timestamp ("" if none)
+  const std::string& login() const { return login_; }          // the logged-in user ("" before)
+  const std::string& mailbox() const { return mailbox_; }
+  const ServerStats& stats() const { return stats_; }
+  // set_behaviour - change lesson faults; applies to the next response.
+  void set_behaviour(const ServerBehaviour& b) { cfg_.behaviour = b; }
+
+ private:
+  struct Msg {
+    std::string uid;
+    std::uint64_t size = 0;
+    bool deleted = false;
+  };
+  // Input and dispatch.
+  void process(SimTime now);
+  void handle_line(std::string_view line, SimTime now);
+  void handle_sasl(std::string_view line, SimTime now);
+  void dispatch(const Command& cmd, const CommandSpec& spec, SimTime now);
+  // AUTHORIZATION.
+  void cmd_user(const Command& c);
+  void cmd_pass(const Command& c, SimTime now);
+  void cmd_apop(const Command& c, SimTime now);
+  void cmd_auth(const Command& c, SimTime now);
+  void cmd_stls(const Command& c);
+  void cmd_capa();
+  void cmd_quit();
+  bool plaintext_refused();
+  void login_as(const mail::User& u, SimTime now);
+  void auth_failed(std::string_view why);
+  // TRANSACTION.
+  void cmd_stat();
+  void cmd_list(const Command& c);
+  void cmd_retr(const Command& c);
+  void cmd_dele(const Command& c);
+  void cmd_rset();
+  void cmd_top(const Command& c);
+  void cmd_uidl(const Command& c);
+  Msg* message_arg(std::string_view arg, bool allow_deleted = false);
+  void update();
+  // Output.
+  void ok(std::string_view text);
+  void err(std::string_view text);
+  void status(bool good, std::string_view text);
+  void multiline(std::string_view summary, std::string_view body);
+  void note(std::string_view text, ProtoEvent::Kind kind = ProtoEvent::Kind::Note);
+  void close_now(std::string_view why);
+  void release_lock();
+  bool holding() const { return hold_until_ != kNever; }
+  void finish_response(SimTime now, Duration extra = 0);
+  void release_held();
+  std::uint64_t live_count() const;
+  std::uint64_t live_bytes() const;
+
+  ServerConfig cfg_;
+  const mail::Directory& dir_;
+  mail::MailboxStore& store_;
+  LoginTracker* logins_;
+
+  State state_ = State::Authorization;
+  bool opened_ = false;
+  bool tls_active_ = false;
+  bool awaiting_tls_ = false;
+  std::string timestamp_;
+  std::string pending_user_;     // set by USER, consumed by PASS
+  bool have_pending_user_ = false;
+  bool in_sasl_ = false;         // AUTH PLAIN waiting for its response line
+  std::string login_;
+  std::string mailbox_;
+  std::optional<mail::LockToken> lock_;
+  std::vector<Msg> drop_;
+
+  std::string in_;               // unconsumed input
+  bool discarding_ = false;      // dropping the rest of an over-long line
+  SimTime last_activity_ = 0;
+  EngineOutput out_;             // ready for the driver
+  EngineOutput held_;            // produced but held back (response delay)
+  SimTime hold_until_ = kNever;
+  Duration pending_extra_delay_ = 0;
+  bool close_after_ = false;     // close once the current output is out
+  ServerStats stats_;
+};
+
+}  // namespace smtpsim::pop3
