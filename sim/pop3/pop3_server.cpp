@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "sim/pop3/pop3_auth.hpp"
+#include "sim/pop3/pop3_catalog.hpp"
 
 namespace smtpsim::pop3 {
 
@@ -37,10 +38,13 @@ std::string printable(std::string_view s, std::size_t max = 64) {
   return out;
 }
 
-// plural - "1 message" / "2 messages".
+// count_of - "1 message" / "2 messages".
 std::string count_of(std::uint64_t n, const char* what) {
   return std::to_string(n) + " " + what + (n == 1 ? "" : "s");
 }
+
+// messages_word - the {messages} placeholder.
+std::string_view messages_word(std::uint64_t n) { return n == 1 ? "message" : "messages"; }
 
 }  // namespace
 
@@ -80,9 +84,7 @@ void Server::on_open(SimTime now) {
   opened_ = true;
   last_activity_ = now;
   if (cfg_.allow_apop) timestamp_ = apop_timestamp(cfg_.session_id, now, cfg_.host_name);
-  std::string g = cfg_.host_name + " POP3 server ready";
-  if (!timestamp_.empty()) g += " " + timestamp_;
-  ok(g);
+  reply(Reply::Greeting, {{"host", cfg_.host_name}, {"timestamp", timestamp_}});
   finish_response(now);
 }
 
@@ -187,15 +189,7 @@ void Server::process(SimTime now) {
         pos = in_.size();
         discarding_ = true;
         last_activity_ = now;
-        in_sasl_ = false;
-        stats_.bad_commands++;
-        note("command line longer than " + std::to_string(limit) + " octets", ProtoEvent::Kind::Error);
-        if (stats_.bad_commands >= cfg_.max_bad_commands) {
-          err("Line too long; too many invalid commands, closing connection");
-          close_now("too many invalid commands");
-        } else {
-          err("Line too long (limit " + std::to_string(limit) + " octets)");
-        }
+        line_too_long(limit);
         finish_response(now);
       }
       break;
@@ -206,15 +200,7 @@ void Server::process(SimTime now) {
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     last_activity_ = now;
     if (len + 1 > limit) {
-      in_sasl_ = false;
-      stats_.bad_commands++;
-      note("command line longer than " + std::to_string(limit) + " octets", ProtoEvent::Kind::Error);
-      if (stats_.bad_commands >= cfg_.max_bad_commands) {
-        err("Line too long; too many invalid commands, closing connection");
-        close_now("too many invalid commands");
-      } else {
-        err("Line too long (limit " + std::to_string(limit) + " octets)");
-      }
+      line_too_long(limit);
     } else if (in_sasl_) {
       handle_sasl(line, now);
     } else {
@@ -238,38 +224,39 @@ void Server::handle_line(std::string_view line, SimTime now) {
   const bool had_user = std::exchange(have_pending_user_, false);
   Command cmd;
   std::string error;
-  auto bad = [&](const std::string& text) {
-    stats_.bad_commands++;
+  auto bad = [&](Reply id, std::initializer_list<smtp::TextVar> vars) {
+    const std::string text = smtp::render_text(reply_entry(id).text, vars);
     note(text + ": \"" + printable(mask_command(line)) + "\"", ProtoEvent::Kind::Error);
+    stats_.bad_commands++;
     if (stats_.bad_commands >= cfg_.max_bad_commands) {
-      err(text + "; too many invalid commands, closing connection");
+      reply(Reply::TooManyBad, {{"error", text}});
       close_now("too many invalid commands");
     } else {
-      err(text);
+      reply(id, vars);
     }
   };
   if (!parse_command(line, cmd, error)) {
     if (!error.empty() && error[0] >= 'a' && error[0] <= 'z') error[0] = char(error[0] - 'a' + 'A');
-    bad(error.empty() ? std::string("Invalid command") : error);
+    bad(Reply::BadLine, {{"error", error.empty() ? std::string_view("Invalid command") : std::string_view(error)}});
     return;
   }
   const CommandSpec* spec = find_command(cmd.verb);
   if (spec == nullptr) {
-    bad("Unknown command " + cmd.verb);
+    bad(Reply::Unknown, {{"verb", cmd.verb}});
     return;
   }
   if ((spec->valid & bit(state_)) == 0) {
-    bad(cmd.verb + " is not valid in the " + to_string(state_) + " state");
+    bad(Reply::WrongState, {{"verb", cmd.verb}, {"state", to_string(state_)}});
     return;
   }
   const std::size_t n = cmd.args.size();
   if (n < spec->min_args || (spec->max_args != 255 && n > spec->max_args)) {
-    bad("Syntax: " + std::string(spec->syntax));
+    bad(Reply::Syntax, {{"syntax", spec->syntax}});
     return;
   }
   if (cmd.verb == "PASS") {
     if (!had_user) {
-      bad("No user name given: send USER first");
+      bad(Reply::NoUser, {});
       return;
     }
     have_pending_user_ = true;  // cmd_pass consumes it
@@ -291,11 +278,11 @@ void Server::dispatch(const Command& c, const CommandSpec& spec, SimTime now) {
   else if (v == "LIST") cmd_list(c);
   else if (v == "RETR") cmd_retr(c);
   else if (v == "DELE") cmd_dele(c);
-  else if (v == "NOOP") ok("");
+  else if (v == "NOOP") reply(Reply::Noop);
   else if (v == "RSET") cmd_rset();
   else if (v == "TOP") cmd_top(c);
   else if (v == "UIDL") cmd_uidl(c);
-  else err("Command not implemented");
+  else reply(Reply::NotImplemented);
 }
 
 // ============================================================================================
@@ -305,20 +292,20 @@ void Server::dispatch(const Command& c, const CommandSpec& spec, SimTime now) {
 // plaintext_refused - USER/PASS and AUTH PLAIN need TLS first (policy); answers the -ERR itself.
 bool Server::plaintext_refused() {
   if (!cfg_.plaintext_needs_tls || tls_active_) return false;
-  err("[AUTH] Plaintext authentication disallowed on non-secure (SSL/TLS) connections.");
+  reply(Reply::PlaintextDisallowed);
   return true;
 }
 
 // cmd_user - remember the name; the answer never reveals whether it exists.
 void Server::cmd_user(const Command& c) {
   if (!cfg_.allow_user) {
-    err("USER/PASS is not enabled on this server");
+    reply(Reply::UserDisabled);
     return;
   }
   if (plaintext_refused()) return;
   pending_user_ = c.args[0];
   have_pending_user_ = true;
-  ok("send PASS");
+  reply(Reply::UserOk);
 }
 
 // cmd_pass - check the password for the USER name (the whole rest of the line: spaces allowed).
@@ -326,7 +313,7 @@ void Server::cmd_pass(const Command& c, SimTime now) {
   have_pending_user_ = false;
   const std::string user = std::exchange(pending_user_, std::string());
   if (cfg_.behaviour.sys_temp) {
-    err("[SYS/TEMP] Mailbox temporarily unavailable, try again later");
+    reply(Reply::SysTemp);
     return;
   }
   const mail::User* u = dir_.find_login(user);
@@ -340,11 +327,11 @@ void Server::cmd_pass(const Command& c, SimTime now) {
 // cmd_apop - check MD5(timestamp + secret) (hex digits in any case).
 void Server::cmd_apop(const Command& c, SimTime now) {
   if (!cfg_.allow_apop || timestamp_.empty()) {
-    err("APOP is not enabled on this server");
+    reply(Reply::ApopDisabled);
     return;
   }
   if (cfg_.behaviour.sys_temp) {
-    err("[SYS/TEMP] Mailbox temporarily unavailable, try again later");
+    reply(Reply::SysTemp);
     return;
   }
   const mail::User* u = dir_.find_login(c.args[0]);
@@ -358,11 +345,11 @@ void Server::cmd_apop(const Command& c, SimTime now) {
 // cmd_auth - AUTH lists mechanisms; AUTH PLAIN [initial] logs in (RFC 5034).
 void Server::cmd_auth(const Command& c, SimTime now) {
   if (c.args.empty()) {
-    multiline("SASL mechanisms follow", cfg_.allow_sasl_plain ? "PLAIN\r\n" : "");
+    multiline(Reply::SaslList, {}, cfg_.allow_sasl_plain ? "PLAIN\r\n" : "");
     return;
   }
   if (!cfg_.allow_sasl_plain || !ieq(c.args[0], "PLAIN")) {
-    err("Unsupported authentication mechanism " + printable(c.args[0], 20));
+    reply(Reply::SaslUnsupported, {{"mechanism", printable(c.args[0], 20)}});
     return;
   }
   if (plaintext_refused()) return;
@@ -379,11 +366,11 @@ void Server::cmd_auth(const Command& c, SimTime now) {
 void Server::handle_sasl(std::string_view line, SimTime now) {
   in_sasl_ = false;
   if (line == "*") {
-    err("Authentication cancelled");
+    reply(Reply::SaslCancelled);
     return;
   }
   if (cfg_.behaviour.sys_temp) {
-    err("[SYS/TEMP] Mailbox temporarily unavailable, try again later");
+    reply(Reply::SysTemp);
     return;
   }
   auto cred = sasl_plain_decode(line);
@@ -406,10 +393,10 @@ void Server::auth_failed(std::string_view why) {
   pending_extra_delay_ = cfg_.auth_failure_delay;
   note("authentication failed: " + std::string(why), ProtoEvent::Kind::Error);
   if (stats_.auth_failures >= cfg_.max_auth_failures) {
-    err("[AUTH] Authentication failed; too many failures, closing connection");
+    reply(Reply::AuthFailedClose);
     close_now("too many authentication failures");
   } else {
-    err("[AUTH] Authentication failed.");
+    reply(Reply::AuthFailed);
   }
 }
 
@@ -417,26 +404,25 @@ void Server::auth_failed(std::string_view why) {
 void Server::login_as(const mail::User& u, SimTime now) {
   if (cfg_.login_delay > 0 && logins_ != nullptr) {
     if (auto last = logins_->last(u.mailbox); last && now - *last < cfg_.login_delay) {
-      err("[LOGIN-DELAY] Minimum time between logins is " + std::to_string(cfg_.login_delay / sec(1)) + " seconds");
+      reply(Reply::LoginDelay, {{"seconds", std::to_string(cfg_.login_delay / sec(1))}});
       return;
     }
   }
   if (cfg_.behaviour.mailbox_in_use) {
-    err("[IN-USE] Mailbox is locked by another POP3 session");
+    reply(Reply::InUse);
     return;
   }
   auto token = store_.lock(u.mailbox);
   if (!token) {
     note("maildrop " + u.mailbox + " is locked by another session");
-    err("[IN-USE] Mailbox is locked by another POP3 session");
+    reply(Reply::InUse);
     return;
   }
   mail::ListResult l = store_.list(u.mailbox);
   if (!l.ok()) {
     store_.unlock(u.mailbox, *token);
     note("maildrop " + u.mailbox + ": " + l.detail, ProtoEvent::Kind::Error);
-    if (l.status == mail::StoreStatus::TempFailure) err("[SYS/TEMP] Mailbox temporarily unavailable, try again later");
-    else err("[SYS/PERM] Mailbox cannot be opened");
+    reply(l.status == mail::StoreStatus::TempFailure ? Reply::SysTemp : Reply::SysPermOpen);
     return;
   }
   lock_ = token;
@@ -448,20 +434,21 @@ void Server::login_as(const mail::User& u, SimTime now) {
   state_ = State::Transaction;
   if (logins_ != nullptr) logins_->record(u.mailbox, now);
   note("AUTHORIZATION -> TRANSACTION: " + u.login + " logged in, maildrop " + u.mailbox + " locked");
-  ok("maildrop has " + count_of(live_count(), "message") + " (" + std::to_string(live_bytes()) + " octets)");
+  reply(Reply::LoginOk, {{"count", std::to_string(live_count())}, {"messages", messages_word(live_count())},
+                         {"octets", std::to_string(live_bytes())}});
 }
 
 // cmd_stls - +OK, then TLS; only in AUTHORIZATION, never twice.
 void Server::cmd_stls(const Command& /*c*/) {
   if (tls_active_) {
-    err("Command not permitted when TLS active");
+    reply(Reply::StlsActive);
     return;
   }
   if (!cfg_.tls_available) {
-    err("STLS not available on this server");
+    reply(Reply::StlsUnavailable);
     return;
   }
-  ok("Begin TLS negotiation");
+  reply(Reply::StlsOk);
   held_.start_tls = true;
   awaiting_tls_ = true;
 }
@@ -476,7 +463,7 @@ void Server::cmd_capa() {
   if (cfg_.login_delay > 0 && logins_ != nullptr) body += "LOGIN-DELAY " + std::to_string(cfg_.login_delay / sec(1)) + "\r\n";
   body += "IMPLEMENTATION " + cfg_.implementation + "\r\n";
   if (cfg_.tls_available && !tls_active_ && state_ == State::Authorization) body += "STLS\r\n";
-  multiline("Capability list follows", body);
+  multiline(Reply::CapaFollows, {}, body);
 }
 
 // cmd_quit - sign off, or enter UPDATE from TRANSACTION.
@@ -485,7 +472,7 @@ void Server::cmd_quit() {
     update();
     return;
   }
-  ok(cfg_.host_name + " POP3 server signing off");
+  reply(Reply::QuitAuth, {{"host", cfg_.host_name}});
   close_now("QUIT");
 }
 
@@ -507,35 +494,40 @@ std::uint64_t Server::live_bytes() const {
 Server::Msg* Server::message_arg(std::string_view arg, bool allow_deleted) {
   auto n = parse_number(arg);
   if (!n) {
-    err("Invalid message number \"" + printable(arg, 20) + "\"");
+    reply(Reply::BadNumber, {{"arg", printable(arg, 20)}});
     return nullptr;
   }
   if (*n == 0 || *n > drop_.size()) {
-    err("no such message, only " + count_of(drop_.size(), "message") + " in maildrop");
+    reply(Reply::NoSuchMessage, {{"count", std::to_string(drop_.size())}, {"messages", messages_word(drop_.size())}});
     return nullptr;
   }
   Msg& m = drop_[*n - 1];
   if (m.deleted && !allow_deleted) {
-    err("message " + std::to_string(*n) + " already deleted");
+    reply(Reply::AlreadyDeleted, {{"msg", std::to_string(*n)}});
     return nullptr;
   }
   return &m;
 }
 
 // cmd_stat - "+OK count octets".
-void Server::cmd_stat() { ok(std::to_string(live_count()) + " " + std::to_string(live_bytes())); }
+void Server::cmd_stat() {
+  reply(Reply::Stat, {{"count", std::to_string(live_count())}, {"octets", std::to_string(live_bytes())}});
+}
 
 // cmd_list - one size or the scan listing.
 void Server::cmd_list(const Command& c) {
   if (!c.args.empty()) {
-    if (Msg* m = message_arg(c.args[0])) ok(c.args[0] + " " + std::to_string(m->size));
+    if (Msg* m = message_arg(c.args[0])) reply(Reply::ListOne, {{"msg", c.args[0]}, {"size", std::to_string(m->size)}});
     return;
   }
   std::string body;
   for (std::size_t i = 0; i < drop_.size(); ++i) {
     if (!drop_[i].deleted) body += std::to_string(i + 1) + " " + std::to_string(drop_[i].size) + "\r\n";
   }
-  multiline(count_of(live_count(), "message") + " (" + std::to_string(live_bytes()) + " octets)", body);
+  multiline(Reply::ListAll,
+            {{"count", std::to_string(live_count())}, {"messages", messages_word(live_count())},
+             {"octets", std::to_string(live_bytes())}},
+            body);
 }
 
 // cmd_retr - the whole message, dot-stuffed.
@@ -545,11 +537,11 @@ void Server::cmd_retr(const Command& c) {
   mail::MessagePtr bytes = store_.read(mailbox_, m->uid);
   if (!bytes) {
     note("message " + m->uid + " vanished from maildrop " + mailbox_, ProtoEvent::Kind::Error);
-    err("[SYS/PERM] message " + c.args[0] + " is no longer in the maildrop");
+    reply(Reply::Vanished, {{"msg", c.args[0]}});
     return;
   }
   stats_.retrieved++;
-  multiline(std::to_string(bytes->size()) + " octets", *bytes);
+  multiline(Reply::Retr, {{"octets", std::to_string(bytes->size())}}, *bytes);
 }
 
 // cmd_dele - mark; removal happens in UPDATE.
@@ -557,13 +549,14 @@ void Server::cmd_dele(const Command& c) {
   Msg* m = message_arg(c.args[0]);
   if (m == nullptr) return;
   m->deleted = true;
-  ok("message " + c.args[0] + " deleted");
+  reply(Reply::Dele, {{"msg", c.args[0]}});
 }
 
 // cmd_rset - unmark everything.
 void Server::cmd_rset() {
   for (auto& m : drop_) m.deleted = false;
-  ok("maildrop has " + count_of(live_count(), "message") + " (" + std::to_string(live_bytes()) + " octets)");
+  reply(Reply::Rset, {{"count", std::to_string(live_count())}, {"messages", messages_word(live_count())},
+                      {"octets", std::to_string(live_bytes())}});
 }
 
 // cmd_top - headers plus n body lines.
@@ -572,28 +565,28 @@ void Server::cmd_top(const Command& c) {
   if (m == nullptr) return;
   auto lines = parse_number(c.args[1]);
   if (!lines) {
-    err("Invalid line count \"" + printable(c.args[1], 20) + "\"");
+    reply(Reply::BadLineCount, {{"arg", printable(c.args[1], 20)}});
     return;
   }
   mail::MessagePtr bytes = store_.read(mailbox_, m->uid);
   if (!bytes) {
-    err("[SYS/PERM] message " + c.args[0] + " is no longer in the maildrop");
+    reply(Reply::Vanished, {{"msg", c.args[0]}});
     return;
   }
-  multiline("top of message follows", top_view(*bytes, *lines));
+  multiline(Reply::Top, {}, top_view(*bytes, *lines));
 }
 
 // cmd_uidl - one unique-id or all of them.
 void Server::cmd_uidl(const Command& c) {
   if (!c.args.empty()) {
-    if (Msg* m = message_arg(c.args[0])) ok(c.args[0] + " " + m->uid);
+    if (Msg* m = message_arg(c.args[0])) reply(Reply::UidlOne, {{"msg", c.args[0]}, {"uid", m->uid}});
     return;
   }
   std::string body;
   for (std::size_t i = 0; i < drop_.size(); ++i) {
     if (!drop_[i].deleted) body += std::to_string(i + 1) + " " + drop_[i].uid + "\r\n";
   }
-  multiline("unique-id listing follows", body);
+  multiline(Reply::UidlAll, {}, body);
 }
 
 // update - UPDATE state: remove what is marked, release the lock, sign off, close.
@@ -612,11 +605,10 @@ void Server::update() {
   note("TRANSACTION -> UPDATE: " + count_of(removed, "message") + " removed, maildrop unlocked");
   const std::uint64_t left = store_.usage(mailbox_).messages;  // includes mail that arrived meanwhile
   if (removed == marked) {
-    ok(cfg_.host_name + " POP3 server signing off (" + count_of(removed, "message") + " deleted, " +
-       std::to_string(left) + " left)");
+    reply(Reply::QuitUpdate,
+          {{"host", cfg_.host_name}, {"deleted", count_of(removed, "message")}, {"left", std::to_string(left)}});
   } else {
-    err("[SYS/TEMP] some deleted messages were not removed (" + std::to_string(removed) + " of " +
-        std::to_string(marked) + ")");
+    reply(Reply::UpdateFailed, {{"removed", std::to_string(removed)}, {"marked", std::to_string(marked)}});
   }
   close_now("QUIT");
 }
@@ -625,23 +617,30 @@ void Server::update() {
 // [SECTION] output
 // ============================================================================================
 
-// ok / err / status - one status line and its Reply event.
-void Server::ok(std::string_view text) { status(true, text); }
-void Server::err(std::string_view text) { status(false, text); }
-void Server::status(bool good, std::string_view text) {
-  std::string line = good ? "+OK" : "-ERR";
-  if (!text.empty()) {
-    line += ' ';
-    line.append(text);
-  }
+// reply - one status line from the catalogue, and its Reply event (1 "+OK", 2 "-ERR").
+void Server::reply(Reply id, std::initializer_list<smtp::TextVar> vars) {
+  std::string line = reply_line(id, vars);
   held_.bytes += line;
   held_.bytes += "\r\n";
-  held_.events.push_back({ProtoEvent::Kind::Reply, good ? 1 : 2, std::move(line)});
+  held_.events.push_back({ProtoEvent::Kind::Reply, reply_entry(id).code, std::move(line)});
 }
 
-// multiline - "+OK summary", then the dot-stuffed body and its Data event.
-void Server::multiline(std::string_view summary, std::string_view body) {
-  ok(summary);
+// line_too_long - the answer to an over-long line.
+void Server::line_too_long(std::size_t limit) {
+  in_sasl_ = false;
+  stats_.bad_commands++;
+  note("command line longer than " + std::to_string(limit) + " octets", ProtoEvent::Kind::Error);
+  if (stats_.bad_commands >= cfg_.max_bad_commands) {
+    reply(Reply::TooManyBad, {{"error", "Line too long"}});
+    close_now("too many invalid commands");
+  } else {
+    reply(Reply::LineTooLong, {{"limit", std::to_string(limit)}});
+  }
+}
+
+// multiline - the status line, then the dot-stuffed body and its Data event.
+void Server::multiline(Reply id, std::initializer_list<smtp::TextVar> vars, std::string_view body) {
+  reply(id, vars);
   const std::size_t before = held_.bytes.size();
   append_stuffed(held_.bytes, body);
   const std::size_t wire = held_.bytes.size() - before;

@@ -21,6 +21,7 @@
 // Passwords never appear in events.
 #pragma once
 #include <cstdint>
+#include <initializer_list>
 #include <map>
 #include <optional>
 #include <string>
@@ -31,6 +32,7 @@
 #include "sim/core/time.hpp"
 #include "sim/mail/mail_directory.hpp"
 #include "sim/mail/mail_mailbox.hpp"
+#include "sim/pop3/pop3_catalog.hpp"
 #include "sim/pop3/pop3_command.hpp"
 #include "sim/pop3/pop3_states.hpp"
 
@@ -146,10 +148,9 @@ class Server final : public Engine {
   Msg* message_arg(std::string_view arg, bool allow_deleted = false);
   void update();
   // Output.
-  void ok(std::string_view text);
-  void err(std::string_view text);
-  void status(bool good, std::string_view text);
-  void multiline(std::string_view summary, std::string_view body);
+  void reply(Reply id, std::initializer_list<smtp::TextVar> vars = {});
+  void multiline(Reply id, std::initializer_list<smtp::TextVar> vars, std::string_view body);
+  void line_too_long(std::size_t limit);
   void note(std::string_view text, ProtoEvent::Kind kind = ProtoEvent::Kind::Note);
   void close_now(std::string_view why);
   void release_lock();
