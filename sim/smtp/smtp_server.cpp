@@ -1,0 +1,508 @@
+// smtp_server.cpp - the SMTP server engine's core: Engine entry points, command-line framing,
+// dispatch through the state table, reply formatting, error counting, tarpit holds and timeouts.
+//
+// Choices (documented here once):
+//  * Framing. Only CRLF ends a command line (RFC 5321 2.3.8). In BareNewlineMode::Normalize a bare
+//    LF also ends a command line (Postfix "normalize"); a bare CR never does. A line longer than
+//    max_line (512, or 12288 for AUTH lines, RFC 4954 4) gets 500 5.5.2 once its CRLF arrives; the
+//    octets in between are dropped as they come, so a client that never sends CRLF costs at most
+//    one line of memory and is cut off by the command timeout.
+//  * Timeouts. command_timeout runs from our last reply to the next COMPLETE command: a client
+//    sending one octet a minute does not keep the session alive (Postfix's per-record deadline).
+//    In DATA every complete line restarts data_timeout. Expiry: 421 4.4.2 and close.
+//  * Errors. Replies 500-504, 535 and 555 count as client errors; at max_errors (20, Postfix
+//    smtpd_hard_error_limit) the server sends 421 4.7.0 and closes. 452 4.5.3 (too many
+//    recipients) and policy refusals are normal flow and do not count.
+//  * Enhanced status codes on every reply except the greeting, EHLO/HELO replies, 334 and 354
+//    (RFC 2034 3; Postfix adds them even before EHLO, and so do we).
+//  * Tarpit. Output of one step (a command, the greeting) is held for behaviour.tarpit; input
+//    that arrives meanwhile waits (bounded by max_pending_input, beyond which the client is
+//    clearly not waiting for replies: 554 5.5.0 and close).
+#include "sim/smtp/smtp_server.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace smtpsim::smtp {
+namespace {
+
+// istarts - case-insensitive prefix test.
+bool istarts(std::string_view s, std::string_view prefix) {
+  if (s.size() < prefix.size()) return false;
+  for (std::size_t i = 0; i < prefix.size(); ++i)
+    if (std::toupper(static_cast<unsigned char>(s[i])) != std::toupper(static_cast<unsigned char>(prefix[i])))
+      return false;
+  return true;
+}
+
+// append_output - move everything from src to the end of dst.
+void append_output(EngineOutput& dst, EngineOutput&& src) {
+  dst.bytes += src.bytes;
+  for (ProtoEvent& e : src.events) dst.events.push_back(std::move(e));
+  dst.start_tls = dst.start_tls || src.start_tls;
+  dst.close = dst.close || src.close;
+  src = EngineOutput{};
+}
+
+// generic_enhanced - "<class>.0.0" for a reply code of class 2, 4 or 5; "" otherwise.
+std::string generic_enhanced(int code) {
+  int k = code / 100;
+  if (k == 2 || k == 4 || k == 5) return std::to_string(k) + ".0.0";
+  return "";
+}
+
+}  // namespace
+
+// SmtpServer - a session for one accepted connection.
+SmtpServer::SmtpServer(ServerConfig config, ServerPolicy& policy, PeerInfo peer)
+    : cfg_(std::move(config)), policy_(policy) {
+  if (cfg_.max_message_size == 0) cfg_.max_message_size = 10'240'000;
+  if (cfg_.max_line < 16) cfg_.max_line = 16;
+  if (cfg_.max_recipients == 0) cfg_.max_recipients = 1;
+  if (cfg_.max_errors < 1) cfg_.max_errors = 1;
+  facts_.server_name = cfg_.hostname;
+  facts_.client_ip = std::move(peer.ip);
+  facts_.client_name = std::move(peer.name);
+}
+
+// on_open - the greeting, or the behaviour's refusal.
+void SmtpServer::on_open(SimTime now) {
+  if (opened_ || state_ == ServerState::Closed) return;
+  opened_ = true;
+  facts_.connected_at = now;
+  facts_.now = now;
+  const ServerBehaviour& b = policy_.behaviour;
+  if (b.refuse_connection) {
+    reply_custom(*b.refuse_connection,
+                 b.refuse_connection->code == 421 ? ReplyId::ServiceUnavailable : ReplyId::NoService,
+                 {{"host", cfg_.hostname}}, /*greeting=*/true);
+    if (b.refuse_connection->code == 421) {
+      note("behaviour: connection refused with 421");
+      close_session();
+    } else {
+      note("behaviour: session refused; only QUIT is accepted");
+      state_ = ServerState::Refused;
+    }
+  } else {
+    reply(ReplyId::Greeting, {{"host", cfg_.hostname}});
+  }
+  end_step(now);
+  process(now);
+}
+
+// on_bytes - buffer client input and work through it.
+void SmtpServer::on_bytes(std::string_view bytes, SimTime now) {
+  if (bytes.empty()) return;
+  if (state_ == ServerState::Closed) return;
+  facts_.now = now;
+  if (state_ == ServerState::StartTls) {
+    error("discarded " + std::to_string(bytes.size()) +
+          " octets of plaintext received while the TLS handshake was pending");
+    append_output(ready_, std::move(stage_));
+    return;
+  }
+  if (!greeting_sent_) pregreet_ = true;
+  std::size_t pending = in_.size() - in_pos_;
+  if (pending + bytes.size() > cfg_.max_pending_input && hold_until_ != kNever) {
+    // The client keeps sending while a reply is held: it is not waiting for replies at all.
+    error("client sent more than " + std::to_string(cfg_.max_pending_input) +
+          " octets without waiting for a reply");
+    append_output(ready_, std::move(held_));
+    hold_until_ = kNever;
+    reply(ReplyId::SyncError);
+    close_session();
+    append_output(ready_, std::move(stage_));
+    return;
+  }
+  in_.append(bytes);
+  process(now);
+}
+
+// on_tls - the handshake the engine asked for is over.
+void SmtpServer::on_tls(const TlsInfo& info, SimTime now) {
+  facts_.now = now;
+  if (state_ != ServerState::StartTls) {
+    error("TLS event outside STARTTLS ignored");
+    append_output(ready_, std::move(stage_));
+    return;
+  }
+  if (!info.ok) {
+    error("TLS handshake failed: " + info.error);
+    close_session();
+    append_output(ready_, std::move(stage_));
+    return;
+  }
+  // RFC 3207 4.2: forget everything learnt before TLS; the client starts over with EHLO.
+  facts_.tls = true;
+  facts_.tls_version = info.version;
+  facts_.tls_cipher = info.cipher;
+  facts_.helo.clear();
+  facts_.esmtp = false;
+  facts_.auth_user.clear();
+  facts_.auth_mechanism.clear();
+  reset_transaction();
+  state_ = ServerState::Connected;
+  note("TLS established: " + info.version + " " + info.cipher);
+  append_output(ready_, std::move(stage_));
+  idle_deadline_ = now + cfg_.command_timeout;
+  process(now);
+}
+
+// on_timer - tarpit release or timeout.
+void SmtpServer::on_timer(SimTime now) {
+  facts_.now = now;
+  if (hold_until_ != kNever) {
+    if (now >= hold_until_) {
+      release_hold(now);
+      process(now);
+    }
+    return;
+  }
+  if (state_ == ServerState::Closed || now < idle_deadline_) return;
+  error("timeout after " + std::string(to_string(state_)) +
+        (state_ == ServerState::Data ? " (" + std::to_string(rx_.size) + " octets of message data)" : ""));
+  if (state_ == ServerState::StartTls) {
+    close_session();  // no plaintext reply is possible in the middle of a handshake
+  } else {
+    reply(ReplyId::Timeout, {{"host", cfg_.hostname}});
+    close_session();
+  }
+  append_output(ready_, std::move(stage_));
+}
+
+// on_closed - the connection is gone; nothing more is written.
+void SmtpServer::on_closed(SimTime now) {
+  facts_.now = now;
+  held_ = EngineOutput{};
+  stage_ = EngineOutput{};
+  ready_.bytes.clear();
+  ready_.start_tls = false;
+  if (state_ == ServerState::Data)
+    note("connection lost in DATA after " + std::to_string(rx_.size) + " octets; message not accepted");
+  else if (state_ != ServerState::Closed)
+    note("connection closed by client in " + std::string(to_string(state_)));
+  append_output(ready_, std::move(stage_));
+  state_ = ServerState::Closed;
+  hold_until_ = kNever;
+  idle_deadline_ = kNever;
+  in_.clear();
+  in_pos_ = 0;
+  rx_ = DataRx{};
+}
+
+// deadline - the tarpit release, else the idle timeout.
+SimTime SmtpServer::deadline() const {
+  if (hold_until_ != kNever) return hold_until_;
+  if (state_ == ServerState::Closed) return kNever;
+  return idle_deadline_;
+}
+
+// take_output - drain.
+EngineOutput SmtpServer::take_output() {
+  EngineOutput out = std::move(ready_);
+  ready_ = EngineOutput{};
+  return out;
+}
+
+// finished - closed and everything handed out.
+bool SmtpServer::finished() const {
+  return state_ == ServerState::Closed && hold_until_ == kNever && ready_.empty();
+}
+
+// process - run complete commands (or DATA octets) from the input buffer.
+void SmtpServer::process(SimTime now) {
+  while (state_ != ServerState::Closed && hold_until_ == kNever && state_ != ServerState::StartTls) {
+    if (!greeting_sent_) break;
+    if (pregreet_ && cfg_.enforce_sync && state_ != ServerState::Data) {
+      pregreet_ = false;
+      error("client spoke before the greeting: " + preview_pending(Verb::None));
+      reply(ReplyId::SyncError);
+      close_session();
+      end_step(now);
+      break;
+    }
+    pregreet_ = false;
+    if (state_ == ServerState::Data) {
+      if (!consume_data(now)) break;
+      end_step(now);
+      continue;
+    }
+    std::string_view line;
+    bool too_long = false;
+    if (!next_line(line, too_long)) break;
+    handle_line(line, too_long, now);
+    end_step(now);
+  }
+  end_step(now);  // notes of a partial DATA step
+  compact_input();
+}
+
+// line_limit - the longest line (incl. CRLF) accepted now.
+std::size_t SmtpServer::line_limit() const {
+  if (state_ == ServerState::Auth) return std::max(cfg_.max_line, kMaxAuthLine);
+  std::string_view pending(in_);
+  pending.remove_prefix(in_pos_);
+  if (istarts(pending, "AUTH ")) return std::max(cfg_.max_line, kMaxAuthLine);
+  return cfg_.max_line;
+}
+
+// next_line - the next complete command line (without its line end); false when more input is
+// needed. Over-long lines are dropped as they arrive and come back once as too_long.
+bool SmtpServer::next_line(std::string_view& line, bool& too_long) {
+  std::string_view s(in_);
+  const bool lf_ends = cfg_.bare_newline == BareNewlineMode::Normalize;
+  if (discarding_) {
+    // Drop up to and including the CRLF that ends the long line.
+    std::size_t i = in_pos_;
+    if (discard_cr_ && i < s.size() && s[i] == '\n') {
+      in_pos_ = i + 1;
+      discarding_ = discard_cr_ = false;
+      line = {};
+      too_long = true;
+      return true;
+    }
+    auto end = lf_ends ? s.find('\n', i) : s.find("\r\n", i);
+    if (end == std::string_view::npos) {
+      discard_cr_ = !s.empty() && s.back() == '\r' && s.size() > i;
+      in_pos_ = s.size();
+      return false;
+    }
+    in_pos_ = end + (lf_ends ? 1 : 2);
+    discarding_ = discard_cr_ = false;
+    line = {};
+    too_long = true;
+    return true;
+  }
+  std::size_t limit = line_limit();
+  std::size_t end = lf_ends ? s.find('\n', in_pos_) : s.find("\r\n", in_pos_);
+  if (end == std::string_view::npos) {
+    if (s.size() - in_pos_ > limit) {
+      discarding_ = true;
+      discard_cr_ = s.back() == '\r';
+      in_pos_ = s.size();
+    }
+    return false;
+  }
+  std::size_t content_end = end;
+  std::size_t next = end + (lf_ends ? 1 : 2);
+  if (lf_ends && content_end > in_pos_ && s[content_end - 1] == '\r') --content_end;
+  line = s.substr(in_pos_, content_end - in_pos_);
+  in_pos_ = next;
+  too_long = line.size() + 2 > limit;
+  return true;
+}
+
+// handle_line - one complete line outside DATA.
+void SmtpServer::handle_line(std::string_view line, bool too_long, SimTime now) {
+  if (state_ == ServerState::Auth) {
+    if (too_long) {
+      reply(ReplyId::AuthLineTooLong);
+      auth_end();
+      return;
+    }
+    auth_response(line, now);
+    return;
+  }
+  if (too_long) {
+    error("command line longer than " + std::to_string(line_limit()) + " octets discarded");
+    reply(ReplyId::LineTooLong);
+  } else if (line.find('\0') != std::string_view::npos) {
+    error("command line with a NUL octet ignored");
+    reply(ReplyId::NulInCommand);
+  } else if (line.find('\n') != std::string_view::npos) {
+    error("command line with a bare LF ignored");
+    reply(ReplyId::BareLfInCommand);
+  } else if (line.find('\r') != std::string_view::npos) {
+    error("command line with a bare CR ignored");
+    reply(ReplyId::BareCrInCommand);
+  } else {
+    CommandLine c = split_command(line);
+    if (state_ == ServerState::Refused && c.verb != Verb::Quit) {
+      reply(ReplyId::NoServiceHere);
+    } else if (c.verb == Verb::None) {
+      reply(ReplyId::EmptyCommand);
+    } else if (c.verb == Verb::Unknown) {
+      reply(ReplyId::Unrecognized);
+    } else if (!verb_implemented(c.verb)) {
+      reply(ReplyId::NotImplemented);
+    } else if (cfg_.enforce_sync && sync_violation(c.verb)) {
+      error("improper command pipelining after " + std::string(verb_name(c.verb)) + ": " +
+            preview_pending(c.verb));
+      reply(ReplyId::SyncError);
+      close_session();
+      return;
+    } else if (policy_.behaviour.close_at == c.verb) {
+      note("behaviour: closing the connection at " + std::string(verb_name(c.verb)));
+      reply(ReplyId::ServiceUnavailable, {{"host", cfg_.hostname}});
+      close_session();
+      return;
+    } else if (const Transition* t = find_transition(state_, c.verb)) {
+      dispatch(c, *t, now);
+    } else if (c.verb == Verb::Data && state_ == ServerState::Mail && rcpt_attempted_) {
+      reply(ReplyId::NoValidRecipients);
+    } else {
+      reply(sequence_error(state_, c.verb));
+    }
+  }
+  if (errors_ >= cfg_.max_errors && state_ != ServerState::Closed) {
+    error("too many errors (" + std::to_string(errors_) + "); disconnecting");
+    reply(ReplyId::TooManyErrors, {{"host", cfg_.hostname}});
+    close_session();
+  }
+}
+
+// sync_violation - RFC 2920 3.1: is input waiting behind a command that must end a group?
+bool SmtpServer::sync_violation(Verb v) const {
+  if (in_pos_ >= in_.size()) return false;
+  if (v == Verb::Quit || v == Verb::StartTls) return false;  // QUIT closes; STARTTLS discards
+  bool pipelining = cfg_.pipelining && facts_.esmtp;
+  if (!pipelining) return true;
+  switch (v) {
+    case Verb::Ehlo: case Verb::Helo: case Verb::Data: case Verb::Auth: case Verb::Vrfy: case Verb::Noop:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// end_step - hand the step's output out, or hold it for the tarpit.
+void SmtpServer::end_step(SimTime now) {
+  if (stage_.empty()) return;
+  Duration tarpit = policy_.behaviour.tarpit;
+  if (tarpit > 0 && !stage_.bytes.empty() && hold_until_ == kNever) {
+    held_ = std::move(stage_);
+    stage_ = EngineOutput{};
+    hold_until_ = now + tarpit;
+    return;
+  }
+  bool had_bytes = !stage_.bytes.empty();
+  append_output(ready_, std::move(stage_));
+  if (had_bytes) {
+    greeting_sent_ = true;
+    idle_deadline_ = now + (state_ == ServerState::Data ? cfg_.data_timeout : cfg_.command_timeout);
+  }
+}
+
+// release_hold - the tarpit delay is over.
+void SmtpServer::release_hold(SimTime now) {
+  append_output(ready_, std::move(held_));
+  hold_until_ = kNever;
+  greeting_sent_ = true;
+  idle_deadline_ = now + (state_ == ServerState::Data ? cfg_.data_timeout : cfg_.command_timeout);
+}
+
+// compact_input - forget consumed input.
+void SmtpServer::compact_input() {
+  if (in_pos_ == 0) return;
+  if (in_pos_ >= in_.size()) {
+    in_.clear();
+  } else {
+    in_.erase(0, in_pos_);
+  }
+  in_pos_ = 0;
+}
+
+// send_line - one reply line into the step's output, with its event.
+void SmtpServer::send_line(int code, std::string_view enhanced, std::string_view text, bool more) {
+  std::string line = std::to_string(code);
+  line += more ? '-' : ' ';
+  if (cfg_.enhanced_status_codes && !enhanced.empty()) {
+    line += enhanced;
+    if (!text.empty()) line += ' ';
+  }
+  line += text;
+  stage_.bytes += line;
+  stage_.bytes += "\r\n";
+  stage_.events.push_back(ProtoEvent{ProtoEvent::Kind::Reply, code, std::move(line)});
+  if (!more) count_error(code);
+}
+
+// reply - a catalogue reply with its placeholders filled.
+void SmtpServer::reply(ReplyId id, std::initializer_list<TextVar> vars) {
+  const ReplyEntry& e = smtp_reply(id);
+  send_line(e.code, e.enhanced, render_text(e.text, vars), false);
+}
+
+// reply_lines - a multi-line reply of one catalogue code: texts[i] per line.
+void SmtpServer::reply_lines(ReplyId id, const std::vector<std::string>& texts) {
+  const ReplyEntry& e = smtp_reply(id);
+  for (std::size_t i = 0; i < texts.size(); ++i) send_line(e.code, e.enhanced, texts[i], i + 1 < texts.size());
+}
+
+// reply_custom - a reply chosen by a role or scenario, completed from the catalogue: a missing
+// text comes from the context's entry when the code matches (MAIL -> "Sender address rejected"),
+// else from the first catalogue entry with the same (code, enhanced), else with the same code.
+void SmtpServer::reply_custom(const ServerReply& r, ReplyId context, std::initializer_list<TextVar> vars,
+                              bool greeting) {
+  int code = (r.code >= 200 && r.code <= 599) ? r.code : 451;
+  std::string enhanced = r.enhanced;
+  if (enhanced.empty() && !greeting) enhanced = generic_enhanced(code);
+  std::string text;
+  if (!r.text.empty()) {
+    text = render_text(r.text, vars);
+  } else {
+    const ReplyEntry& ctx = smtp_reply(context);
+    auto entries = smtp_catalog_entries();
+    const ReplyEntry* found = nullptr;
+    if (ctx.code == code && ctx.enhanced == enhanced) found = &ctx;
+    for (auto it = entries.begin(); !found && it != entries.end(); ++it)
+      if (it->code == code && it->enhanced == enhanced) found = &*it;
+    if (!found && ctx.code == code) found = &ctx;
+    for (auto it = entries.begin(); !found && it != entries.end(); ++it)
+      if (it->code == code) found = &*it;
+    text = found ? render_text(found->text, vars) : std::string("Error");
+  }
+  send_line(code, enhanced, text, false);
+}
+
+// count_error - client errors that count towards max_errors.
+void SmtpServer::count_error(int code) {
+  if ((code >= 500 && code <= 504) || code == 535 || code == 555) ++errors_;
+}
+
+// note / error - events for the trace.
+void SmtpServer::note(std::string text) {
+  stage_.events.push_back(ProtoEvent{ProtoEvent::Kind::Note, 0, std::move(text)});
+}
+void SmtpServer::error(std::string text) {
+  stage_.events.push_back(ProtoEvent{ProtoEvent::Kind::Error, 0, std::move(text)});
+}
+
+// close_session - after the replies of this step, close; ignore all further input.
+void SmtpServer::close_session() {
+  stage_.close = true;
+  state_ = ServerState::Closed;
+  in_.clear();
+  in_pos_ = 0;
+  discarding_ = false;
+  rx_ = DataRx{};
+  auth_user_pending_.clear();
+  auth_step_ = AuthStep::None;
+}
+
+// preview_pending - a short printable view of the waiting input; AUTH data is masked.
+std::string SmtpServer::preview_pending(Verb v) const {
+  std::string_view s(in_);
+  s.remove_prefix(std::min(in_pos_, s.size()));
+  std::size_t total = s.size();
+  if (v == Verb::Auth || istarts(s, "AUTH")) return std::to_string(total) + " octets (AUTH data, not shown)";
+  std::string out = "\"";
+  std::size_t shown = 0;
+  for (char c : s) {
+    if (shown == 40) break;
+    ++shown;
+    if (c == '\r') out += "\\r";
+    else if (c == '\n') out += "\\n";
+    else if (static_cast<unsigned char>(c) < 32 || static_cast<unsigned char>(c) > 126) out += '?';
+    else out += c;
+  }
+  out += shown < total ? "...\"" : "\"";
+  // A pipelined AUTH later in the preview is masked from its verb on.
+  std::string upper = out;
+  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  auto a = upper.find("AUTH ");
+  if (a != std::string::npos) out = out.substr(0, a) + "AUTH ***\"";
+  return out + " (" + std::to_string(total) + " octets)";
+}
+
+}  // namespace smtpsim::smtp

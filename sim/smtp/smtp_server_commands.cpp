@@ -1,0 +1,277 @@
+// smtp_server_commands.cpp - the SMTP server's command handlers: HELO/EHLO, MAIL, RCPT, DATA
+// (its start), RSET, NOOP, QUIT, VRFY, HELP, STARTTLS, and the policy checks they apply.
+#include <cctype>
+
+#include "sim/smtp/smtp_server.hpp"
+
+namespace smtpsim::smtp {
+namespace {
+
+// iequal - ASCII case-insensitive equality.
+bool iequal(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
+      return false;
+  return true;
+}
+
+// domain_of - the part after the last '@'.
+std::string_view domain_of(std::string_view address) {
+  auto at = address.rfind('@');
+  return at == std::string_view::npos ? std::string_view{} : address.substr(at + 1);
+}
+
+// bracketed - "<addr>" as Postfix quotes addresses in replies.
+std::string bracketed(std::string_view address) { return "<" + std::string(address) + ">"; }
+
+}  // namespace
+
+// dispatch - run the handler of a command that the state table allows here.
+void SmtpServer::dispatch(const CommandLine& c, const Transition& t, SimTime now) {
+  switch (c.verb) {
+    case Verb::Helo:
+    case Verb::Ehlo: cmd_hello(c, now); return;
+    case Verb::Mail: cmd_mail(c.arg, now); return;
+    case Verb::Rcpt: cmd_rcpt(c.arg, now); return;
+    case Verb::Data: cmd_data(c.arg, now); return;
+    case Verb::Rset: cmd_rset(c.arg); return;
+    case Verb::Noop: reply(ReplyId::Ok); return;
+    case Verb::Quit:
+      reply(ReplyId::Closing);
+      close_session();
+      return;
+    case Verb::Vrfy: cmd_vrfy(c.arg); return;
+    case Verb::Help: cmd_help(); return;
+    case Verb::StartTls: cmd_starttls(c.arg); return;
+    case Verb::Auth: cmd_auth(c.arg, now); return;
+    default: break;
+  }
+  (void)t;
+  reply(ReplyId::NotImplemented);
+}
+
+// parse_options - MAIL/RCPT parameters allowed by what EHLO offered.
+ParseOptions SmtpServer::parse_options() const {
+  ParseOptions o;
+  o.strict = cfg_.strict_syntax;
+  o.size = cfg_.size;
+  o.eightbitmime = cfg_.eightbitmime;
+  o.dsn = cfg_.dsn;
+  o.auth = auth_offered();
+  return o;
+}
+
+// reset_transaction - forget MAIL/RCPT (RSET, EHLO, after DATA).
+void SmtpServer::reset_transaction() {
+  env_ = Envelope{};
+  rcpt_attempted_ = false;
+}
+
+// ehlo_keywords - the extension lines of the EHLO reply, in Postfix's order.
+std::vector<std::string> SmtpServer::ehlo_keywords() const {
+  std::vector<std::string> k;
+  if (cfg_.pipelining) k.push_back("PIPELINING");
+  if (cfg_.size) k.push_back("SIZE " + std::to_string(cfg_.max_message_size));
+  if (cfg_.tls_available && !facts_.tls) k.push_back("STARTTLS");
+  if (auth_offered()) {
+    std::string line = "AUTH";
+    if (cfg_.auth_plain) line += " PLAIN";
+    if (cfg_.auth_login) line += " LOGIN";
+    k.push_back(line);
+  }
+  if (cfg_.enhanced_status_codes) k.push_back("ENHANCEDSTATUSCODES");
+  if (cfg_.eightbitmime) k.push_back("8BITMIME");
+  if (cfg_.dsn) k.push_back("DSN");
+  if (cfg_.help) k.push_back("HELP");
+  return k;
+}
+
+// cmd_hello - EHLO / HELO: (re)start the session; a second one resets like RSET.
+void SmtpServer::cmd_hello(const CommandLine& c, SimTime now) {
+  (void)now;
+  if (c.arg.empty() || c.arg.find(' ') != std::string_view::npos) {
+    reply(ReplyId::HeloSyntax, {{"verb", verb_name(c.verb)}});
+    return;
+  }
+  reset_transaction();
+  facts_.helo = std::string(c.arg);
+  facts_.esmtp = c.verb == Verb::Ehlo;
+  state_ = ServerState::Ready;
+  if (c.verb == Verb::Helo) {
+    reply(ReplyId::HeloOk, {{"host", cfg_.hostname}});
+    return;
+  }
+  std::vector<std::string> lines{render_text(smtp_reply(ReplyId::EhloOk).text, {{"host", cfg_.hostname}})};
+  for (std::string& k : ehlo_keywords()) lines.push_back(std::move(k));
+  reply_lines(ReplyId::EhloOk, lines);
+}
+
+// cmd_mail - MAIL FROM: start a transaction.
+void SmtpServer::cmd_mail(std::string_view arg, SimTime now) {
+  facts_.now = now;
+  if (cfg_.tls_required && !facts_.tls) {
+    reply(ReplyId::TlsRequired);
+    return;
+  }
+  if (cfg_.msa_mode && facts_.auth_user.empty()) {
+    reply(ReplyId::AuthRequired);
+    return;
+  }
+  ParseResult<MailFrom> p = parse_mail_from(arg, parse_options());
+  if (!p.ok) {
+    reply(p.error.reply, {{"option", p.error.param}, {"param", p.error.param}});
+    return;
+  }
+  if (p.value.params.size && *p.value.params.size > cfg_.max_message_size) {
+    reply(ReplyId::SizeExceeded);
+    return;
+  }
+  const ServerBehaviour& b = policy_.behaviour;
+  std::string shown = bracketed(p.value.reverse_path);
+  if (b.storage_full) {
+    note("behaviour: storage full");
+    reply(ReplyId::StorageFull);
+    return;
+  }
+  if (b.reject_sender) {
+    note("behaviour: sender rejected");
+    reply_custom(*b.reject_sender, ReplyId::SenderRejected, {{"address", shown}});
+    return;
+  }
+  if (auto r = policy_.check_sender(facts_, p.value)) {
+    reply_custom(*r, ReplyId::SenderRejected, {{"address", shown}, {"user", facts_.auth_user}});
+    return;
+  }
+  reset_transaction();
+  env_.mail = std::move(p.value);
+  state_ = ServerState::Mail;
+  reply(ReplyId::MailOk);
+}
+
+// cmd_rcpt - RCPT TO: one recipient through the policy chain (see smtp_policy.hpp).
+void SmtpServer::cmd_rcpt(std::string_view arg, SimTime now) {
+  facts_.now = now;
+  rcpt_attempted_ = true;
+  ParseResult<RcptTo> p = parse_rcpt_to(arg, parse_options());
+  if (!p.ok) {
+    reply(p.error.reply, {{"option", p.error.param}, {"param", p.error.param}});
+    return;
+  }
+  RcptTo& r = p.value;
+  std::string shown = bracketed(r.forward_path);
+  if (env_.rcpts.size() >= cfg_.max_recipients) {
+    reply(ReplyId::TooManyRecipients);
+    return;
+  }
+  const ServerBehaviour& b = policy_.behaviour;
+  if (b.reject_recipient && (b.reject_recipient_match.empty() || iequal(b.reject_recipient_match, r.forward_path))) {
+    note("behaviour: recipient rejected");
+    reply_custom(*b.reject_recipient, ReplyId::RecipientRejected, {{"address", shown}});
+    return;
+  }
+  bool relay_ok = false;
+  if (!r.postmaster) {
+    std::string_view domain = domain_of(r.forward_path);
+    if (policy_.is_local_domain(domain)) {
+      if (!policy_.recipient_exists(r.forward_path)) {
+        reply(ReplyId::UserUnknown, {{"address", shown}});
+        return;
+      }
+    } else {
+      relay_ok = policy_.may_relay(facts_);
+      if (!relay_ok) {
+        reply(ReplyId::RelayDenied, {{"address", shown}});
+        return;
+      }
+    }
+  }
+  if (auto extra = policy_.check_recipient(facts_, env_, r)) {
+    reply_custom(*extra, ReplyId::RecipientRejected, {{"address", shown}, {"user", facts_.auth_user}});
+    return;
+  }
+  if (b.greylist && facts_.auth_user.empty() && !r.postmaster && !(relay_ok || policy_.may_relay(facts_))) {
+    Greylist::Verdict v =
+        policy_.greylist.check(facts_.client_ip, env_.mail.reverse_path, r.forward_path, now, b.greylist_config);
+    if (!v.pass) {
+      Duration secs = (v.wait + sec(1) - 1) / sec(1);
+      note(std::string("greylisting ") + (v.first_seen ? "new triplet" : "retry too early") + " (" +
+           facts_.client_ip + ", " + bracketed(env_.mail.reverse_path) + ", " + shown + ")");
+      reply(ReplyId::Greylisted, {{"address", shown}, {"seconds", std::to_string(secs)}});
+      return;
+    }
+  }
+  env_.rcpts.push_back(std::move(r));
+  state_ = ServerState::Rcpt;
+  reply(ReplyId::RcptOk);
+}
+
+// cmd_data - DATA: 354 and switch to message input.
+void SmtpServer::cmd_data(std::string_view arg, SimTime now) {
+  (void)now;
+  if (!arg.empty()) {
+    reply(ReplyId::NoArgsSyntax, {{"verb", "DATA"}});
+    return;
+  }
+  rx_ = DataRx{};
+  state_ = ServerState::Data;
+  reply(ReplyId::StartData);
+}
+
+// cmd_rset - RSET: drop the transaction, keep the session.
+void SmtpServer::cmd_rset(std::string_view arg) {
+  if (!arg.empty()) {
+    reply(ReplyId::NoArgsSyntax, {{"verb", "RSET"}});
+    return;
+  }
+  reset_transaction();
+  if (state_ != ServerState::Connected) state_ = ServerState::Ready;
+  reply(ReplyId::Ok);
+}
+
+// cmd_vrfy - VRFY: never reveal, always 252 (RFC 5321 3.5.3).
+void SmtpServer::cmd_vrfy(std::string_view arg) {
+  if (arg.empty()) {
+    reply(ReplyId::VrfySyntax);
+    return;
+  }
+  reply(ReplyId::VrfyCannot);
+}
+
+// cmd_help - HELP: the command list.
+void SmtpServer::cmd_help() {
+  std::string commands = "HELO EHLO MAIL RCPT DATA RSET NOOP QUIT VRFY HELP";
+  if (cfg_.tls_available) commands += " STARTTLS";
+  if (cfg_.auth) commands += " AUTH";
+  reply_lines(ReplyId::HelpCommands,
+              {render_text(smtp_reply(ReplyId::HelpCommands).text, {{"commands", commands}}),
+               std::string(smtp_reply(ReplyId::HelpEnd).text)});
+}
+
+// cmd_starttls - STARTTLS: 220, then the driver runs TLS. Pipelined plaintext is discarded.
+void SmtpServer::cmd_starttls(std::string_view arg) {
+  if (!arg.empty()) {
+    reply(ReplyId::NoArgsSyntax, {{"verb", "STARTTLS"}});
+    return;
+  }
+  if (facts_.tls) {
+    reply(ReplyId::TlsAlreadyActive);
+    return;
+  }
+  if (!cfg_.tls_available) {
+    reply(ReplyId::TlsUnavailable);
+    return;
+  }
+  reply(ReplyId::ReadyTls);
+  stage_.start_tls = true;
+  state_ = ServerState::StartTls;
+  std::size_t pending = in_.size() - in_pos_;
+  if (pending > 0) {
+    error("discarded " + std::to_string(pending) +
+          " octets of plaintext pipelined after STARTTLS (CVE-2011-0411): " + preview_pending(Verb::StartTls));
+    in_pos_ = in_.size();
+  }
+  discarding_ = false;
+}
+
+}  // namespace smtpsim::smtp
