@@ -2,6 +2,7 @@
 #include "sim/core/time.hpp"
 
 #include <cstdio>
+#include <limits>
 
 namespace smtpsim {
 
@@ -58,6 +59,9 @@ std::optional<Duration> parse_duration(std::string_view text) {
     else if (unit == "h") scale = hours(1);
     else if (unit == "d") scale = days(1);
     else return std::nullopt;
+    // Reject what would overflow int64 microseconds ("1000000000d") instead of wrapping.
+    constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
+    if (n > (kMax - total) / scale) return std::nullopt;
     total += n * scale;
     any = true;
     i = j;

@@ -1,6 +1,7 @@
 // trace.cpp - event names, the trace hash, subscribers, and IPv4 text helpers.
 #include "sim/core/trace.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "sim/core/rng.hpp"
@@ -63,22 +64,50 @@ void Trace::emit(TraceEvent e) {
   h = mix_str(h, e.rcpt);
   hash_ = h;
   ++count_;
-  for (auto& [handle, fn] : subs_) fn(e);
+  const bool strip = !keep_bytes_ && (e.kind == TraceKind::BytesSent || e.kind == TraceKind::BytesDelivered);
+  if (subs_.empty()) {
+    if (recording_) {
+      if (strip) e.data.clear();
+      events_.push_back(std::move(e));
+    }
+    return;
+  }
+  // Store before notifying, so an event a subscriber emits lands after this one (as it is hashed).
   if (recording_) {
-    if (!keep_bytes_ && (e.kind == TraceKind::BytesSent || e.kind == TraceKind::BytesDelivered))
-      e.data.clear();
-    events_.push_back(std::move(e));
+    events_.push_back(e);
+    if (strip) events_.back().data.clear();
+  }
+  // Subscribers may subscribe, unsubscribe (themselves too) or emit from inside: while emitting,
+  // subs_ is not touched; changes wait in added_/removed_ until the outermost emit ends.
+  ++emitting_;
+  for (auto& [handle, fn] : subs_) {
+    if (!removed_.empty() && std::find(removed_.begin(), removed_.end(), handle) != removed_.end()) continue;
+    fn(e);
+  }
+  if (--emitting_ == 0 && (!removed_.empty() || !added_.empty())) {
+    std::erase_if(subs_, [this](const auto& s) {
+      return std::find(removed_.begin(), removed_.end(), s.first) != removed_.end();
+    });
+    removed_.clear();
+    for (auto& s : added_) subs_.push_back(std::move(s));
+    added_.clear();
   }
 }
 
 std::size_t Trace::subscribe(Subscriber fn) {
-  subs_.emplace_back(next_handle_, std::move(fn));
+  (emitting_ ? added_ : subs_).emplace_back(next_handle_, std::move(fn));
   return next_handle_++;
 }
 
 void Trace::unsubscribe(std::size_t handle) {
-  for (auto it = subs_.begin(); it != subs_.end(); ++it)
-    if (it->first == handle) { subs_.erase(it); return; }
+  for (auto it = added_.begin(); it != added_.end(); ++it)
+    if (it->first == handle) { added_.erase(it); return; }
+  for (auto it = subs_.begin(); it != subs_.end(); ++it) {
+    if (it->first != handle) continue;
+    if (emitting_) removed_.push_back(handle);
+    else subs_.erase(it);
+    return;
+  }
 }
 
 std::string Trace::hash_hex() const {

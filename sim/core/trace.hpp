@@ -83,6 +83,9 @@ class Trace {
  private:
   std::vector<TraceEvent> events_;
   std::vector<std::pair<std::size_t, Subscriber>> subs_;
+  std::vector<std::pair<std::size_t, Subscriber>> added_;  // subscribed while emitting
+  std::vector<std::size_t> removed_;                       // unsubscribed while emitting
+  int emitting_ = 0;
   std::size_t next_handle_ = 1;
   std::uint64_t count_ = 0;
   std::uint64_t hash_ = 0xcbf29ce484222325ULL;
