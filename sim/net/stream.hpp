@@ -1,5 +1,15 @@
 // stream.hpp - the transport interface: a reliable, ordered byte stream between two endpoints.
 // The virtual network implements it (net_stream.cpp); the live bridge implements it over Asio.
+//
+// Callback rules (the virtual network keeps them; a live transport must too):
+//  * Handler callbacks never run inside a Stream method: data, EOF and close notices are delivered
+//    from scheduler events (at the virtual time they happen). One exception: Network::crash() tells
+//    the crashed host's own streams on_closed(Reset) before it returns (see network.hpp).
+//  * A handler may call any Stream method, replace itself with set_handler, or drop the last
+//    StreamPtr from inside on_data / on_eof / on_closed; the stream stays valid until it returns.
+//  * After close()/abort() the handler hears nothing but on_closed(Local). on_closed is the last
+//    call; the handler is released right after it (so captures of the StreamPtr do not leak).
+//  * To stop hearing from a stream without closing it, call set_handler({}).
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -27,16 +37,20 @@ struct StreamHandler {
 class Stream {
  public:
   virtual ~Stream() = default;
-  // set_handler - who hears about data, EOF and close; data that arrived earlier is replayed.
+  // set_handler - who hears about data, EOF and close; data that arrived earlier is replayed
+  // (in a scheduler event at the current time, not inside this call).
   virtual void set_handler(StreamHandler h) = 0;
-  // write - queue bytes for the peer (ignored after close or shutdown_write).
+  // write - queue bytes for the peer (ignored after close or shutdown_write, and when empty).
   virtual void write(std::string_view bytes) = 0;
-  // shutdown_write - half-close: send FIN after the queued bytes; reading goes on.
+  // shutdown_write - half-close: send FIN after the queued bytes; reading goes on. When the peer's
+  // FIN has arrived too (and ours reached it), the handler gets on_eof then on_closed(Closed).
   virtual void shutdown_write() = 0;
-  // close - graceful close: FIN after the queued bytes; the handler gets on_closed(Local).
+  // close - graceful close: FIN after the queued bytes; the handler gets on_closed(Local) and no
+  // more data (bytes still arriving are discarded).
   virtual void close() = 0;
-  // abort - send RST now; queued bytes are dropped.
+  // abort - send RST now; queued bytes are dropped; the handler gets on_closed(Local).
   virtual void abort() = 0;
+  // is_open - established and neither closed by this side nor ended (true while half-closed).
   virtual bool is_open() const = 0;
 
   virtual std::uint64_t id() const = 0;             // connection id (as in the trace)

@@ -29,3 +29,10 @@ TEST_CASE("format_time and format_duration") {
   CHECK(format_duration(msec(250)) == "250ms");
   CHECK(format_duration(0) == "0s");
 }
+
+TEST_CASE("parse_duration rejects values that overflow 64-bit microseconds") {
+  CHECK(parse_duration("100000000d") == days(100000000));  // 8.64e18 us (~273,000 years): fits
+  CHECK_FALSE(parse_duration("1000000000d"));                // 8.64e19 us: does not
+  CHECK_FALSE(parse_duration("100000000d100000000d"));      // each fits, the sum does not
+  CHECK(parse_duration("1000000000h") == hours(1000000000));
+}

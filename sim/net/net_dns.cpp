@@ -1,0 +1,255 @@
+// net_dns.cpp - DNS zones (MX, A, null MX, per-name faults) and the stub resolver that queries the
+// DNS host over the virtual network.
+#include <map>
+
+#include "sim/net/dns.hpp"
+
+namespace smtpsim {
+
+// to_string - stable names of response codes.
+const char* to_string(DnsRcode r) {
+  switch (r) {
+    case DnsRcode::NoError: return "NOERROR";
+    case DnsRcode::NxDomain: return "NXDOMAIN";
+    case DnsRcode::ServFail: return "SERVFAIL";
+    case DnsRcode::Timeout: return "timeout";
+  }
+  return "unknown";
+}
+
+// dns_wire_rcode - RFC 1035 RCODE numbers; -1 for "no answer".
+int dns_wire_rcode(DnsRcode r) {
+  switch (r) {
+    case DnsRcode::NoError: return 0;
+    case DnsRcode::ServFail: return 2;
+    case DnsRcode::NxDomain: return 3;
+    case DnsRcode::Timeout: return -1;
+  }
+  return -1;
+}
+
+// to_string - stable names of faults (as scenarios write them).
+const char* to_string(DnsFault f) {
+  switch (f) {
+    case DnsFault::None: return "none";
+    case DnsFault::NxDomain: return "nxdomain";
+    case DnsFault::ServFail: return "servfail";
+    case DnsFault::Timeout: return "timeout";
+  }
+  return "unknown";
+}
+
+// --- zones --------------------------------------------------------------------------------------
+
+// normalize - ASCII lower case without a trailing dot ("." stays ".").
+std::string DnsZones::normalize(const std::string& name) {
+  std::string n = name;
+  for (char& ch : n)
+    if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+  if (n.size() > 1 && n.back() == '.') n.pop_back();
+  return n;
+}
+
+// add_mx - append one MX record to the domain.
+void DnsZones::add_mx(const std::string& domain, int pref, const std::string& exchange) {
+  std::string ex = exchange;
+  if (ex.size() > 1 && ex.back() == '.') ex.pop_back();
+  names_[normalize(domain)].mx.push_back({pref, ex});
+}
+
+// set_null_mx - the domain accepts no mail: a single "MX 0 ." (RFC 7505).
+void DnsZones::set_null_mx(const std::string& domain) {
+  auto& mx = names_[normalize(domain)].mx;
+  mx.clear();
+  mx.push_back({0, "."});
+}
+
+void DnsZones::add_a(const std::string& name, std::uint32_t ip) { names_[normalize(name)].a.push_back(ip); }
+
+void DnsZones::remove(const std::string& name) { names_.erase(normalize(name)); }
+
+// set_fault - make queries for the name fail (None clears).
+void DnsZones::set_fault(const std::string& name, DnsFault f) {
+  if (f == DnsFault::None) faults_.erase(normalize(name));
+  else faults_[normalize(name)] = f;
+}
+
+DnsFault DnsZones::fault(const std::string& name) const {
+  auto it = faults_.find(normalize(name));
+  return it == faults_.end() ? DnsFault::None : it->second;
+}
+
+namespace {
+// fault_answer - the rcode a fault forces, if any.
+bool fault_answer(DnsFault f, DnsAnswer& a) {
+  switch (f) {
+    case DnsFault::None: return false;
+    case DnsFault::NxDomain: a.rcode = DnsRcode::NxDomain; return true;
+    case DnsFault::ServFail: a.rcode = DnsRcode::ServFail; return true;
+    case DnsFault::Timeout: a.rcode = DnsRcode::Timeout; return true;
+  }
+  return false;
+}
+}  // namespace
+
+// lookup_mx - the MX answer as the server computes it.
+DnsAnswer DnsZones::lookup_mx(const std::string& domain) const {
+  DnsAnswer a;
+  if (fault_answer(fault(domain), a)) return a;
+  auto it = names_.find(normalize(domain));
+  if (it == names_.end() || (it->second.mx.empty() && it->second.a.empty())) {
+    a.rcode = DnsRcode::NxDomain;
+    return a;
+  }
+  a.mx = it->second.mx;
+  return a;
+}
+
+// lookup_a - the A answer as the server computes it.
+DnsAnswer DnsZones::lookup_a(const std::string& name) const {
+  DnsAnswer a;
+  if (fault_answer(fault(name), a)) return a;
+  auto it = names_.find(normalize(name));
+  if (it == names_.end() || (it->second.mx.empty() && it->second.a.empty())) {
+    a.rcode = DnsRcode::NxDomain;
+    return a;
+  }
+  a.addrs = it->second.a;
+  return a;
+}
+
+// --- resolver -----------------------------------------------------------------------------------
+
+struct Resolver::State {
+  struct Pending {
+    AnswerFn cb;
+    std::string question;  // "MX b.example?"
+    std::uint16_t port = 0;
+    std::uint64_t epoch = 0;
+    EventId timeout;
+  };
+  Network* net = nullptr;
+  HostId self = kNoHost;
+  HostId dns = kNoHost;
+  DnsZones* zones = nullptr;
+  Duration timeout = 0;
+  bool dead = false;
+  std::uint64_t next_q = 0;
+  std::map<std::uint64_t, Pending> pending;
+
+  // finish - the answer (or timeout) for query q: trace it and call back, once.
+  void finish(std::uint64_t q, const DnsAnswer& a, bool mx) {
+    if (dead) return;
+    auto it = pending.find(q);
+    if (it == pending.end()) return;
+    Pending p = std::move(it->second);
+    pending.erase(it);
+    if (a.rcode != DnsRcode::Timeout) net->scheduler().cancel(p.timeout);
+    if (!net->host_up(self) || net->host_epoch(self) != p.epoch) return;  // the asker crashed
+    TraceEvent e;
+    e.time = net->scheduler().now();
+    e.kind = TraceKind::Dns;
+    e.host = net->host_name(self);
+    e.peer = net->host_name(dns);
+    e.src_ip = net->host_ip(self);
+    e.dst_ip = net->host_ip(dns);
+    e.src_port = p.port;
+    e.dst_port = 53;
+    e.code = dns_wire_rcode(a.rcode);
+    e.text = p.question + " -> " + describe(a, mx, timeout);
+    net->trace().emit(std::move(e));
+    if (p.cb) p.cb(a);
+  }
+};
+
+// describe - the answer as the trace shows it.
+std::string Resolver::describe(const DnsAnswer& a, bool mx, Duration timeout) {
+  switch (a.rcode) {
+    case DnsRcode::NxDomain: return "NXDOMAIN";
+    case DnsRcode::ServFail: return "SERVFAIL";
+    case DnsRcode::Timeout: return "timeout after " + format_duration(timeout);
+    case DnsRcode::NoError: break;
+  }
+  std::string out;
+  if (mx) {
+    if (a.mx.empty()) return "no records (NODATA)";
+    for (const MxRecord& r : a.mx) {
+      if (!out.empty()) out += ", ";
+      out += std::to_string(r.preference) + " " + r.exchange;
+    }
+    if (a.mx.size() == 1 && a.mx[0].exchange == ".") out += " (null MX)";
+  } else {
+    if (a.addrs.empty()) return "no records (NODATA)";
+    for (std::uint32_t ip : a.addrs) {
+      if (!out.empty()) out += ", ";
+      out += ipv4_to_string(ip);
+    }
+  }
+  return out;
+}
+
+// Resolver - a stub resolver on `self` asking `dns_host`.
+Resolver::Resolver(Network& net, HostId self, HostId dns_host, DnsZones& zones, Duration timeout)
+    : net_(net), self_(self), dns_(dns_host), zones_(zones), timeout_(timeout),
+      state_(std::make_shared<State>()) {
+  net.host_name(self);  // validates both ids (throws on unknown hosts)
+  net.host_name(dns_host);
+  state_->net = &net;
+  state_->self = self;
+  state_->dns = dns_host;
+  state_->zones = &zones;
+  state_->timeout = timeout;
+}
+
+// ~Resolver - pending callbacks are dropped; in-flight events find the state dead.
+Resolver::~Resolver() {
+  if (!state_) return;
+  state_->dead = true;
+  state_->pending.clear();
+}
+
+void Resolver::query_mx(const std::string& domain, AnswerFn cb) { query(domain, true, std::move(cb)); }
+void Resolver::query_a(const std::string& name, AnswerFn cb) { query(name, false, std::move(cb)); }
+
+std::size_t Resolver::pending() const { return state_ ? state_->pending.size() : 0; }
+
+// query - trace the question, arm the timeout, send the query datagram; the DNS host answers from
+// the zones as they are when the query arrives.
+void Resolver::query(const std::string& name, bool mx, AnswerFn cb) {
+  std::shared_ptr<State> st = state_;
+  std::string norm = DnsZones::normalize(name);
+  std::uint64_t q = ++st->next_q;
+  State::Pending p;
+  p.cb = std::move(cb);
+  p.question = std::string(mx ? "MX " : "A ") + norm + "?";
+  p.port = static_cast<std::uint16_t>(32768 + (q - 1) % 16384);
+  p.epoch = net_.host_epoch(self_);
+  TraceEvent e;
+  e.time = net_.scheduler().now();
+  e.kind = TraceKind::Dns;
+  e.host = net_.host_name(self_);
+  e.peer = net_.host_name(dns_);
+  e.src_ip = net_.host_ip(self_);
+  e.dst_ip = net_.host_ip(dns_);
+  e.src_port = p.port;
+  e.dst_port = 53;
+  e.text = p.question;
+  net_.trace().emit(std::move(e));
+  p.timeout = net_.scheduler().schedule_in(timeout_, [st, q, mx] {
+    DnsAnswer a;
+    a.rcode = DnsRcode::Timeout;
+    st->finish(q, a, mx);
+  });
+  st->pending.emplace(q, std::move(p));
+  std::size_t qbytes = 12 + norm.size() + 2 + 4;
+  net_.send_datagram(self_, dns_, qbytes, [st, q, mx, norm, qbytes] {
+    if (st->dead) return;
+    DnsAnswer a = mx ? st->zones->lookup_mx(norm) : st->zones->lookup_a(norm);
+    if (a.rcode == DnsRcode::Timeout) return;  // the server stays silent
+    std::size_t abytes = qbytes + 16 * a.addrs.size();
+    for (const MxRecord& r : a.mx) abytes += 16 + r.exchange.size();
+    st->net->send_datagram(st->dns, st->self, abytes, [st, q, mx, a] { st->finish(q, a, mx); });
+  });
+}
+
+}  // namespace smtpsim

@@ -1,0 +1,192 @@
+// net_impl.hpp - the virtual network's internal state, shared by the net_*.cpp files (not public API).
+//
+// [SECTION] index
+//   HostState, LinkState, Route   topology (net_network.cpp, net_routes.cpp)
+//   Chunk, Dir, Endpoint, Conn    one TCP-like connection: two endpoints, two directions
+//   Network::Impl                 everything, with the member functions grouped by file
+#pragma once
+#include <deque>
+#include <map>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+#include "sim/net/network.hpp"
+
+namespace smtpsim {
+namespace net_detail {
+
+struct HostState {
+  std::string name;
+  std::uint32_t ip = 0;
+  bool up = true;
+  std::uint64_t epoch = 0;  // bumped by every crash
+  std::map<std::uint16_t, std::shared_ptr<Network::AcceptFn>> listeners;
+  std::uint32_t port_counter = 0;  // next ephemeral port = 49152 + counter % 16384
+  std::unordered_set<std::uint16_t> ports_in_use;
+  std::vector<std::pair<HostId, LinkId>> adj;  // neighbours, in link creation order
+};
+
+struct LinkState {
+  HostId a = kNoHost;
+  HostId b = kNoHost;
+  LinkParams params;
+  bool up = true;
+  Rng rng;  // loss draws for this link only
+};
+
+// Route - a resolved path: the hosts crossed, the links between them, and their total latency.
+struct Route {
+  std::vector<HostId> hosts;
+  std::vector<LinkId> links;
+  Duration latency = 0;
+};
+
+// Chunk - one write() (or a FIN) travelling in one direction until it is delivered in order.
+struct Chunk {
+  std::string data;
+  bool fin = false;
+  bool arrived = false;         // reached the receiver, maybe waiting for an earlier chunk
+  SimTime sent = 0;             // start of the current attempt
+  SimTime first_fail = kNever;  // first failed attempt (the stall clock), kNever if none
+  Duration rto = 0;             // current retransmission timeout, 0 until the first failure
+};
+
+// Dir - one direction of a connection: chunks not yet delivered and the per-link pacing state.
+struct Dir {
+  std::deque<Chunk> chunks;   // front has index `base`
+  std::uint64_t base = 0;
+  std::vector<std::pair<LinkId, SimTime>> link_free;  // when each link finished our last chunk
+  std::uint32_t gen = 0;      // bumped when the direction is torn down: older events are stale
+  int failing = 0;            // chunks with first_fail != kNever
+  SimTime stall_since = kNever;
+  EventId stall_event;
+};
+
+struct InboxItem {
+  enum Kind : unsigned char { Data, Eof, Closed };
+  Kind kind = Data;
+  std::string data;
+  CloseReason reason = CloseReason::Closed;
+};
+
+// Endpoint - one end's TCP state and what its application has (not yet) been told.
+struct Endpoint {
+  HostId host = kNoHost;
+  std::string name;
+  std::uint32_t ip = 0;
+  std::uint16_t port = 0;
+  std::uint64_t epoch = 0;      // host epoch when the endpoint was created
+  bool established = false;
+  bool wr_shut = false;         // our FIN is queued (shutdown_write or close)
+  bool fin_acked = false;       // our FIN reached the peer
+  bool rd_eof = false;          // the peer's FIN reached us
+  bool gone = true;             // no TCP state on the host: not yet accepted, reset, timed out, done
+  bool app_done = true;         // on_closed is queued or delivered: the application hears no more
+  bool closed_delivered = false;
+  bool pumping = false;
+  bool pump_scheduled = false;
+  std::shared_ptr<StreamHandler> handler;
+  std::deque<InboxItem> inbox;
+};
+
+struct Conn {
+  Network::Impl* net = nullptr;
+  std::weak_ptr<char> life;     // expires with the Network: nothing may touch `net` after that
+  std::uint64_t id = 0;
+  Endpoint ep[2];               // [0] client, [1] server
+  Dir dir[2];                   // dir[s]: bytes from ep[s] to ep[1 - s]
+  bool connecting = false;      // the client's connect callback has not fired yet
+  bool accepted = false;        // a listener took the connection (the server endpoint exists)
+  bool finished = false;        // removed from the network's table
+  int syn_attempts = 0;
+  SimTime opened_at = 0;
+  EventId deadline;
+  EventId syn_retry;
+  Network::ConnectFn connect_cb;
+
+  bool alive() const { return !life.expired(); }
+};
+
+using ConnPtr = std::shared_ptr<Conn>;
+
+}  // namespace net_detail
+
+struct Network::Impl {
+  Impl(Scheduler& s, Trace& t, Rng r, NetConfig c);
+  ~Impl();
+
+  Scheduler& sched;
+  Trace& trace;
+  Rng rng;
+  NetConfig cfg;
+  std::vector<net_detail::HostState> hosts;
+  std::vector<net_detail::LinkState> links;
+  std::map<std::pair<HostId, HostId>, std::vector<HostId>> static_routes;
+  mutable std::unordered_map<std::uint64_t, net_detail::Route> route_cache;
+  mutable std::vector<std::vector<std::vector<HostId>>> shortest;  // [src][dst] host path
+  std::vector<int> group;  // partition group per host, -1 = none
+  bool partitioned = false;
+  std::vector<HostHook> hooks;
+  std::map<std::uint64_t, net_detail::ConnPtr> conns;
+  std::uint64_t next_conn = 1;
+  std::shared_ptr<char> life = std::make_shared<char>(0);
+
+  // --- net_network.cpp ---
+  void check_host(HostId h) const;
+  void check_link(LinkId l) const;
+  TraceEvent event(TraceKind k) const;
+  void run_hooks(HostId h, bool up);
+
+  // --- net_routes.cpp ---
+  const net_detail::Route& route(HostId from, HostId to) const;
+  void invalidate_routes();
+  void shortest_from(HostId src) const;
+  bool reachable(HostId from, HostId to) const;
+  bool lost(const net_detail::Route& r);
+  static Duration ser_delay(std::size_t bytes, std::uint64_t bps);
+  SimTime traverse(const net_detail::Route& r, std::size_t bytes, SimTime t,
+                   std::vector<std::pair<LinkId, SimTime>>* link_free) const;
+  Duration initial_rto(HostId from, HostId to) const;
+
+  // --- net_connect.cpp ---
+  void connect(HostId from, std::uint32_t ip, std::uint16_t port, ConnectFn cb);
+  void syn_attempt(const net_detail::ConnPtr& c);
+  void on_syn_arrival(const net_detail::ConnPtr& c);
+  void send_synack(const net_detail::ConnPtr& c);
+  void on_synack_arrival(const net_detail::ConnPtr& c);
+  void on_refused_arrival(const net_detail::ConnPtr& c);
+  void finish_connect(const net_detail::ConnPtr& c, ConnectResult r, TraceKind k, const std::string& text);
+  void crash_conns(HostId h);
+  std::uint16_t alloc_port(HostId h);
+
+  // --- net_stream.cpp ---
+  static StreamPtr make_stream(const net_detail::ConnPtr& c, int side);
+  TraceEvent conn_event(TraceKind k, const net_detail::Conn& c, int side) const;
+  void write(const net_detail::ConnPtr& c, int s, std::string_view bytes);
+  void shutdown_write(const net_detail::ConnPtr& c, int s);
+  void close(const net_detail::ConnPtr& c, int s);
+  void abort(const net_detail::ConnPtr& c, int s);
+  static void set_handler(const net_detail::ConnPtr& c, int s, StreamHandler h);
+  static void pump(const net_detail::ConnPtr& c, int s);
+  static void schedule_pump(const net_detail::ConnPtr& c, int s);
+  void queue_fin(const net_detail::ConnPtr& c, int s);
+  void send_chunk(const net_detail::ConnPtr& c, int s, std::uint64_t idx);
+  void fail_chunk(const net_detail::ConnPtr& c, int s, std::uint64_t idx);
+  void on_chunk_arrival(const net_detail::ConnPtr& c, int s, std::uint64_t idx, std::uint32_t gen);
+  void deliver_ready(const net_detail::ConnPtr& c, int s);
+  void set_stall(const net_detail::ConnPtr& c, int s, SimTime since);
+  void stall_timeout(const net_detail::ConnPtr& c, int s);
+  void check_full_close(const net_detail::ConnPtr& c, int x);
+  void send_rst(const net_detail::ConnPtr& c, int from_side);
+  void on_rst_arrival(const net_detail::ConnPtr& c, int side);
+  void reset_endpoint(const net_detail::ConnPtr& c, int x, TraceKind k, CloseReason why,
+                      const std::string& text);
+  void drop_dir(const net_detail::ConnPtr& c, int s);
+  void maybe_finish(const net_detail::ConnPtr& c);
+};
+
+}  // namespace smtpsim

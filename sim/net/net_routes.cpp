@@ -1,0 +1,206 @@
+// net_routes.cpp - paths (static routes, least-latency search), reachability, delay arithmetic, loss.
+#include <algorithm>
+#include <stdexcept>
+
+#include "sim/net/net_impl.hpp"
+
+namespace smtpsim {
+
+using namespace net_detail;
+
+namespace {
+// route_key - one cache key per ordered host pair.
+std::uint64_t route_key(HostId from, HostId to) { return (std::uint64_t(from) << 32) | to; }
+
+// Label - a tentative path in the least-latency search.
+struct Label {
+  Duration latency = 0;
+  std::size_t hops = 0;
+  std::vector<HostId> path;
+  bool set = false;
+  bool done = false;
+};
+
+// better - order of paths: least latency, then fewest hops, then lexicographic host ids.
+bool better(const Label& a, const Label& b) {
+  if (a.latency != b.latency) return a.latency < b.latency;
+  if (a.hops != b.hops) return a.hops < b.hops;
+  return a.path < b.path;
+}
+}  // namespace
+
+// invalidate_routes - forget cached paths after a topology or latency change.
+void Network::Impl::invalidate_routes() {
+  route_cache.clear();
+  shortest.clear();
+}
+
+// shortest_from - Dijkstra from src over all links (up or down), with the documented tie-breaks.
+void Network::Impl::shortest_from(HostId src) const {
+  const std::size_t n = hosts.size();
+  if (shortest.size() != n) shortest.assign(n, {});
+  std::vector<Label> lab(n);
+  lab[src].set = true;
+  lab[src].path = {src};
+  for (;;) {
+    std::size_t best = n;
+    for (std::size_t i = 0; i < n; ++i)
+      if (lab[i].set && !lab[i].done && (best == n || better(lab[i], lab[best]))) best = i;
+    if (best == n) break;
+    lab[best].done = true;
+    for (auto& [nb, l] : hosts[best].adj) {
+      if (lab[nb].done) continue;
+      Label cand;
+      cand.set = true;
+      cand.latency = lab[best].latency + links[l].params.latency;
+      cand.hops = lab[best].hops + 1;
+      cand.path = lab[best].path;
+      cand.path.push_back(nb);
+      if (!lab[nb].set || better(cand, lab[nb])) lab[nb] = std::move(cand);
+    }
+  }
+  std::vector<std::vector<HostId>> out(n);
+  for (std::size_t i = 0; i < n; ++i)
+    if (lab[i].set) out[i] = std::move(lab[i].path);
+  shortest[src] = std::move(out);
+}
+
+// route - the resolved path from -> to (static route, reversed static route, or least latency).
+const Route& Network::Impl::route(HostId from, HostId to) const {
+  std::uint64_t key = route_key(from, to);
+  auto it = route_cache.find(key);
+  if (it != route_cache.end()) return it->second;
+  std::vector<HostId> hs;
+  if (auto s = static_routes.find({from, to}); s != static_routes.end()) {
+    hs = s->second;
+  } else if (auto r = static_routes.find({to, from}); r != static_routes.end()) {
+    hs.assign(r->second.rbegin(), r->second.rend());
+  } else {
+    if (shortest.size() != hosts.size() || shortest[from].empty()) shortest_from(from);
+    hs = shortest[from][to];
+  }
+  Route rt;
+  for (std::size_t i = 0; i + 1 < hs.size(); ++i) {
+    for (auto& [nb, l] : hosts[hs[i]].adj) {
+      if (nb != hs[i + 1]) continue;
+      rt.links.push_back(l);
+      rt.latency += links[l].params.latency;
+      break;
+    }
+  }
+  rt.hosts = std::move(hs);
+  return route_cache.emplace(key, std::move(rt)).first->second;
+}
+
+// reachable - the path exists and everything on it is up and inside one partition group.
+bool Network::Impl::reachable(HostId from, HostId to) const {
+  if (!hosts[from].up || !hosts[to].up) return false;
+  const Route& r = route(from, to);
+  if (r.hosts.empty()) return false;
+  for (LinkId l : r.links)
+    if (!links[l].up) return false;
+  int g = -1;
+  for (HostId h : r.hosts) {
+    if (!hosts[h].up) return false;
+    if (partitioned && group[h] >= 0) {
+      if (g < 0) g = group[h];
+      else if (g != group[h]) return false;
+    }
+  }
+  return true;
+}
+
+// lost - draw per link in path order whether a packet is lost (stops at the first loss).
+bool Network::Impl::lost(const Route& r) {
+  for (LinkId l : r.links) {
+    LinkState& ls = links[l];
+    if (ls.params.loss > 0 && ls.rng.chance(ls.params.loss)) return true;
+  }
+  return false;
+}
+
+// ser_delay - microseconds to clock `bytes` onto a link of `bps`, rounded up (0 when unlimited).
+Duration Network::Impl::ser_delay(std::size_t bytes, std::uint64_t bps) {
+  if (bps == 0 || bytes == 0) return 0;
+  const std::uint64_t bits_us = 8'000'000ULL;  // bits per byte * microseconds per second
+  std::uint64_t n = bytes;
+  std::uint64_t q = n / bps, r = n % bps;      // split so r * 8e6 stays far from overflow
+  std::uint64_t whole = q * bits_us;
+  std::uint64_t part = (r * bits_us + bps - 1) / bps;
+  return static_cast<Duration>(whole + part);
+}
+
+// traverse - arrival time of `bytes` sent at t: store-and-forward per hop, each link serving the
+// direction's chunks in order (link_free holds when each link finished the previous one).
+SimTime Network::Impl::traverse(const Route& r, std::size_t bytes, SimTime t,
+                                std::vector<std::pair<LinkId, SimTime>>* link_free) const {
+  for (LinkId l : r.links) {
+    const LinkParams& p = links[l].params;
+    Duration ser = ser_delay(bytes, p.bandwidth_bps);
+    SimTime start = t;
+    if (link_free) {
+      auto it = std::find_if(link_free->begin(), link_free->end(),
+                             [l](const auto& e) { return e.first == l; });
+      if (it == link_free->end()) {
+        link_free->emplace_back(l, start + ser);
+      } else {
+        start = std::max(start, it->second);
+        it->second = start + ser;
+      }
+    }
+    t = start + ser + p.latency;
+  }
+  return t;
+}
+
+// initial_rto - the first retransmission timeout: max(min_rto, 2 * RTT).
+Duration Network::Impl::initial_rto(HostId from, HostId to) const {
+  Duration rtt = route(from, to).latency + route(to, from).latency;
+  return std::min(std::max(cfg.min_rto, 2 * rtt), std::max(cfg.min_rto, cfg.max_rto));
+}
+
+// path - the hosts crossed from -> to.
+std::vector<HostId> Network::path(HostId from, HostId to) const {
+  impl_->check_host(from);
+  impl_->check_host(to);
+  return impl_->route(from, to).hosts;
+}
+
+bool Network::reachable(HostId from, HostId to) const {
+  impl_->check_host(from);
+  impl_->check_host(to);
+  return impl_->reachable(from, to);
+}
+
+// one_way_delay - latency plus per-link serialisation of `bytes` on an idle path.
+Duration Network::one_way_delay(HostId from, HostId to, std::size_t bytes) const {
+  impl_->check_host(from);
+  impl_->check_host(to);
+  const Route& r = impl_->route(from, to);
+  return impl_->traverse(r, bytes, 0, nullptr);
+}
+
+// set_route - pin the path from -> to (validated); an empty path removes the pin.
+void Network::set_route(HostId from, HostId to, std::vector<HostId> path) {
+  impl_->check_host(from);
+  impl_->check_host(to);
+  if (path.empty()) {
+    impl_->static_routes.erase({from, to});
+    impl_->invalidate_routes();
+    return;
+  }
+  std::string what = "route " + host_name(from) + " -> " + host_name(to) + ": ";
+  if (path.front() != from || path.back() != to)
+    throw std::invalid_argument(what + "the path must start at the source and end at the destination");
+  for (std::size_t i = 0; i < path.size(); ++i) {
+    impl_->check_host(path[i]);
+    for (std::size_t j = 0; j < i; ++j)
+      if (path[j] == path[i]) throw std::invalid_argument(what + "host " + host_name(path[i]) + " appears twice");
+    if (i > 0 && !find_link(path[i - 1], path[i]))
+      throw std::invalid_argument(what + "no link " + host_name(path[i - 1]) + " - " + host_name(path[i]));
+  }
+  impl_->static_routes[{from, to}] = std::move(path);
+  impl_->invalidate_routes();
+}
+
+}  // namespace smtpsim
