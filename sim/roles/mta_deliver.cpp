@@ -1,0 +1,218 @@
+// mta_deliver.cpp - delivery attempts: route lookup, connecting to MX hosts in order, the SMTP
+// client session with several messages per connection, and applying each recipient's outcome.
+#include "sim/roles/mta_host.hpp"
+#include "sim/roles/role_conn.hpp"
+
+namespace smtpsim {
+
+
+namespace {
+// reply_text - one line for a recipient's outcome: "550 5.1.1 <b@x>: User unknown" or a local text.
+std::string reply_text(const smtp::RecipientResult& r) {
+  if (r.reply.code != 0) return r.reply.summary();
+  std::string s = r.reply.enhanced;
+  std::string t = r.reply.text();
+  if (!t.empty()) s += (s.empty() ? "" : " ") + t;
+  return s;
+}
+// after_end_of_data - the connection died or timed out after the final "." went out.
+bool after_end_of_data(const smtp::RecipientResult& r) {
+  if (r.outcome != smtp::Outcome::Deferred || r.reply.code != 0) return false;
+  if (r.stage != smtp::Stage::ConnectionLost && r.stage != smtp::Stage::Timeout && r.stage != smtp::Stage::EndOfData)
+    return false;
+  return r.reply.text().find("end of data") != std::string::npos;
+}
+}  // namespace
+
+void MtaHost::start_attempt(const std::string& dest, std::vector<Item> items) {
+  auto a = std::make_shared<Attempt>();
+  a->dest = dest;
+  a->items = std::move(items);
+  a->generation = generation_;
+  a->started = ctx_.sched.now();
+  attempts_.insert(a);
+  inflight_[dest]++;
+  for (const Item& it : a->items) {
+    QueueEntry& e = spool_.at(it.qid);
+    QueueRcpt& r = e.rcpts[it.rcpt];
+    r.state = RcptState::InFlight;
+    r.retry.attempts++;
+    r.last_attempt = a->started;
+    if (dest != "local")
+      queue_event(e, r, "attempt " + std::to_string(r.retry.attempts) + " for " + r.address + " (" + dest + ")");
+  }
+  if (dest == "local") { deliver_local(a); return; }
+  auto on_route = [this, alive = alive_, a](const RouteResult& rr) {
+    if (!*alive || a->generation != generation_) return;
+    if (rr.status != RouteResult::Status::Ok) {
+      fail_attempt(a, rr.status == RouteResult::Status::PermFail, rr.code, rr.enhanced, rr.text, "");
+      return;
+    }
+    a->targets = rr.targets;
+    try_target(a);
+  };
+  if (dest.rfind("relay:", 0) == 0) resolve_host_route(*resolver_, dest.substr(6), on_route);
+  else resolve_mx_route(*resolver_, rng_, dest.substr(3), on_route);
+}
+
+// deliver_local - hand each recipient to this host's MDA (mailbox store).
+void MtaHost::deliver_local(std::shared_ptr<Attempt> a) {
+  for (const Item& it : a->items) {
+    auto e = spool_.find(it.qid);
+    if (e == spool_.end()) continue;
+    QueueRcpt& r = e->second.rcpts[it.rcpt];
+    if (!mda_) {
+      apply_deferred(it, "451 4.3.0 no local delivery agent on " + cfg_.name, cfg_.name, a->started);
+      continue;
+    }
+    mail::DeliveryResult d = mda_->deliver(e->second.sender, r.address, e->second.data);
+    if (d.ok()) {
+      r.state = RcptState::Delivered;
+      r.last_reply = d.reply();
+      ++delivered_out_;
+      ctx_.event(TraceKind::Delivery, cfg_.name, "delivered to mailbox " + d.mailbox + " (uid " + d.id + ")",
+                 e->second.msgid, r.address);
+      ctx_.ledger.delivered({e->second.msgid, r.address}, cfg_.name, ctx_.sched.now());
+      ctx_.ledger.released({e->second.msgid, r.address}, cfg_.name, e->second.qid);
+      maybe_finish(it.qid);
+    } else if (d.temporary()) {
+      apply_deferred(it, d.reply(), cfg_.name, a->started);
+    } else {
+      apply_failed(it, d.reply(), cfg_.name, d.code, d.enhanced);
+    }
+  }
+  finish_attempt(a);
+}
+
+// try_target - connect to the next MX (or relay) address; on success run the SMTP session.
+void MtaHost::try_target(std::shared_ptr<Attempt> a) {
+  if (a->next_target >= a->targets.size()) {
+    fail_attempt(a, false, 0, "4.4.1", a->last_error.empty() ? "no mail exchanger could be reached" : a->last_error,
+                 a->target_name);
+    return;
+  }
+  RouteTarget t = a->targets[a->next_target++];
+  if (t.ip == ctx_.net.host_ip(host_)) {
+    fail_attempt(a, true, 554, "5.4.6", "mail for " + a->dest.substr(a->dest.find(':') + 1) + " loops back to myself",
+                 cfg_.name);
+    return;
+  }
+  a->target_name = t.name;
+  ctx_.net.connect(host_, t.ip, 25, [this, alive = alive_, a, t](ConnectResult res, StreamPtr s) {
+    if (!*alive || a->generation != generation_) { if (s) s->abort(); return; }
+    if (res != ConnectResult::Ok) {
+      const char* why = res == ConnectResult::Refused ? "Connection refused"
+                      : res == ConnectResult::Timeout ? "Connection timed out" : "No route to host";
+      a->last_error = "connect to " + t.name + "[" + ipv4_to_string(t.ip) + "]:25: " + why;
+      try_target(a);
+      return;
+    }
+    smtp::ClientConfig cc;
+    cc.helo_name = cfg_.name;
+    cc.server_name = t.name;
+    cc.tls = cfg_.tls_out;
+    if (!cfg_.relay_to.empty() && a->dest == "relay:" + cfg_.relay_to && cfg_.relay_auth) cc.auth = cfg_.relay_auth;
+    auto client = std::make_unique<smtp::SmtpClient>(cc);
+    std::map<std::string, smtp::OutgoingMessage> msgs;
+    std::vector<std::string> order;
+    for (const Item& it : a->items) {
+      const QueueEntry& e = spool_.at(it.qid);
+      auto [m, fresh] = msgs.try_emplace(it.qid);
+      if (fresh) {
+        order.push_back(it.qid);
+        m->second.id = it.qid;
+        m->second.reverse_path = e.sender;
+        m->second.data = e.data;
+        m->second.ret = e.ret;
+        m->second.envid = e.envid;
+        m->second.body = e.body;
+      }
+      const QueueRcpt& r = e.rcpts[it.rcpt];
+      m->second.recipients.push_back({r.address, r.notify, r.orcpt});
+    }
+    for (const std::string& q : order) client->enqueue(std::move(msgs[q]));
+    client->no_more_messages();
+    smtp::SmtpClient* raw = client.get();
+    a->conn = std::make_shared<Conn>(ctx_.sched, ctx_.trace, s, std::move(client), false,
+                                     ctx_.tls.factory(cfg_.name, cfg_.tls_verify), t.name);
+    a->conn->on_done([this, alive = alive_, a, raw](Conn&) {
+      // Finish in a fresh event: the connection object must not be released from inside itself.
+      ctx_.sched.schedule_in(0, [this, alive, a, raw] {
+        if (!*alive || a->generation != generation_) return;
+        on_session_done(a, *raw);
+      });
+    });
+    a->conn->start();
+  });
+}
+
+void MtaHost::on_session_done(std::shared_ptr<Attempt> a, smtp::SmtpClient& client) {
+  std::vector<smtp::MessageResult> results = client.take_results();
+  // A failure before any transaction (greeting refused, EHLO failed, TLS required) at one MX is
+  // a reason to try the next one (RFC 5321 5.1), exactly like a refused connection.
+  bool session_level = !results.empty();
+  std::string first;
+  for (const auto& m : results)
+    for (const auto& r : m.recipients) {
+      if (first.empty()) first = reply_text(r);
+      if (r.outcome != smtp::Outcome::Deferred ||
+          (r.stage != smtp::Stage::Greeting && r.stage != smtp::Stage::Ehlo && r.stage != smtp::Stage::StartTls &&
+           r.stage != smtp::Stage::Connect))
+        session_level = false;
+    }
+  std::shared_ptr<Conn> keep = std::move(a->conn);
+  if (session_level && a->next_target < a->targets.size()) {
+    a->last_error = a->target_name + " said: " + first;
+    try_target(a);
+    return;
+  }
+  // Map each message's recipients back to queue items, in the order they were enqueued.
+  std::map<std::string, std::vector<Item>> by_qid;
+  for (const Item& it : a->items) by_qid[it.qid].push_back(it);
+  std::set<std::pair<std::string, std::size_t>> done;
+  for (const smtp::MessageResult& m : results) {
+    auto items = by_qid.find(m.id);
+    if (items == by_qid.end()) continue;
+    for (std::size_t i = 0; i < m.recipients.size() && i < items->second.size(); ++i) {
+      const Item& it = items->second[i];
+      const smtp::RecipientResult& r = m.recipients[i];
+      done.insert({it.qid, it.rcpt});
+      std::string text = reply_text(r);
+      switch (r.outcome) {
+        case smtp::Outcome::Delivered: apply_delivered(it, text, a->target_name); break;
+        case smtp::Outcome::Failed: apply_failed(it, text, a->target_name, r.reply.code, r.reply.enhanced); break;
+        case smtp::Outcome::Deferred: {
+          auto e = spool_.find(it.qid);
+          if (e != spool_.end() && after_end_of_data(r))
+            ctx_.ledger.uncertain({e->second.msgid, e->second.rcpts[it.rcpt].address}, cfg_.name, a->target_name,
+                                  ctx_.sched.now());
+          apply_deferred(it, text, a->target_name, a->started);
+          break;
+        }
+      }
+    }
+  }
+  for (const Item& it : a->items)
+    if (!done.count({it.qid, it.rcpt}))
+      apply_deferred(it, "451 4.3.0 no result from the SMTP session", a->target_name, a->started);
+  finish_attempt(a);
+}
+
+void MtaHost::fail_attempt(std::shared_ptr<Attempt> a, bool permanent, int code, const std::string& enhanced,
+                           const std::string& text, const std::string& host) {
+  std::string reply = (code ? std::to_string(code) + " " : std::string()) + enhanced + " " + text;
+  for (const Item& it : a->items) {
+    if (permanent) apply_failed(it, reply, host, code, enhanced);
+    else apply_deferred(it, reply, host, a->started);
+  }
+  finish_attempt(a);
+}
+
+void MtaHost::finish_attempt(std::shared_ptr<Attempt> a) {
+  if (!attempts_.erase(a)) return;
+  if (--inflight_[a->dest] <= 0) inflight_.erase(a->dest);
+  release_waiting(a->dest);
+  kick();
+}
+
+}  // namespace smtpsim

@@ -1,0 +1,213 @@
+// mta_host.cpp - an MTA's life: construction, start, crash and restart, taking mail into the spool.
+#include "sim/roles/mta_host.hpp"
+
+#include "sim/mail/mail_address.hpp"
+#include "sim/mail/mail_message.hpp"
+#include "sim/mail/mail_received.hpp"
+#include "sim/roles/mta_server.hpp"
+#include "sim/roles/role_conn.hpp"
+
+namespace smtpsim {
+
+namespace {
+std::string lower(std::string s) {
+  for (char& c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+std::string domain_part(const std::string& addr) {
+  auto at = addr.rfind('@');
+  return at == std::string::npos ? std::string() : lower(addr.substr(at + 1));
+}
+}  // namespace
+
+MtaHost::MtaHost(WorldContext& ctx, HostId host, MtaConfig cfg)
+    : ctx_(ctx), host_(host), cfg_(std::move(cfg)), rng_(ctx.rng.derive("mta/" + cfg_.name)),
+      ids_(cfg_.name, ctx.rng.derive("ids/" + cfg_.name)) {
+  resolver_ = std::make_unique<Resolver>(ctx_.net, host_, ctx_.dns_host, ctx_.zones, cfg_.dns_timeout);
+  if (cfg_.directory && cfg_.store) mda_ = std::make_unique<mail::Mda>(*cfg_.directory, *cfg_.store);
+  server_ = std::make_unique<ServerSide>(*this);
+}
+
+MtaHost::~MtaHost() {
+  *alive_ = false;
+  if (queue_timer_) ctx_.sched.cancel(queue_timer_);
+}
+
+void MtaHost::start() {
+  listen_all();
+  kick();
+}
+
+void MtaHost::on_host_change(bool up) {
+  if (!up) {
+    ++generation_;
+    if (queue_timer_) ctx_.sched.cancel(queue_timer_);
+    queue_timer_ = {};
+    queue_timer_at_ = kNever;
+    for (auto& a : attempts_) if (a->conn) a->conn->abort();
+    attempts_.clear();
+    inflight_.clear();
+    waiting_.clear();
+    due_.clear();
+    for (auto& c : server_conns_) c->abort();
+    server_conns_.clear();
+    std::size_t lost = 0;
+    for (auto& [qid, e] : spool_) {
+      for (QueueRcpt& r : e.rcpts) {
+        if (r.state == RcptState::Delivered || r.state == RcptState::Bounced) continue;
+        if (r.state == RcptState::InFlight) r.state = RcptState::Deferred;
+        if (!cfg_.durable_spool) {
+          ctx_.ledger.dropped({e.msgid, r.address}, cfg_.name, qid, "volatile spool of " + cfg_.name + " lost in a crash");
+          ++lost;
+        }
+      }
+      if (!cfg_.durable_spool && e.expiry) ctx_.sched.cancel(e.expiry);
+    }
+    if (!cfg_.durable_spool) {
+      if (!spool_.empty())
+        ctx_.note(cfg_.name, "volatile spool lost " + std::to_string(spool_.size()) + " message(s) (" +
+                                 std::to_string(lost) + " recipient(s)) in the crash");
+      spool_.clear();
+    } else if (!spool_.empty()) {
+      ctx_.note(cfg_.name, "durable spool keeps " + std::to_string(spool_.size()) + " message(s) through the crash");
+    }
+    return;
+  }
+  // Back up: listen again and rescan the queue, like a real MTA at start-up.
+  listen_all();
+  const SimTime now = ctx_.sched.now();
+  for (auto& [qid, e] : spool_) {
+    for (std::size_t i = 0; i < e.rcpts.size(); ++i) {
+      QueueRcpt& r = e.rcpts[i];
+      if (r.state == RcptState::Queued || r.state == RcptState::Deferred) {
+        SimTime at = r.next_at == kNever || r.next_at < now ? now : r.next_at;
+        r.next_at = at;
+        due_.insert({at, qid, i});
+      }
+    }
+  }
+  kick();
+}
+
+bool MtaHost::is_local_domain(const std::string& domain) const {
+  return cfg_.directory && cfg_.directory->is_local_domain(domain);
+}
+
+bool MtaHost::relay_allowed(const std::string& client_name, const std::string& rcpt_domain, bool authenticated) const {
+  std::string d = lower(rcpt_domain);
+  if (is_local_domain(d) || cfg_.relay_domains.count(d) || cfg_.transport.count(d)) return true;
+  if (authenticated) return true;
+  return cfg_.relay_clients.count(client_name) > 0;
+}
+
+AcceptResult MtaHost::rcpt_check(const std::string& rcpt) const {
+  AcceptResult r;
+  r.ok = true;
+  if (mda_ && is_local_domain(domain_part(rcpt))) {
+    mail::DeliveryResult d = mda_->check(rcpt);
+    if (!d.ok() && d.status != mail::DeliveryStatus::OverQuota) {
+      r.ok = false;
+      r.code = d.code;
+      r.enhanced = d.enhanced;
+      r.text = d.text;
+    }
+  }
+  return r;
+}
+
+AcceptResult MtaHost::accept(Incoming in) {
+  AcceptResult res;
+  const SimTime now = ctx_.sched.now();
+  mail::Message m = mail::Message::parse(in.data);
+  QueueEntry e;
+  e.qid = ids_.queue_id(now);
+  // Submission fixes up what a client left out, as Postfix's cleanup does.
+  if (!m.find("Message-ID")) m.append("Message-ID", ids_.message_id(now, ctx_.clock));
+  if (!m.find("Date")) m.append("Date", ctx_.clock.rfc5322(now));
+  if (!m.find("From") && !in.sender.empty()) m.append("From", "<" + in.sender + ">");
+  e.msgid = *m.get("Message-ID");
+  mail::ReceivedFields f;
+  f.helo = in.helo;
+  f.client_rdns = in.client_name;
+  f.client_ip = ipv4_to_string(in.client_ip);
+  f.by = cfg_.name;
+  f.with = mail::with_protocol(true, in.tls, !in.auth_user.empty());
+  f.id = e.qid;
+  for (const auto& r : in.rcpts) f.recipients.push_back(r.address);
+  if (in.tls) {
+    auto sp = in.tls_detail.find(' ');
+    f.tls_version = in.tls_detail.substr(0, sp);
+    if (sp != std::string::npos) f.tls_cipher = in.tls_detail.substr(sp + 1);
+  }
+  f.auth_user = in.auth_user;
+  f.date = ctx_.clock.rfc5322(now);
+  m.prepend(mail::received_header(f));
+  e.data = m.serialize();
+  e.sender = in.sender;
+  e.envid = in.envid;
+  e.ret = in.ret;
+  e.body = in.body;
+  e.arrival = now;
+  e.received_from = in.client_name;
+  e.is_dsn = in.sender.empty();
+  for (const auto& r : in.rcpts) {
+    QueueRcpt q;
+    q.address = r.address;
+    q.notify = r.notify;
+    q.orcpt = r.orcpt;
+    e.rcpts.push_back(std::move(q));
+  }
+  std::string qid = e.qid;
+  auto [it, fresh] = spool_.emplace(qid, std::move(e));
+  (void)fresh;
+  QueueEntry& q = it->second;
+  for (std::size_t i = 0; i < q.rcpts.size(); ++i) {
+    ctx_.ledger.accepted({q.msgid, q.rcpts[i].address}, cfg_.name, qid, q.is_dsn);
+    queue_event(q, q.rcpts[i], "queued from " + (in.client_name.empty() ? std::string("?") : in.client_name) +
+                                   ", " + std::to_string(q.data.size()) + " bytes, next hop " +
+                                   destination_of(q.rcpts[i].address));
+    q.rcpts[i].next_at = now;
+    due_.insert({now, qid, i});
+  }
+  kick();
+  res.ok = true;
+  res.qid = qid;
+  return res;
+}
+
+std::string MtaHost::inject(const std::string& sender, const std::vector<std::string>& rcpts, std::string data, bool is_dsn) {
+  const SimTime now = ctx_.sched.now();
+  mail::Message m = mail::Message::parse(data);
+  QueueEntry e;
+  e.qid = ids_.queue_id(now);
+  if (!m.find("Message-ID")) {
+    m.append("Message-ID", ids_.message_id(now, ctx_.clock));
+    data = m.serialize();
+  }
+  e.msgid = *m.get("Message-ID");
+  e.data = std::move(data);
+  e.sender = sender;
+  e.arrival = now;
+  e.is_dsn = is_dsn;
+  e.received_from = cfg_.name;
+  for (const auto& r : rcpts) {
+    QueueRcpt q;
+    q.address = r;
+    e.rcpts.push_back(std::move(q));
+  }
+  std::string qid = e.qid;
+  auto [it, fresh] = spool_.emplace(qid, std::move(e));
+  (void)fresh;
+  QueueEntry& q = it->second;
+  for (std::size_t i = 0; i < q.rcpts.size(); ++i) {
+    ctx_.ledger.accepted({q.msgid, q.rcpts[i].address}, cfg_.name, qid, is_dsn);
+    queue_event(q, q.rcpts[i], std::string(is_dsn ? "delivery status notification" : "message") +
+                                   " created here, next hop " + destination_of(q.rcpts[i].address));
+    q.rcpts[i].next_at = now;
+    due_.insert({now, qid, i});
+  }
+  kick();
+  return qid;
+}
+
+}  // namespace smtpsim

@@ -1,0 +1,251 @@
+// mta_queue.cpp - the queue manager: per-recipient states, destinations, the retry clock, expiry.
+#include <algorithm>
+
+#include "sim/roles/mta_host.hpp"
+
+namespace smtpsim {
+
+const char* to_string(RcptState s) {
+  switch (s) {
+    case RcptState::Queued: return "queued";
+    case RcptState::InFlight: return "in flight";
+    case RcptState::Deferred: return "deferred";
+    case RcptState::Delivered: return "delivered";
+    case RcptState::Bounced: return "bounced";
+  }
+  return "?";
+}
+
+namespace {
+std::string domain_of(const std::string& addr) {
+  auto at = addr.rfind('@');
+  std::string d = at == std::string::npos ? std::string() : addr.substr(at + 1);
+  for (char& c : d) c = char(std::tolower(static_cast<unsigned char>(c)));
+  return d;
+}
+}  // namespace
+
+// destination_of - the next-hop key a recipient is queued under ("local", "relay:H", "mx:D").
+std::string MtaHost::destination_of(const std::string& rcpt) const {
+  std::string d = domain_of(rcpt);
+  if (is_local_domain(d)) return "local";
+  auto t = cfg_.transport.find(d);
+  if (t != cfg_.transport.end()) return "relay:" + t->second;
+  if (!cfg_.relay_to.empty()) return "relay:" + cfg_.relay_to;
+  return "mx:" + d;
+}
+
+void MtaHost::queue_event(const QueueEntry& e, const QueueRcpt& r, const std::string& text) {
+  TraceEvent ev;
+  ev.time = ctx_.sched.now();
+  ev.kind = TraceKind::Queue;
+  ev.host = cfg_.name;
+  ev.msg = e.msgid;
+  ev.rcpt = r.address;
+  ev.code = r.retry.attempts;
+  ev.text = e.qid + ": " + text;
+  ctx_.trace.emit(std::move(ev));
+}
+
+void MtaHost::schedule_item(const std::string& qid, std::size_t r, SimTime at) {
+  auto it = spool_.find(qid);
+  if (it == spool_.end()) return;
+  it->second.rcpts[r].next_at = at;
+  due_.insert({at, qid, r});
+  kick();
+}
+
+// kick - keep one scheduler event at the earliest due recipient.
+void MtaHost::kick() {
+  if (!ctx_.net.host_up(host_)) return;
+  SimTime earliest = due_.empty() ? kNever : std::max(std::get<0>(*due_.begin()), ctx_.sched.now());
+  if (earliest == queue_timer_at_ && ctx_.sched.is_pending(queue_timer_)) return;
+  if (queue_timer_) ctx_.sched.cancel(queue_timer_);
+  queue_timer_ = {};
+  queue_timer_at_ = earliest;
+  if (earliest == kNever) return;
+  queue_timer_ = ctx_.sched.schedule_at(earliest, [this, alive = alive_] {
+    if (!*alive) return;
+    queue_timer_ = {};
+    queue_timer_at_ = kNever;
+    run_queue();
+  });
+}
+
+// run_queue - start attempts for every due recipient, grouped by destination and message.
+void MtaHost::run_queue() {
+  const SimTime now = ctx_.sched.now();
+  std::map<std::string, std::vector<Item>> batches;
+  std::map<std::string, int> started;
+  for (auto it = due_.begin(); it != due_.end() && std::get<0>(*it) <= now;) {
+    const auto& [t, qid, r] = *it;
+    auto e = spool_.find(qid);
+    bool valid = e != spool_.end() && r < e->second.rcpts.size() && e->second.rcpts[r].next_at == t &&
+                 (e->second.rcpts[r].state == RcptState::Queued || e->second.rcpts[r].state == RcptState::Deferred);
+    if (valid) batches[destination_of(e->second.rcpts[r].address)].push_back({qid, r});
+    it = due_.erase(it);
+  }
+  for (auto& [dest, items] : batches) {
+    // Group the recipients by message, then fill connections of up to N messages each.
+    std::vector<std::vector<Item>> conns;
+    std::map<std::string, std::size_t> msg_conn;
+    std::size_t msgs_in_last = 0;
+    for (const Item& it : items) {
+      auto m = msg_conn.find(it.qid);
+      if (m == msg_conn.end()) {
+        if (conns.empty() || msgs_in_last >= std::size_t(std::max(1, cfg_.max_messages_per_connection))) {
+          conns.emplace_back();
+          msgs_in_last = 0;
+        }
+        msg_conn[it.qid] = conns.size() - 1;
+        ++msgs_in_last;
+        conns.back().push_back(it);
+      } else {
+        conns[m->second].push_back(it);
+      }
+    }
+    for (auto& c : conns) {
+      if (dest != "local" && inflight_[dest] >= std::max(1, cfg_.max_per_destination)) {
+        // Concurrency limit reached: these wait until a connection to dest finishes.
+        for (const Item& it : c) {
+          auto e = spool_.find(it.qid);
+          if (e != spool_.end()) e->second.rcpts[it.rcpt].next_at = kNever;
+          waiting_[dest].push_back(it);
+        }
+        continue;
+      }
+      start_attempt(dest, std::move(c));
+    }
+  }
+  kick();
+}
+
+// release_waiting - a connection to dest finished: its waiting recipients are due now.
+void MtaHost::release_waiting(const std::string& dest) {
+  auto w = waiting_.find(dest);
+  if (w == waiting_.end()) return;
+  std::vector<Item> items = std::move(w->second);
+  waiting_.erase(w);
+  for (const Item& it : items) {
+    auto e = spool_.find(it.qid);
+    if (e == spool_.end()) continue;
+    QueueRcpt& r = e->second.rcpts[it.rcpt];
+    if (r.state == RcptState::Queued || r.state == RcptState::Deferred) schedule_item(it.qid, it.rcpt, ctx_.sched.now());
+  }
+}
+
+void MtaHost::apply_delivered(const Item& it, const std::string& reply, const std::string& host) {
+  auto e = spool_.find(it.qid);
+  if (e == spool_.end()) return;
+  QueueRcpt& r = e->second.rcpts[it.rcpt];
+  r.state = RcptState::Delivered;
+  r.last_reply = reply;
+  r.last_host = host;
+  ++delivered_out_;
+  queue_event(e->second, r, "sent to " + r.address + " via " + host + ": " + reply);
+  ctx_.ledger.released({e->second.msgid, r.address}, cfg_.name, e->second.qid);
+  maybe_finish(it.qid);
+}
+
+void MtaHost::apply_failed(const Item& it, const std::string& reply, const std::string& host, int,
+                           const std::string&) {
+  auto e = spool_.find(it.qid);
+  if (e == spool_.end()) return;
+  QueueRcpt& r = e->second.rcpts[it.rcpt];
+  r.last_reply = reply;
+  r.last_host = host;
+  bounce(it.qid, {it.rcpt}, host.empty() ? reply : host + " said: " + reply);
+}
+
+void MtaHost::apply_deferred(const Item& it, const std::string& reply, const std::string& host, SimTime attempt_start) {
+  auto e = spool_.find(it.qid);
+  if (e == spool_.end()) return;
+  QueueEntry& q = e->second;
+  QueueRcpt& r = q.rcpts[it.rcpt];
+  const SimTime now = ctx_.sched.now();
+  r.state = RcptState::Deferred;
+  r.last_reply = reply;
+  r.last_host = host;
+  const SimTime give_up_at = q.arrival + cfg_.retry.give_up_after;
+  auto next = next_attempt(cfg_.retry, q.arrival, cfg_.retry.from_start ? attempt_start : now, r.retry);
+  if (!next || now >= give_up_at) {
+    if (now >= give_up_at) {
+      queue_event(q, r, "deferred: " + reply + (host.empty() ? "" : " (" + host + ")") + "; time is up");
+      bounce(it.qid, {it.rcpt}, "delivery time expired after " + format_duration(cfg_.retry.give_up_after) +
+                                   "; last error: " + reply);
+      return;
+    }
+    r.next_at = kNever;
+    queue_event(q, r, "deferred: " + reply + (host.empty() ? "" : " (" + host + ")") +
+                          "; no retry left before the deadline, giving up at " + format_time(give_up_at));
+    if (!ctx_.sched.is_pending(q.expiry)) {
+      std::string qid = q.qid;
+      q.expiry = ctx_.sched.schedule_at(give_up_at, [this, alive = alive_, qid] { if (*alive) expire(qid); });
+    }
+  } else {
+    queue_event(q, r, "deferred: " + reply + (host.empty() ? "" : " (" + host + ")") + "; next attempt at " +
+                          format_time(*next) + " (in " + format_duration(*next - now) + ")");
+    schedule_item(q.qid, it.rcpt, *next);
+  }
+  if (cfg_.retry.warn_after && !r.warned && now - q.arrival >= *cfg_.retry.warn_after && !q.is_dsn &&
+      !q.sender.empty() && (r.notify == 0 || (r.notify & smtp::kNotifyDelay))) {
+    r.warned = true;
+    warn_delay(q.qid, {it.rcpt});
+  }
+}
+
+// expire - the give-up deadline passed: bounce every recipient still waiting.
+void MtaHost::expire(const std::string& qid) {
+  auto e = spool_.find(qid);
+  if (e == spool_.end()) return;
+  e->second.expiry = {};
+  std::vector<std::size_t> rs;
+  std::string last;
+  for (std::size_t i = 0; i < e->second.rcpts.size(); ++i) {
+    const QueueRcpt& r = e->second.rcpts[i];
+    if (r.state == RcptState::Queued || r.state == RcptState::Deferred) {
+      rs.push_back(i);
+      last = r.last_reply;
+    }
+  }
+  if (!rs.empty())
+    bounce(qid, rs, "delivery time expired after " + format_duration(cfg_.retry.give_up_after) +
+                        (last.empty() ? "" : "; last error: " + last));
+}
+
+void MtaHost::maybe_finish(const std::string& qid) {
+  auto e = spool_.find(qid);
+  if (e == spool_.end()) return;
+  for (const QueueRcpt& r : e->second.rcpts)
+    if (r.state != RcptState::Delivered && r.state != RcptState::Bounced) return;
+  if (e->second.expiry) ctx_.sched.cancel(e->second.expiry);
+  spool_.erase(e);
+}
+
+std::size_t MtaHost::queue_depth() const { return spool_.size(); }
+
+QueueSnapshot MtaHost::snapshot() const {
+  QueueSnapshot s;
+  s.host = cfg_.name;
+  s.active_connections = attempts_.size();
+  for (const auto& [qid, e] : spool_) {
+    for (const QueueRcpt& r : e.rcpts) {
+      QueueSnapshot::Line l;
+      l.qid = qid;
+      l.msgid = e.msgid;
+      l.sender = e.sender.empty() ? "<>" : e.sender;
+      l.rcpt = r.address;
+      l.state = to_string(r.state);
+      l.last_reply = r.last_reply;
+      l.destination = destination_of(r.address);
+      l.attempts = r.retry.attempts;
+      l.arrival = e.arrival;
+      l.next_at = r.next_at;
+      l.give_up_at = e.arrival + cfg_.retry.give_up_after;
+      s.lines.push_back(std::move(l));
+    }
+  }
+  return s;
+}
+
+}  // namespace smtpsim

@@ -1,0 +1,188 @@
+// role_conn.cpp - the connection driver: engine <-> (TLS) <-> stream, timers, trace lines.
+#include "sim/roles/role_conn.hpp"
+
+namespace smtpsim {
+
+Conn::Conn(Scheduler& sched, Trace& trace, StreamPtr stream, std::unique_ptr<Engine> engine, bool is_server,
+           TlsFactory tls, std::string tls_peer_name)
+    : sched_(sched), trace_(trace), stream_(std::move(stream)), engine_(std::move(engine)),
+      is_server_(is_server), tls_factory_(std::move(tls)), tls_peer_name_(std::move(tls_peer_name)) {}
+
+Conn::~Conn() {
+  if (timer_) sched_.cancel(timer_);
+}
+
+void Conn::start() {
+  std::weak_ptr<Conn> weak = shared_from_this();
+  StreamHandler h;
+  h.on_data = [weak](std::string_view b) { if (auto c = weak.lock()) c->on_data(b); };
+  h.on_eof = [weak] {
+    auto c = weak.lock();
+    if (!c || c->done_) return;
+    c->engine_->on_closed(c->sched_.now());
+    c->flush();
+    if (!c->done_) { c->stream_->close(); c->finish(CloseReason::Closed); }
+  };
+  h.on_closed = [weak](CloseReason r) {
+    auto c = weak.lock();
+    if (!c || c->done_) return;
+    if (r != CloseReason::Local) c->engine_->on_closed(c->sched_.now());
+    c->finish(r);
+  };
+  stream_->set_handler(std::move(h));
+  if (done_) return;
+  engine_->on_open(sched_.now());
+  flush();
+}
+
+void Conn::abort() {
+  if (done_) return;
+  stream_->abort();
+  finish(CloseReason::Local);
+}
+
+void Conn::on_data(std::string_view bytes) {
+  if (done_) return;
+  if (tls_) {
+    tls_->feed_ciphertext(bytes);
+    pump_tls();
+  } else {
+    engine_->on_bytes(bytes, sched_.now());
+  }
+  flush();
+}
+
+// pump_tls - move bytes between the TLS session, the wire and the engine; report the handshake.
+void Conn::pump_tls() {
+  if (!tls_) return;
+  std::string wire = tls_->take_ciphertext();
+  if (!wire.empty()) stream_->write(wire);
+  if (!tls_reported_ && (tls_->handshake_done() || tls_->failed())) {
+    tls_reported_ = true;
+    TlsInfo info = tls_->info();
+    trace_tls(info.ok ? "done " + info.version + " " + info.cipher + (info.peer_verified ? " (peer verified)" : "")
+                      : "failed: " + info.error,
+              info.ok ? 1 : 0);
+    engine_->on_tls(info, sched_.now());
+    if (!info.ok) { closing_ = true; }
+  }
+  std::string plain = tls_->take_plaintext();
+  if (!plain.empty()) engine_->on_bytes(plain, sched_.now());
+  wire = tls_->take_ciphertext();
+  if (!wire.empty()) stream_->write(wire);
+}
+
+// flush - drain the engine: trace its events, write its bytes, start TLS or close as it asks.
+void Conn::flush() {
+  if (in_flush_) return;
+  in_flush_ = true;
+  for (int rounds = 0; rounds < 64 && !done_; ++rounds) {
+    EngineOutput out = engine_->take_output();
+    if (out.empty()) break;
+    for (const ProtoEvent& ev : out.events) emit(ev);
+    if (!out.bytes.empty() && stream_->is_open()) {
+      if (tls_ && tls_->handshake_done()) {
+        tls_->write_plaintext(out.bytes);
+        std::string wire = tls_->take_ciphertext();
+        if (!wire.empty()) stream_->write(wire);
+      } else {
+        stream_->write(out.bytes);
+      }
+    }
+    if (out.start_tls && !tls_) {
+      if (tls_factory_) tls_ = tls_factory_(is_server_, tls_peer_name_);
+      if (!tls_) {
+        TlsInfo info;
+        info.error = "TLS is not configured on this host";
+        trace_tls("failed: " + info.error, 0);
+        engine_->on_tls(info, sched_.now());
+        continue;
+      }
+      trace_tls(is_server_ ? "start (server)" : "start (client)", 2);
+      tls_->start();
+      pump_tls();
+    }
+    if (out.close || closing_) {
+      stream_->close();
+      finish(CloseReason::Local);
+      break;
+    }
+  }
+  in_flush_ = false;
+  if (!done_ && engine_->finished()) {
+    stream_->close();
+    finish(CloseReason::Local);
+  }
+  if (!done_) arm_timer();
+}
+
+void Conn::emit(const ProtoEvent& ev) {
+  TraceEvent e;
+  e.time = sched_.now();
+  e.host = stream_->local_name();
+  e.peer = stream_->remote_name();
+  e.conn = stream_->id();
+  e.src_ip = stream_->local_ip();
+  e.dst_ip = stream_->remote_ip();
+  e.src_port = stream_->local_port();
+  e.dst_port = stream_->remote_port();
+  e.code = ev.code;
+  e.text = ev.text;
+  switch (ev.kind) {
+    case ProtoEvent::Kind::Command: e.kind = TraceKind::Command; break;
+    case ProtoEvent::Kind::Reply: e.kind = TraceKind::Reply; break;
+    case ProtoEvent::Kind::Data: e.kind = TraceKind::Note; e.text = "data: " + ev.text; break;
+    case ProtoEvent::Kind::Note: e.kind = TraceKind::Note; break;
+    case ProtoEvent::Kind::Error: e.kind = TraceKind::Note; e.text = "protocol error: " + ev.text; break;
+  }
+  trace_.emit(std::move(e));
+}
+
+void Conn::trace_tls(const std::string& text, int code) {
+  TraceEvent e;
+  e.time = sched_.now();
+  e.kind = TraceKind::Tls;
+  e.host = stream_->local_name();
+  e.peer = stream_->remote_name();
+  e.conn = stream_->id();
+  e.src_ip = stream_->local_ip();
+  e.dst_ip = stream_->remote_ip();
+  e.src_port = stream_->local_port();
+  e.dst_port = stream_->remote_port();
+  e.code = code;
+  e.text = text;
+  trace_.emit(std::move(e));
+}
+
+// arm_timer - keep exactly one scheduler event at the engine's deadline.
+void Conn::arm_timer() {
+  SimTime d = engine_->deadline();
+  if (d == timer_at_ && (d == kNever || sched_.is_pending(timer_))) return;
+  if (timer_) sched_.cancel(timer_);
+  timer_ = {};
+  timer_at_ = d;
+  if (d == kNever) return;
+  std::weak_ptr<Conn> weak = shared_from_this();
+  timer_ = sched_.schedule_at(d, [weak] {
+    auto c = weak.lock();
+    if (!c || c->done_) return;
+    c->timer_ = {};
+    c->timer_at_ = kNever;
+    c->engine_->on_timer(c->sched_.now());
+    c->flush();
+  });
+}
+
+void Conn::finish(CloseReason) {
+  if (done_) return;
+  done_ = true;
+  if (timer_) sched_.cancel(timer_);
+  timer_ = {};
+  if (done_fn_) {
+    DoneFn fn = std::move(done_fn_);
+    done_fn_ = nullptr;
+    fn(*this);
+  }
+}
+
+}  // namespace smtpsim

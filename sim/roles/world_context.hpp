@@ -1,0 +1,67 @@
+// world_context.hpp - what every role of a run shares: clock, trace, network, DNS, TLS, ledger.
+#pragma once
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "sim/core/rng.hpp"
+#include "sim/core/scheduler.hpp"
+#include "sim/core/trace.hpp"
+#include "sim/mail/mail_date.hpp"
+#include "sim/net/dns.hpp"
+#include "sim/net/network.hpp"
+#include "sim/roles/role_conn.hpp"
+#include "sim/roles/world_ledger.hpp"
+
+namespace smtpsim {
+
+namespace tls { class Pki; class ServerContext; class ClientContext; class DeterministicRandom; }
+
+// TlsVerify - how a client side checks the server's certificate.
+enum class TlsVerify : unsigned char { None, Peer };
+
+// WorldTls - the run's CA and the TLS configuration of each host, made on first use.
+class WorldTls {
+ public:
+  explicit WorldTls(std::uint64_t seed);
+  ~WorldTls();
+  // factory - the TLS maker for connections of `host`: as server it presents the host's
+  // certificate (or a self-signed one when `impostor`), as client it verifies as told.
+  TlsFactory factory(const std::string& host, TlsVerify verify, bool impostor = false);
+  // ca_pem - the simulation CA, for the live bridge and for people who want to look at it.
+  std::string ca_pem() const;
+  // host_cert_pem / host_key_pem - a host's credential (issued on demand).
+  std::string host_cert_pem(const std::string& host);
+  std::string host_key_pem(const std::string& host);
+
+ private:
+  std::shared_ptr<tls::ServerContext> server_ctx(const std::string& host, bool impostor);
+  std::unique_ptr<tls::DeterministicRandom> random_;
+  std::unique_ptr<tls::Pki> pki_;
+  std::map<std::string, std::shared_ptr<tls::ServerContext>> servers_;
+  std::shared_ptr<tls::ClientContext> client_verify_;
+  std::shared_ptr<tls::ClientContext> client_noverify_;
+};
+
+// WorldContext - handed to every role; owned by the World.
+struct WorldContext {
+  Scheduler& sched;
+  Trace& trace;
+  Network& net;
+  DnsZones& zones;
+  MailLedger& ledger;
+  WorldTls& tls;
+  Rng rng;                    // the run's root stream; roles derive their own from it
+  HostId dns_host = kNoHost;  // where resolvers send queries
+  mail::MailClock clock;      // the wall date shown in Date: and Received: headers at virtual 0
+
+  // note - a Note trace line at the current time.
+  void note(const std::string& host, const std::string& text, const std::string& msg = {},
+            const std::string& rcpt = {}) const;
+  // event - a trace line of any kind at the current time.
+  void event(TraceKind kind, const std::string& host, const std::string& text, const std::string& msg = {},
+             const std::string& rcpt = {}, int code = 0, const std::string& peer = {}) const;
+};
+
+}  // namespace smtpsim

@@ -1,0 +1,94 @@
+// world_tls.cpp - the run's PKI and the adapter from sim/tls sessions to the connection driver.
+#include <stdexcept>
+
+#include "sim/roles/world_context.hpp"
+#include "sim/tls/tls_context.hpp"
+#include "sim/tls/tls_pki.hpp"
+#include "sim/tls/tls_random.hpp"
+#include "sim/tls/tls_session.hpp"
+
+namespace smtpsim {
+
+namespace {
+
+// SessionEndpoint - TlsEndpoint over a tls::Session.
+class SessionEndpoint final : public TlsEndpoint {
+ public:
+  explicit SessionEndpoint(tls::Session s) : s_(std::move(s)) {}
+  void start() override { s_.start(); }
+  void feed_ciphertext(std::string_view b) override { s_.feed(b); }
+  std::string take_ciphertext() override { return s_.take_ciphertext(); }
+  void write_plaintext(std::string_view b) override { s_.write(b); }
+  std::string take_plaintext() override { return s_.take_plaintext(); }
+  bool handshake_done() const override { return s_.handshake_done(); }
+  bool failed() const override { return s_.failed(); }
+  TlsInfo info() const override { return s_.info(); }
+
+ private:
+  tls::Session s_;
+};
+
+}  // namespace
+
+WorldTls::WorldTls(std::uint64_t seed)
+    : random_(std::make_unique<tls::DeterministicRandom>(seed ^ 0x7115eedULL)),
+      pki_(std::make_unique<tls::Pki>(seed)) {
+  tls::ClientOptions verify;
+  verify.verify = tls::Verify::Peer;
+  client_verify_ = std::make_shared<tls::ClientContext>(std::vector<tls::Cert>{pki_->ca().cert}, verify);
+  tls::ClientOptions none;
+  none.verify = tls::Verify::None;
+  client_noverify_ = std::make_shared<tls::ClientContext>(std::vector<tls::Cert>{pki_->ca().cert}, none);
+}
+
+WorldTls::~WorldTls() = default;
+
+std::shared_ptr<tls::ServerContext> WorldTls::server_ctx(const std::string& host, bool impostor) {
+  std::string key = (impostor ? "!" : "") + host;
+  auto it = servers_.find(key);
+  if (it != servers_.end()) return it->second;
+  tls::Credential cred = impostor ? pki_->self_signed(host) : pki_->issue(host);
+  auto ctx = std::make_shared<tls::ServerContext>(cred);
+  servers_[key] = ctx;
+  return ctx;
+}
+
+TlsFactory WorldTls::factory(const std::string& host, TlsVerify verify, bool impostor) {
+  return [this, host, verify, impostor](bool server, const std::string& peer) -> std::unique_ptr<TlsEndpoint> {
+    try {
+      if (server) return std::make_unique<SessionEndpoint>(tls::Session(*server_ctx(host, impostor)));
+      tls::ClientParams p;
+      p.server_name = peer;
+      p.check_name = !peer.empty();
+      const tls::ClientContext& ctx = verify == TlsVerify::Peer ? *client_verify_ : *client_noverify_;
+      return std::make_unique<SessionEndpoint>(tls::Session(ctx, p));
+    } catch (const std::exception&) {
+      return nullptr;  // the driver reports "TLS is not configured" and the engine carries on
+    }
+  };
+}
+
+std::string WorldTls::ca_pem() const { return pki_->ca_pem(); }
+std::string WorldTls::host_cert_pem(const std::string& host) { return pki_->issue(host).fullchain_pem(); }
+std::string WorldTls::host_key_pem(const std::string& host) { return pki_->issue(host).key_pem(); }
+
+void WorldContext::note(const std::string& host, const std::string& text, const std::string& msg,
+                        const std::string& rcpt) const {
+  event(TraceKind::Note, host, text, msg, rcpt);
+}
+
+void WorldContext::event(TraceKind kind, const std::string& host, const std::string& text, const std::string& msg,
+                         const std::string& rcpt, int code, const std::string& peer) const {
+  TraceEvent e;
+  e.time = sched.now();
+  e.kind = kind;
+  e.host = host;
+  e.peer = peer;
+  e.text = text;
+  e.msg = msg;
+  e.rcpt = rcpt;
+  e.code = code;
+  trace.emit(std::move(e));
+}
+
+}  // namespace smtpsim

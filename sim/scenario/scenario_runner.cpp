@@ -1,0 +1,204 @@
+// scenario_runner.cpp - playing a lesson: sends, timeline faults, narration marks, run length.
+#include "sim/scenario/scenario_runner.hpp"
+
+#include <algorithm>
+
+#include "sim/scenario/scenario_match.hpp"
+
+namespace smtpsim::scenario {
+
+namespace {
+unsigned notify_flags(const DsnSpec& d) {
+  if (!d.notify_set) return 0;
+  if (d.never) return smtp::kNotifyNever;
+  return (d.success ? smtp::kNotifySuccess : 0u) | (d.failure ? smtp::kNotifyFailure : 0u) |
+         (d.delay ? smtp::kNotifyDelay : 0u);
+}
+}  // namespace
+
+std::string RunReport::summary_line() const {
+  return "messages: " + std::to_string(submitted) + " submitted, " + std::to_string(ledger.delivered) +
+         " delivered, " + std::to_string(ledger.bounced) + " bounced, " + std::to_string(ledger.queued) +
+         " queued, " + std::to_string(ledger.lost) + " lost" +
+         (ledger.duplicates ? ", " + std::to_string(ledger.duplicates) + " duplicated" : std::string()) +
+         " | expectations: " + std::to_string(passed) + " passed, " + std::to_string(failed) + " failed";
+}
+
+ScenarioRun::ScenarioRun(const ScenarioSpec& spec, RunOptions opts) : spec_(spec), opts_(opts) {
+  built_ = build_world(spec_, opts_.seed.value_or(spec_.seed));
+  World& w = *built_.world;
+  w.trace.set_keep_bytes(opts_.keep_bytes);
+  if (!spec_.narration.empty()) {
+    auto tracker = std::make_shared<ReplyTracker>();
+    auto counts = std::make_shared<std::map<int, int>>();
+    narration_sub_ = w.trace.subscribe([this, tracker, counts](const TraceEvent& e) {
+      std::string answered = tracker->observe(e);
+      int next = step_ + 1;
+      if (next >= int(spec_.narration.size())) return;
+      const NarrationStep& s = spec_.narration[std::size_t(next)];
+      bool go = false;
+      if (!s.start_on) {
+        go = next == 0;  // the first step starts with the run; later ones follow the previous pause
+        if (next > 0 && spec_.narration[std::size_t(step_)].pause_on) {
+          MatchContext mc{answered, &msgids_};
+          if (matches(*spec_.narration[std::size_t(step_)].pause_on, e, mc) &&
+              ++(*counts)[-1 - step_] >= spec_.narration[std::size_t(step_)].pause_on->occurrence)
+            go = true;
+        }
+      } else {
+        MatchContext mc{answered, &msgids_};
+        if (matches(*s.start_on, e, mc) && ++(*counts)[next] >= s.start_on->occurrence) go = true;
+      }
+      if (!go) return;
+      step_ = next;
+      // Mark the step right after the event that started it (not inside the trace's own callback).
+      world().sched.schedule_in(0, [this, next] {
+        const NarrationStep& st = spec_.narration[std::size_t(next)];
+        world().ctx.note("", "step " + std::to_string(next + 1) + ": " + st.title + " - " + st.text);
+      });
+    });
+  }
+  if (opts_.before_start) opts_.before_start(built_);
+  w.start();
+  schedule_sends();
+  schedule_timeline();
+  if (opts_.until) planned_end_ = *opts_.until;
+  else if (!spec_.run.until_quiet()) planned_end_ = spec_.run.until;
+}
+
+ScenarioRun::~ScenarioRun() {
+  if (narration_sub_) built_.world->trace.unsubscribe(narration_sub_);
+}
+
+void ScenarioRun::schedule_sends() {
+  for (const MessageSpec& m : spec_.messages) {
+    for (int k = 0; k < std::max(1, m.repeat); ++k) {
+      SimTime at = m.at + SimTime(k) * m.every;
+      last_action_ = std::max(last_action_, at);
+      world().sched.schedule_at(at, [this, &m] {
+        Mua* mua = world().mua(m.via);
+        if (!mua) {
+          world().ctx.note("", "message " + m.id + ": no mail client '" + m.via + "' to send it");
+          return;
+        }
+        SendRequest r;
+        r.from = m.from;
+        r.to = m.to;
+        r.cc = m.cc;
+        r.bcc = m.bcc;
+        r.subject = m.subject;
+        r.body = m.body;
+        if (m.size > 0) r.size = m.size;
+        r.notify = notify_flags(m.dsn);
+        r.ret = m.dsn.ret == DsnSpec::Ret::Full ? smtp::DsnRet::Full
+              : m.dsn.ret == DsnSpec::Ret::Headers ? smtp::DsnRet::Headers : smtp::DsnRet::Unspecified;
+        r.envid = m.dsn.envid;
+        r.headers = m.headers;
+        r.label = m.id;
+        msgids_[m.index].push_back(mua->send(r));
+      });
+    }
+  }
+}
+
+void ScenarioRun::schedule_timeline() {
+  for (const TimelineEntry& t : spec_.timeline) {
+    last_action_ = std::max(last_action_, t.at);
+    world().sched.schedule_at(t.at, [this, &t] { apply(t); });
+  }
+}
+
+std::vector<std::string> ScenarioRun::message_ids(int index) const {
+  auto it = msgids_.find(index);
+  return it == msgids_.end() ? std::vector<std::string>{} : it->second;
+}
+
+void ScenarioRun::run_until(SimTime t) { world().sched.run_until(t); }
+
+void ScenarioRun::run_to_end(const std::function<void(SimTime, SimTime)>& progress) {
+  Scheduler& s = world().sched;
+  const SimTime max = std::max(spec_.run.max, last_action_);
+  auto step_to = [&](SimTime t) {
+    while (s.now() < t) {
+      SimTime next = std::min(t, s.now() + minutes(10));
+      s.run_until(next);
+      if (progress) progress(s.now(), planned_end_ == kNever ? max : planned_end_);
+    }
+  };
+  if (planned_end_ != kNever) {
+    step_to(planned_end_);
+    return;
+  }
+  step_to(last_action_);
+  while (s.now() < max && world().busy()) step_to(std::min(max, s.now() + minutes(1)));
+  planned_end_ = std::min(max, s.now() + spec_.run.grace);
+  step_to(planned_end_);
+}
+
+void ScenarioRun::apply(const TimelineEntry& t) {
+  World& w = world();
+  std::string what;
+  std::visit(
+      [&](const auto& a) {
+        using A = std::decay_t<decltype(a)>;
+        if constexpr (std::is_same_v<A, NoteAction>) {
+          w.ctx.note("", t.note);
+          return;
+        } else if constexpr (std::is_same_v<A, LinkAction>) {
+          auto l = w.net.find_link(built_.hosts.at(a.a), built_.hosts.at(a.b));
+          if (!l) { what = "no link between " + a.a + " and " + a.b; return; }
+          LinkParams p = w.net.link_params(*l);
+          if (a.latency) p.latency = *a.latency;
+          if (a.bandwidth_bps) p.bandwidth_bps = *a.bandwidth_bps;
+          if (a.loss) p.loss = *a.loss;
+          w.net.set_link_params(*l, p);
+          if (a.up) w.net.set_link_up(*l, *a.up);
+          what = "link " + a.a + " <-> " + a.b + (a.up ? (*a.up ? " up" : " down") : " changed");
+        } else if constexpr (std::is_same_v<A, HostAction>) {
+          HostId h = built_.hosts.at(a.host);
+          if (a.op == HostAction::Op::Crash) { what = a.host + " crashes"; w.net.crash(h, "timeline: crash"); }
+          else { what = a.host + " restarts"; w.net.restart(h); }
+        } else if constexpr (std::is_same_v<A, BehaviourChange>) {
+          what = apply_behaviour(w, a);
+        } else if constexpr (std::is_same_v<A, DnsFaultAction>) {
+          DnsFault f = a.fault == DnsFaultKind::NxDomain ? DnsFault::NxDomain
+                     : a.fault == DnsFaultKind::ServFail ? DnsFault::ServFail
+                     : a.fault == DnsFaultKind::Timeout ? DnsFault::Timeout : DnsFault::None;
+          w.zones.set_fault(a.name, f);
+          what = "DNS for " + a.name + ": " + (f == DnsFault::None ? std::string("answers normally again") : std::string("now answers ") + to_string(a.fault));
+        } else if constexpr (std::is_same_v<A, DnsChangeAction>) {
+          if (a.remove || a.mx || a.null_mx || a.a) {
+            // Replace what the entry names; keep the rest.
+            std::vector<std::uint32_t> keep_a;
+            DnsAnswer old_a = w.zones.lookup_a(a.name);
+            DnsAnswer old_mx = w.zones.lookup_mx(a.name);
+            w.zones.remove(a.name);
+            if (!a.remove) {
+              if (a.null_mx) w.zones.set_null_mx(a.name);
+              else if (a.mx) for (const MxEntry& m : *a.mx) w.zones.add_mx(a.name, m.pref, m.host);
+              else for (const MxRecord& m : old_mx.mx) w.zones.add_mx(a.name, m.preference, m.exchange);
+              if (a.a) {
+                for (const AddressRecord& r : *a.a) {
+                  std::uint32_t ip = 0;
+                  if (!r.host.empty()) parse_ipv4(spec_.find_host(r.host)->ip, ip);
+                  else parse_ipv4(r.ip, ip);
+                  w.zones.add_a(a.name, ip);
+                }
+              } else {
+                for (std::uint32_t ip : old_a.addrs) w.zones.add_a(a.name, ip);
+              }
+            }
+          }
+          what = "DNS records of " + a.name + (a.remove ? " removed" : " changed");
+        }
+      },
+      t.action);
+  if (std::holds_alternative<NoteAction>(t.action)) return;
+  TraceEvent e;
+  e.time = w.sched.now();
+  e.kind = TraceKind::Fault;
+  e.text = what + (t.note.empty() ? "" : " - " + t.note);
+  w.trace.emit(std::move(e));
+}
+
+}  // namespace smtpsim::scenario
