@@ -346,7 +346,12 @@ void Loader::read_timeline(const Val& v) {
     TimelineEntry e;
     Fields f(d, val_of(n, "timeline entry"), KeyPlace::Timeline, &e.src);
     if (!f.ok()) continue;
-    f.check();
+    auto suggested = f.check();
+    bool typo_action = false;  // a misspelt action key is reported once, as a typo
+    for (const std::string& k : suggested)
+      if (std::find(actions.begin(), actions.end(), k) != actions.end() || k == "behavior" ||
+          k == "note")
+        typo_action = true;
     if (auto x = f.get("at"); x.present) {
       if (auto t = read_time(d, x)) e.at = *t;
     } else {
@@ -374,11 +379,13 @@ void Loader::read_timeline(const Val& v) {
                                      (f.get("host").is_scalar() ? f.get("host").text()
                                                                 : std::string("name")) + ")");
     if (given.empty()) {
-      if (!f.has("note"))
-        d.error(f.pos(), "timeline entry: has no action (link, crash, restart, behaviour, dns or "
-                         "note)");
-      else if (e.note.empty())
+      if (!f.has("note")) {
+        if (!typo_action)
+          d.error(f.pos(), "timeline entry: has no action (link, crash, restart, behaviour, dns "
+                           "or note)");
+      } else if (e.note.empty()) {
         d.error(e.src.at("note"), "note: is empty");
+      }
       spec.timeline.push_back(std::move(e));
       continue;
     }

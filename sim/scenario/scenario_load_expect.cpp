@@ -132,7 +132,7 @@ std::optional<EventMatcher> Loader::read_matcher(const Val& v) {
   EventMatcher m;
   Fields f(d, v, KeyPlace::Matcher, &m.src);
   if (!f.ok()) return std::nullopt;
-  f.check();
+  auto suggested = f.check();
   using K = EventMatcher::Kind;
   static const std::vector<std::pair<std::string, K>> kinds{
       {"at", K::Time},           {"reply", K::Reply}, {"command", K::Command},
@@ -146,6 +146,9 @@ std::optional<EventMatcher> Loader::read_matcher(const Val& v) {
       m.kind = kind;
     }
   if (given.empty()) {
+    for (const std::string& k : suggested)
+      for (const auto& [key, kind] : kinds)
+        if (k == key) return std::nullopt;  // a misspelt kind, already reported as a typo
     d.error(v.pos, v.name + ": says what to wait for with one of at, reply, command, queue, "
                             "delivered, bounced, tls, connection, dns, fault");
     return std::nullopt;
@@ -308,10 +311,13 @@ void Loader::read_expect(const Val& v) {
         e.kind = kind;
       }
     if (given.empty()) {
-      f.check();
       std::vector<std::string> names;
       for (const auto& [key, kind] : kinds) names.push_back(key);
-      d.error(f.pos(), "expectation: says what to expect with one of " + join_list(names));
+      auto suggested = f.check();
+      bool typo = std::any_of(suggested.begin(), suggested.end(), [&](const std::string& k) {
+        return std::find(names.begin(), names.end(), k) != names.end();
+      });
+      if (!typo) d.error(f.pos(), "expectation: says what to expect with one of " + join_list(names));
       continue;
     }
     if (given.size() > 1) {

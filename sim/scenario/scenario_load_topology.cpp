@@ -331,16 +331,24 @@ void Loader::read_hosts(const Val& v) {
     Val hv = val_of(n, "host");
     Fields f(d, hv, KeyPlace::Host, &h.src);
     if (!f.ok()) continue;
+    if (!f.has("role")) {
+      // no role: check the keys against every role's, so a misspelt `role` is named as such
+      std::vector<std::string> valid = keys_of(KeyPlace::Host);
+      for (Role r : all_roles())
+        for (const std::string& k : role_keys(r))
+          if (std::find(valid.begin(), valid.end(), k) == valid.end()) valid.push_back(k);
+      auto suggested = f.check(valid);
+      if (std::find(suggested.begin(), suggested.end(), "role") == suggested.end())
+        d.error(f.pos(), "host" + (f.get("name").is_scalar() ? " '" + f.get("name").text() + "'"
+                                                             : std::string()) +
+                             ": has no role (add role: one of " + join_list(role_names()) + ")");
+    }
     auto nv = f.get("name");
     std::optional<std::string> name;
     if (!nv.present) d.error(f.pos(), "host: has no name (add name: ...)");
     else name = read_host_name(d, nv);
     std::optional<Role> role;
-    auto rv = f.get("role");
-    if (!rv.present)
-      d.error(f.pos(), "host" + (name ? " '" + *name + "'" : std::string()) +
-                           ": has no role (add role: one of " + join_list(role_names()) + ")");
-    else role = read_enum<Role>(d, rv, roles);
+    if (auto rv = f.get("role"); rv.present) role = read_enum<Role>(d, rv, roles);
     if (role) {
       std::vector<std::string> valid = keys_of(KeyPlace::Host);
       const auto& rk = role_keys(*role);

@@ -209,8 +209,10 @@ std::vector<std::string> Fields::written() const {
   return out;
 }
 
-void Fields::check(const std::vector<std::string>& valid,
-                   const std::function<std::optional<std::string>(const std::string&)>& explain) {
+std::vector<std::string> Fields::check(
+    const std::vector<std::string>& valid,
+    const std::function<std::optional<std::string>(const std::string&)>& explain) {
+  std::vector<std::string> suggested;
   for (const Entry& e : entries_) {
     if (std::find(valid.begin(), valid.end(), e.key) != valid.end()) continue;
     if (explain) {
@@ -219,10 +221,13 @@ void Fields::check(const std::vector<std::string>& valid,
         continue;
       }
     }
-    std::string hint = did_you_mean(e.key, valid);
-    if (hint.empty()) hint = " (valid keys: " + join_list(valid, 40) + ")";
+    std::string near = closest(e.key, valid);
+    std::string hint = near.empty() ? " (valid keys: " + join_list(valid, 40) + ")"
+                                    : " (did you mean '" + near + "'?)";
+    if (!near.empty()) suggested.push_back(near);
     d_.error(e.key_pos, "unknown key '" + e.key + "' in " + place_name(place_) + hint);
   }
+  return suggested;
 }
 
 std::vector<Val> items(Diags& d, const Val& v, bool one_ok, SourceInfo* src) {

@@ -70,10 +70,12 @@ class Fields {
   SourcePos pos() const { return pos_; }
   std::vector<std::string> written() const;
   // check - reports every key not in `valid` with a suggestion; `explain` may return a better
-  // message for a key (e.g. "'deliver_to' does not apply to role mua ...").
-  void check(const std::vector<std::string>& valid,
-             const std::function<std::optional<std::string>(const std::string&)>& explain = {});
-  void check() { check(keys_of(place_)); }
+  // message for a key (e.g. "'deliver_to' does not apply to role mua ..."). Returns the keys it
+  // suggested instead, so a reader can skip "missing key" errors the typo already explains.
+  std::vector<std::string> check(
+      const std::vector<std::string>& valid,
+      const std::function<std::optional<std::string>(const std::string&)>& explain = {});
+  std::vector<std::string> check() { return check(keys_of(place_)); }
 
  private:
   struct Entry {

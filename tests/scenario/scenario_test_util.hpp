@@ -1,6 +1,7 @@
 // scenario_test_util.hpp - helpers shared by the scenario loader tests: loading inline text and
 // printing diagnostics the way fixtures write them ("3:14: message").
 #pragma once
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,13 @@ inline std::vector<std::string> diag_lines(const LoadResult& r) {
 
 // load - load_scenario_string with the name "t.yaml".
 inline LoadResult load(const std::string& text) { return load_scenario_string(text, "t.yaml"); }
+
+// replace - replace the first `from` in text (which must be there) with `to`.
+inline void replace(std::string& text, const std::string& from, const std::string& to) {
+  std::size_t at = text.find(from);
+  if (at == std::string::npos) throw std::logic_error("test text has no '" + from + "'");
+  text.replace(at, from.size(), to);
+}
 
 // source_path - a file of the repository.
 inline std::string source_path(const std::string& rel) { return std::string(SMTPSIM_SOURCE_DIR) + "/" + rel; }
