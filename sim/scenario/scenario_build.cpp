@@ -171,6 +171,12 @@ BuiltWorld build_world(const ScenarioSpec& spec, std::uint64_t seed) {
         if (ds && !ds->local_to.empty()) c.transport[d] = ds->local_to;
       }
       c.relay_clients.insert(o->relay_for.begin(), o->relay_for.end());
+      // Behind a balancer the member sees the balancer as its client: trust it as the cluster does.
+      if (!o->member_of.empty()) {
+        c.relay_clients.insert(o->member_of);
+        if (const HostSpec* cl = spec.find_host(o->member_of))
+          if (const auto* co = cl->as<ClusterOptions>()) c.relay_clients.insert(co->relay_for.begin(), co->relay_for.end());
+      }
       w.add_mta(id, c);
     } else if (const auto* o = h.as<ClusterOptions>()) {
       std::vector<BalancerMember> members;
