@@ -26,6 +26,9 @@ MtaHost::MtaHost(WorldContext& ctx, HostId host, MtaConfig cfg)
   resolver_ = std::make_unique<Resolver>(ctx_.net, host_, ctx_.dns_host, ctx_.zones, cfg_.dns_timeout);
   if (cfg_.directory && cfg_.store) mda_ = std::make_unique<mail::Mda>(*cfg_.directory, *cfg_.store);
   server_ = std::make_unique<ServerSide>(*this);
+  server_->tls_required = cfg_.require_starttls;
+  server_->behaviour.greylist = cfg_.greylist;
+  server_->behaviour.greylist_config.delay = cfg_.greylist_delay;
 }
 
 MtaHost::~MtaHost() {

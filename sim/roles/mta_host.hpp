@@ -50,6 +50,9 @@ struct MtaConfig {
   int max_received = 50;                       // loop detection: more Received headers -> 554 5.4.6
   std::uint64_t max_message_size = 10'240'000; // SIZE offered; bigger -> 552 5.3.4
   bool offer_starttls = true;                  // server side
+  bool require_starttls = false;               // 530 5.7.0 until the client uses STARTTLS
+  bool greylist = false;                       // 451 4.7.1 to first attempts (postgrey)
+  Duration greylist_delay = minutes(5);
   bool require_tls_for_auth = true;            // 538 5.7.11 for AUTH before STARTTLS
   smtp::TlsMode tls_out = smtp::TlsMode::Opportunistic;  // client side
   TlsVerify tls_verify = TlsVerify::None;

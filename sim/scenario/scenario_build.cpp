@@ -36,6 +36,9 @@ void outbound(MtaConfig& c, const OutboundOptions& o) {
 void server(MtaConfig& c, const SmtpServerOptions& s) {
   c.ports = {s.port};
   c.offer_starttls = s.tls != TlsMode::None;
+  c.require_starttls = s.tls == TlsMode::Required;
+  c.greylist = s.greylist.enabled;
+  c.greylist_delay = s.greylist.delay;
   c.max_message_size = s.max_size;
 }
 
