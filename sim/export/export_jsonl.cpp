@@ -60,10 +60,8 @@ JsonlWriter::JsonlWriter(std::ostream& out, JsonlOptions opt) : out_(out), opt_(
 
 JsonlWriter::~JsonlWriter() { sub_.reset(); }
 
-void JsonlWriter::write(const TraceEvent& e) { write_seq(e, next_seq_++); }
-
-// write_seq - one line, unless the options leave this kind out.
-void JsonlWriter::write_seq(const TraceEvent& e, std::uint64_t seq) {
+void JsonlWriter::write(const TraceEvent& e) {
+  std::uint64_t seq = next_seq_++;
   if (!opt_.bytes_events && is_bytes(e.kind)) return;
   std::string line = event_json(e, seq, opt_);
   line += '\n';
@@ -73,12 +71,8 @@ void JsonlWriter::write_seq(const TraceEvent& e, std::uint64_t seq) {
 }
 
 void JsonlWriter::attach(Trace& trace) {
-  Trace* t = &trace;
-  sub_.attach(trace, [this, t](const TraceEvent& e) {
-    std::uint64_t seq = t->count() - 1;
-    next_seq_ = seq + 1;
-    write_seq(e, seq);
-  });
+  next_seq_ = trace.count();
+  sub_.attach(trace, [this](const TraceEvent& e) { write(e); });
 }
 
 void JsonlWriter::detach() { sub_.reset(); }

@@ -33,8 +33,9 @@ class JsonlWriter {
 
   // write - the line for one event (none if filtered out); seq counts every event given, from 0.
   void write(const TraceEvent& e);
-  // attach - write every event `trace` emits from now on; seq is then the event's index in the
-  // trace (trace.count() - 1). detach - stop. The trace must outlive the attachment.
+  // attach - write every event `trace` emits from now on, seq counting on from trace.count() (the
+  // index in the trace; an event a subscriber emits while another is being delivered may reach
+  // this writer first and take the lower number). detach - stop. The trace must outlive this.
   void attach(Trace& trace);
   void detach();
   void flush();
@@ -44,8 +45,6 @@ class JsonlWriter {
   bool ok() const;
 
  private:
-  void write_seq(const TraceEvent& e, std::uint64_t seq);
-
   std::ostream& out_;
   JsonlOptions opt_;
   std::uint64_t next_seq_ = 0;

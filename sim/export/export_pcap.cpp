@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <deque>
 #include <map>
 #include <ostream>
 #include <string>
@@ -27,7 +28,10 @@ struct Side {
   bool fin = false;             // FIN sent
   bool acked_any = false;       // has sent a segment with ACK set
   std::uint32_t last_ack = 0;   // the ack number of that segment
-  bool pending = false;         // owes a pure ACK (see PendingAck)
+  bool pending = false;         // owes a pure ACK at pending_at (see PendingAck)
+  SimTime pending_at = 0;
+  std::deque<SimTime> in_flight;  // send times of the writes not yet delivered, oldest first
+  Duration latency = 0;           // the last one-way delay seen towards the peer
 };
 
 enum class Phase : unsigned char { SynSent, SynAckSent, Established };
@@ -35,6 +39,7 @@ enum class Phase : unsigned char { SynSent, SynAckSent, Established };
 struct Flow {
   Side s[2];  // 0 = client (sent the SYN), 1 = server
   Phase phase = Phase::SynSent;
+  SimTime last_syn = 0;            // when the client's latest SYN (attempt) was sent
   bool pop_message_asked = false;  // the client's last write was a POP3 RETR/TOP command
 };
 
@@ -147,6 +152,7 @@ struct PcapWriter::Impl {
     ++conns;
     if (syn) {
       f.phase = Phase::SynSent;
+      f.last_syn = e.time;
       emit(f, 0, e.time, kTcpSyn, f.s[0].isn, 0);
     } else {
       f.phase = Phase::Established;
@@ -173,12 +179,19 @@ struct PcapWriter::Impl {
     return e.host == f.s[0].host ? 0 : 1;
   }
 
+  // synack - the server accepts at `at`: SYN-ACK; the client's ACK is due one SYN travel time
+  // later (the trace does not say when the client saw it), unless the client acts before.
+  void synack(Flow& f, std::uint64_t conn, SimTime at) {
+    emit(f, 1, at, kTcpSyn | kTcpAck, f.s[1].isn, ack_of(f, 1));
+    f.phase = Phase::SynAckSent;
+    Duration owd = std::max<Duration>(0, at - f.last_syn);
+    f.s[0].latency = f.s[1].latency = owd;
+    want_ack(f, conn, 0, at + owd);
+  }
+
   // handshake_for - before side i sends anything, the handshake must have got that far.
-  void handshake_for(Flow& f, int i, SimTime at) {
-    if (f.phase == Phase::SynSent) {
-      emit(f, 1, at, kTcpSyn | kTcpAck, f.s[1].isn, ack_of(f, 1));
-      f.phase = Phase::SynAckSent;
-    }
+  void handshake_for(Flow& f, std::uint64_t conn, int i, SimTime at) {
+    if (f.phase == Phase::SynSent) synack(f, conn, at);
     if (i == 0 && f.phase == Phase::SynAckSent) {
       emit_ack(f, 0, at);
       f.phase = Phase::Established;
@@ -186,11 +199,19 @@ struct PcapWriter::Impl {
     }
   }
 
-  // want_ack - side i owes a pure ACK as of `at` (sent when time moves on, unless piggybacked).
+  // want_ack - side i owes a pure ACK at `at` (written once time has moved past it, unless a
+  // segment of its own carries it first); an earlier due time replaces a later one.
   void want_ack(Flow& f, std::uint64_t conn, int i, SimTime at) {
-    if (!opt.pure_acks || f.s[i].pending) return;
-    f.s[i].pending = true;
-    pending.push_back({conn, i, at});
+    Side& s = f.s[i];
+    if (!opt.pure_acks || (s.pending && s.pending_at <= at)) return;
+    if (s.pending)
+      pending.erase(std::find_if(pending.begin(), pending.end(),
+                                 [&](const PendingAck& p) { return p.conn == conn && p.side == i; }));
+    s.pending = true;
+    s.pending_at = at;
+    auto pos = std::upper_bound(pending.begin(), pending.end(), at,
+                                [](SimTime t, const PendingAck& p) { return t < p.at; });
+    pending.insert(pos, {conn, i, at});
   }
 
   // complete - both FINs sent, everything delivered and acknowledged: nothing more can follow.
@@ -209,7 +230,7 @@ struct PcapWriter::Impl {
     for (; done < pending.size() && pending[done].at < now; ++done) {
       const PendingAck& p = pending[done];
       Flow* f = find(p.conn);
-      if (!f || !f->s[p.side].pending) continue;
+      if (!f || !f->s[p.side].pending || f->s[p.side].pending_at != p.at) continue;
       Side& s = f->s[p.side];
       s.pending = false;
       if (f->phase == Phase::SynSent) continue;
@@ -227,26 +248,37 @@ struct PcapWriter::Impl {
     if (e.conn == 0 || finished.count(e.conn)) return;
     Flow* f = find(e.conn);
     switch (e.kind) {
-      case TraceKind::ConnOpen:
-        if (!f) open(e, true);
+      case TraceKind::ConnOpen:  // the first SYN, or a retry (same sequence number)
+        if (!f) {
+          open(e, true);
+        } else if (f->phase != Phase::Established) {
+          emit(*f, 0, e.time, kTcpSyn, f->s[0].isn, 0);
+          f->last_syn = e.time;
+        }
         break;
-      case TraceKind::ConnAccept:
+      case TraceKind::ConnAccept:  // the server accepted: its SYN-ACK
         if (!f) f = &open(e, true);
-        handshake_for(*f, 0, e.time);
+        if (f->phase == Phase::SynSent) synack(*f, e.conn, e.time);
         break;
       case TraceKind::ConnRefused:
         if (!f) f = &open(e, true);
         if (f->phase == Phase::SynSent) emit(*f, 1, e.time, kTcpRst | kTcpAck, 0, f->s[0].isn + 1);
         retire(e.conn);
         break;
-      case TraceKind::ConnTimeout:
-        if (!f) open(e, true);
-        retire(e.conn);
+      case TraceKind::ConnTimeout:  // no SYN ever sent (unreachable), SYNs unanswered, or a stall
+        if (f) retire(e.conn);
+        else finished.insert(e.conn);
         break;
       case TraceKind::ConnReset: {
         if (!f) break;
         int i = side_of(*f, e);
-        if (f->phase == Phase::SynSent) {
+        // Usually the first report comes from the side that sent the RST ("host crash", "abort").
+        // An RST drawn by data to a host that lost the connection (restarted) is only reported
+        // where it arrived; that host answers like any stack without the connection: RST, no ACK,
+        // sequence number = the ACK of the segment that drew it (RFC 9293 3.10.7.1).
+        if (e.text.rfind("reset by peer", 0) == 0) {
+          emit(*f, 1 - i, e.time, kTcpRst, ack_of(*f, i), 0);
+        } else if (f->phase == Phase::SynSent) {
           if (i == 1) emit(*f, 1, e.time, kTcpRst | kTcpAck, 0, f->s[0].isn + 1);
           else emit(*f, 0, e.time, kTcpRst, seq_next(f->s[0]), 0);
         } else {
@@ -259,11 +291,14 @@ struct PcapWriter::Impl {
         if (!f) break;
         int i = side_of(*f, e);
         if (f->s[i].fin) break;
-        handshake_for(*f, i, e.time);
+        handshake_for(*f, e.conn, i, e.time);
         emit_ack(*f, i, e.time, kTcpFin);
-        f->s[i].fin = true;
-        f->s[i].pending = false;
-        if (f->s[i].delivered >= f->s[i].sent) want_ack(*f, e.conn, 1 - i, e.time);
+        Side& s = f->s[i];
+        s.fin = true;
+        s.pending = false;
+        // The FIN's arrival is not traced: the peer ACKs it one (last seen) travel time later,
+        // or when the data still in flight ahead of it has arrived.
+        if (s.delivered >= s.sent) want_ack(*f, e.conn, 1 - i, e.time + s.latency);
         break;
       }
       case TraceKind::BytesSent: {
@@ -272,7 +307,8 @@ struct PcapWriter::Impl {
         int i = side_of(*f, e);
         Side& s = f->s[i];
         if (s.fin) break;  // nothing can follow a FIN
-        handshake_for(*f, i, e.time);
+        handshake_for(*f, e.conn, i, e.time);
+        s.in_flight.push_back(e.time);
         std::string_view data = e.data;
         std::size_t cut = first_segment_end(*f, i, data);
         for (std::size_t off = 0; off < data.size();) {
@@ -292,6 +328,10 @@ struct PcapWriter::Impl {
         int i = side_of(*f, e);
         Side& s = f->s[i];
         s.delivered = std::min(s.sent, s.delivered + e.data.size());
+        if (!s.in_flight.empty()) {
+          s.latency = e.time - s.in_flight.front();
+          s.in_flight.pop_front();
+        }
         want_ack(*f, e.conn, 1 - i, e.time);
         break;
       }

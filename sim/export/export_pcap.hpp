@@ -1,11 +1,14 @@
 // export_pcap.hpp - a libpcap capture (LINKTYPE_ETHERNET) of every TCP connection in a trace,
 // rebuilt from the trace alone, so Wireshark/tshark dissect SMTP, IMF, POP and TLS with no options.
 //
-// How each connection (trace `conn`) becomes packets, all stamped in virtual time + epoch:
-//   conn_open      SYN from the client (ack 0, MSS + window-scale options; ISN derived from conn id)
-//   conn_accept    SYN-ACK from the server (unless the server already sent it, see below), then the
-//                  client's ACK. If the server acts first (its greeting can be written before the
-//                  client sees the connection established) its SYN-ACK is sent at that moment.
+// How each connection (trace `conn`) becomes packets, all stamped in virtual time + epoch. The
+// network (sim/net/network.hpp) documents when it emits each event; packets follow it:
+//   conn_open      a SYN from the client (ack 0, MSS + window-scale options; ISN derived from the
+//                  conn id). Every retry is another conn_open: the same SYN again (Wireshark marks
+//                  it as a retransmission, as it would on a real wire).
+//   conn_accept    the SYN-ACK from the server at its accept time. The client's ACK is not traced:
+//                  it goes one SYN travel time later (estimated from SYN -> accept) or with the
+//                  client's first data, whichever comes first.
 //   bytes_sent     data segments from the sender, at the time of SENDING, split at the MSS
 //                  (1460), PSH on the last one; seq counts the sender's bytes, ack what it has had
 //                  delivered. Ciphertext after STARTTLS/STLS is exactly what the trace holds.
@@ -13,11 +16,15 @@
 //                  a segment of its own (Wireshark reassembles the message for IMF only then).
 //   bytes_delivered  the receiver's pure ACK, at delivery time, unless the receiver sends data or a
 //                  FIN at that same instant (then the ACK rides on that segment: delayed ACK of 0).
-//   conn_close     FIN+ACK from the closing side; the peer ACKs it.
+//   conn_close     FIN+ACK from the closing side; the peer ACKs it one travel time later (the last
+//                  delay seen that way), or once the data ahead of the FIN has been delivered.
 //   conn_reset     RST+ACK from the event's host (the first report of the reset; later ones,
-//                  from the other side seeing it, add nothing).
-//   conn_refused   RST+ACK from the server (seq 0, ack = client ISN + 1) after the SYN.
-//   conn_timeout   nothing more than the SYN (retransmitted SYNs are not in the trace).
+//                  from the other side seeing it, add nothing). When the first report is "reset
+//                  by peer" (data reached a host that had lost the connection), the RST comes
+//                  from the peer, without ACK, seq = the reporter's ack.
+//   conn_refused   RST+ACK from the server (seq 0, ack = client ISN + 1) after the SYN(s).
+//   conn_timeout   nothing: an unanswered connect leaves its SYNs, an unreachable one (no
+//                  conn_open) sends nothing, a stalled connection just stops.
 // Events of a connection whose conn_open was not seen (writer attached mid-run) start the flow
 // mid-stream, without a handshake. Other event kinds produce no packets.
 #pragma once

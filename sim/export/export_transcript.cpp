@@ -69,16 +69,20 @@ std::string joined(std::initializer_list<std::string> parts) {
   return out;
 }
 
-// event_text - the wording of one event line (tag ** / ## / ..), or "" for kinds without one.
-std::string event_text(const TraceEvent& e) {
+// event_text - the wording of one event line (tag ** / ## / ..); `established` says whether the
+// connection had been accepted (a timeout is then a stall, not an unanswered SYN).
+std::string event_text(const TraceEvent& e, bool established) {
   switch (e.kind) {
     case TraceKind::ConnOpen:
       return joined({"TCP connect", endpoint(e.src_ip, e.src_port), "->", endpoint(e.dst_ip, e.dst_port),
-                     "(SYN)", e.text});
-    case TraceKind::ConnAccept: return with_detail("TCP connection established", e.text);
+                     "(" + (e.text.empty() ? std::string("SYN") : e.text) + ")"});
+    case TraceKind::ConnAccept: return with_paren("TCP connection established", e.text);
     case TraceKind::ConnRefused:
-      return with_paren("TCP connection refused: " + endpoint(e.dst_ip, e.dst_port) + " answered RST", e.text);
+      return e.text.empty() ? "TCP connection refused: " + endpoint(e.dst_ip, e.dst_port) + " answered RST"
+                            : with_paren("TCP connection refused", e.text);
     case TraceKind::ConnTimeout:
+      if (established) return with_paren("TCP connection timed out", e.text);
+      if (e.src_port == 0) return with_paren("TCP connect failed, no SYN sent", e.text);
       return with_paren("TCP connect timed out: no answer from " + endpoint(e.dst_ip, e.dst_port), e.text);
     case TraceKind::ConnReset: return with_detail("TCP connection reset (RST)", e.text);
     case TraceKind::ConnClose:
@@ -95,7 +99,9 @@ std::string event_text(const TraceEvent& e) {
     case TraceKind::Dns: return joined({"DNS", e.text});
     case TraceKind::HostUp: return with_detail("HOST up", e.text);
     case TraceKind::HostDown: return with_detail("HOST down", e.text);
-    case TraceKind::LinkChange: return with_detail(e.code ? "LINK up" : "LINK down", e.text);
+    case TraceKind::LinkChange:  // text "up"/"down", or what changed ("params latency=...")
+      if (e.text.empty() || e.text == "up" || e.text == "down") return e.code ? "LINK up" : "LINK down";
+      return "LINK " + e.text + (e.code ? " (up)" : " (down)");
     case TraceKind::Note: return e.text;
     case TraceKind::Command:
     case TraceKind::Reply: return e.text;
@@ -227,11 +233,29 @@ void TranscriptFormatter::lines(const TraceEvent& e, std::vector<TranscriptLine>
     l.to = printable(e.peer);
     l.conn = e.conn;
     l.tag = tag_for(e.kind);
-    l.text = printable(event_text(e));
+    l.text = printable(event_text(e, established_.count(e.conn) != 0));
     l.undirected = e.kind == TraceKind::LinkChange;
     out.push_back(std::move(l));
   }
   if (opt_.data) track_data(e, out);
+  track_tcp(e);
+}
+
+// track_tcp - which connections are established (for the wording of their timeouts).
+void TranscriptFormatter::track_tcp(const TraceEvent& e) {
+  if (e.conn == 0) return;
+  switch (e.kind) {
+    case TraceKind::ConnAccept: established_.emplace(e.conn, 0); break;
+    case TraceKind::ConnClose: {
+      auto it = established_.find(e.conn);
+      if (it != established_.end() && ++it->second >= 2) established_.erase(it);
+      break;
+    }
+    case TraceKind::ConnReset:
+    case TraceKind::ConnRefused:
+    case TraceKind::ConnTimeout: established_.erase(e.conn); break;
+    default: break;
+  }
 }
 
 TranscriptLayout layout_for(const std::vector<TranscriptLine>& lines, const TranscriptOptions& opt) {

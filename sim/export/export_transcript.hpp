@@ -88,10 +88,12 @@ class TranscriptFormatter {
   void smtp_bytes(ConnState& st, const TraceEvent& e, std::vector<TranscriptLine>& out);
   void pop3_bytes(ConnState& st, const TraceEvent& e, std::vector<TranscriptLine>& out);
   bool keep(const TraceEvent& e) const;
+  void track_tcp(const TraceEvent& e);
   void track_data(const TraceEvent& e, std::vector<TranscriptLine>& out);
 
   TranscriptOptions opt_;
   std::unordered_map<std::uint64_t, ConnState> conns_;
+  std::unordered_map<std::uint64_t, int> established_;  // accepted connections -> FINs seen
 };
 
 // TranscriptLayout - column widths for render_line.

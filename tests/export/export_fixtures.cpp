@@ -41,11 +41,17 @@ TraceEvent TraceBuilder::base(const Conn& c, TraceKind k, bool from_client, SimT
 
 TraceBuilder::Conn TraceBuilder::open(std::uint64_t id, Endpoint client, Endpoint server, SimTime t, Duration owd) {
   Conn c{id, std::move(client), std::move(server), owd};
-  events_.push_back(base(c, TraceKind::ConnOpen, true, t));
+  TraceEvent e = base(c, TraceKind::ConnOpen, true, t);
+  e.text = "SYN";
+  events_.push_back(e);
   return c;
 }
 
-void TraceBuilder::accept(const Conn& c, SimTime t) { events_.push_back(base(c, TraceKind::ConnAccept, true, t)); }
+void TraceBuilder::accept(const Conn& c, SimTime t) {
+  TraceEvent e = base(c, TraceKind::ConnAccept, true, t);
+  e.text = "accepted by " + c.server.host;
+  events_.push_back(e);
+}
 
 SimTime TraceBuilder::client_says(const Conn& c, SimTime t, const std::string& line) {
   TraceEvent e = base(c, TraceKind::Command, true, t);
@@ -153,8 +159,8 @@ std::vector<TraceEvent> smtp_session() {
   TraceBuilder b;
   SimTime t0 = minutes(15);
   auto c = b.open(1, {"out1", "10.0.0.5", 49152}, {"mx.b.example", "10.0.1.2", 25}, t0, msec(15));
+  b.accept(c, t0 + msec(15));
   SimTime t = b.server_says(c, t0 + msec(15), 220, {"220 mx.b.example ESMTP smtpsim"});
-  b.accept(c, t0 + msec(30));
   t = b.client_says(c, t, "EHLO out1.a.example");
   t = b.server_says(c, t, 250, {"250-mx.b.example", "250-PIPELINING", "250-SIZE 10240000", "250 8BITMIME"});
   t = b.client_says(c, t, "MAIL FROM:<a@a.example>");
@@ -177,8 +183,8 @@ std::vector<TraceEvent> pop3_session() {
   TraceBuilder b;
   SimTime t0 = minutes(20);
   auto c = b.open(2, {"client-b", "10.0.2.9", 49200}, {"pop.b.example", "10.0.2.2", 110}, t0, msec(5));
+  b.accept(c, t0 + msec(5));
   SimTime t = b.server_says(c, t0 + msec(5), 1, {"+OK POP3 server ready"});
-  b.accept(c, t0 + msec(10));
   t = b.client_says(c, t, "USER b");
   t = b.server_says(c, t, 1, {"+OK"});
   t = b.client_says(c, t, "PASS secret");
@@ -200,7 +206,7 @@ std::vector<TraceEvent> refused_conn() {
   TraceBuilder b;
   SimTime t0 = minutes(16);
   auto c = b.open(3, {"out1", "10.0.0.5", 49153}, {"mx2.b.example", "10.0.1.3", 25}, t0, msec(20));
-  b.conn_event(c, TraceKind::ConnRefused, true, t0 + msec(40));
+  b.conn_event(c, TraceKind::ConnRefused, true, t0 + msec(40), "RST: nothing listening on 10.0.1.3:25");
   return b.sorted();
 }
 
@@ -208,12 +214,12 @@ std::vector<TraceEvent> reset_conn() {
   TraceBuilder b;
   SimTime t0 = minutes(17);
   auto c = b.open(4, {"out1", "10.0.0.5", 49154}, {"mx.b.example", "10.0.1.2", 25}, t0, msec(15));
+  b.accept(c, t0 + msec(15));
   SimTime t = b.server_says(c, t0 + msec(15), 220, {"220 mx.b.example ESMTP smtpsim"});
-  b.accept(c, t0 + msec(30));
   t = b.client_says(c, t, "EHLO out1.a.example");
   t = b.server_says(c, t, 250, {"250 mx.b.example"});
-  b.reset(c, false, t + sec(1), "host crashed");
-  b.reset(c, true, t + sec(1) + msec(15), "connection reset by peer");
+  b.reset(c, false, t + sec(1), "host crash");
+  b.reset(c, true, t + sec(1) + msec(15), "reset by peer");
   return b.sorted();
 }
 

@@ -33,7 +33,8 @@ class TraceBuilder {
 
   // open - ConnOpen (SYN) at t.
   Conn open(std::uint64_t id, Endpoint client, Endpoint server, SimTime t, Duration owd);
-  // accept - ConnAccept at t (the client's view: established).
+  // accept - ConnAccept at t: the server accepted (the network traces it at the server's accept
+  // time, one SYN travel after conn_open, with host = client).
   void accept(const Conn& c, SimTime t);
   // client_says - Command event + the line with CRLF sent at t; returns its arrival time.
   SimTime client_says(const Conn& c, SimTime t, const std::string& line);

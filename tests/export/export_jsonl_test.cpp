@@ -112,17 +112,17 @@ TEST_CASE("jsonl: one exact line per kind, fields present only where they mean s
   auto ev = smtp_session();
   CHECK(line_of(ev, TraceKind::ConnOpen) ==
         R"({"seq":0,"t_us":900000000,"t":"00:15:00.000","kind":"conn_open","host":"out1","peer":"mx.b.example",)"
-        R"("conn":1,"src":"10.0.0.5:49152","dst":"10.0.1.2:25"})");
+        R"("conn":1,"src":"10.0.0.5:49152","dst":"10.0.1.2:25","text":"SYN"})");
   CHECK(line_of(ev, TraceKind::Reply) ==
-        R"({"seq":1,"t_us":900015000,"t":"00:15:00.015","kind":"reply","host":"mx.b.example","peer":"out1",)"
+        R"({"seq":2,"t_us":900015000,"t":"00:15:00.015","kind":"reply","host":"mx.b.example","peer":"out1",)"
         R"("conn":1,"src":"10.0.1.2:25","dst":"10.0.0.5:49152","code":220,"text":"220 mx.b.example ESMTP smtpsim"})");
   CHECK(line_of(ev, TraceKind::BytesSent) ==
-        R"({"seq":2,"t_us":900015000,"t":"00:15:00.015","kind":"bytes_sent","host":"mx.b.example","peer":"out1",)"
+        R"({"seq":3,"t_us":900015000,"t":"00:15:00.015","kind":"bytes_sent","host":"mx.b.example","peer":"out1",)"
         R"("conn":1,"src":"10.0.1.2:25","dst":"10.0.0.5:49152","data_len":32,)"
         R"("data_b64":"MjIwIG14LmIuZXhhbXBsZSBFU01UUCBzbXRwc2ltDQo="})");
   // Delivered bytes are the same as the sent ones: their length only, unless asked.
   CHECK(line_of(ev, TraceKind::BytesDelivered) ==
-        R"({"seq":3,"t_us":900030000,"t":"00:15:00.030","kind":"bytes_delivered","host":"mx.b.example",)"
+        R"({"seq":4,"t_us":900030000,"t":"00:15:00.030","kind":"bytes_delivered","host":"mx.b.example",)"
         R"("peer":"out1","conn":1,"src":"10.0.1.2:25","dst":"10.0.0.5:49152","data_len":32})");
   JsonlOptions with_delivered;
   with_delivered.data_on_delivered = true;

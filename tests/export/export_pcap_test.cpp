@@ -107,7 +107,8 @@ TEST_CASE("pcap: an SMTP session on port 25 dissects as SMTP and IMF, matching t
   CHECK(table[13] == "0.150 10.0.0.5:49152 > 10.0.1.2:25 PSH,ACK seq=1536 ack=165 len=1339");
   CHECK(table[17] == "0.195 10.0.1.2:25 > 10.0.0.5:49152 FIN,ACK seq=211 ack=2881 len=0");
   CHECK(table[18] == "0.210 10.0.0.5:49152 > 10.0.1.2:25 FIN,ACK seq=2881 ack=212 len=0");
-  CHECK(table[19] == "0.210 10.0.1.2:25 > 10.0.0.5:49152 ACK seq=212 ack=2882 len=0");
+  // The client's FIN needs one travel time (15 ms) to arrive before the server can ACK it.
+  CHECK(table[19] == "0.225 10.0.1.2:25 > 10.0.0.5:49152 ACK seq=212 ack=2882 len=0");
   CHECK(packets[0]["tcp.ack_raw"] == "0");  // the SYN's ack field is zero
 
   // Virtual time 00:15:00.000 is 15 minutes after the default epoch (2024-01-01T00:00:00Z).
@@ -204,6 +205,123 @@ TEST_CASE("pcap: interleaved connections stay separate TCP streams") {
   // Each stream's packets are the same as when its session is exported alone.
   auto alone = [&](const std::vector<TraceEvent>& ev) { return pcap_bytes(ev).size(); };
   CHECK(alone(smtp) + alone(pop) + alone(refused) + alone(reset) == pcap_bytes(merged({smtp, pop, refused, reset})).size() + 3 * 24);
+}
+
+TEST_CASE("pcap: what the network traces - SYN retries, unreachable, timeouts, an RST seen by its receiver") {
+  require_tshark();
+  TraceBuilder b;
+  auto syn = [&](const TraceBuilder::Conn& c, SimTime t, int k) {
+    b.conn_event(c, TraceKind::ConnOpen, true, t, "SYN retry " + std::to_string(k), k);
+  };
+  // conn 10: the first SYN is lost, the retry at 1 s gets through; then a short exchange and FINs.
+  auto c10 = b.open(10, {"out1", "10.0.0.5", 49200}, {"mx.b.example", "10.0.1.2", 25}, 0, msec(10));
+  syn(c10, sec(1), 1);
+  b.accept(c10, sec(1) + msec(10));
+  SimTime t = b.server_says(c10, sec(1) + msec(10), 220, {"220 mx.b.example ESMTP"});
+  t = b.client_says(c10, t, "QUIT");
+  t = b.server_says(c10, t, 221, {"221 Bye"});
+  b.close(c10, false, t - msec(10));
+  b.close(c10, true, t);
+  // conn 11: no route: the network reports it at once, nothing is ever sent.
+  TraceEvent unreachable;
+  unreachable.time = sec(2);
+  unreachable.kind = TraceKind::ConnTimeout;
+  unreachable.host = "out1";
+  unreachable.peer = "mx9.b.example";
+  unreachable.conn = 11;
+  unreachable.src_ip = 0x0a000005;
+  unreachable.dst_ip = 0x0a000109;
+  unreachable.dst_port = 25;
+  unreachable.text = "unreachable: no route to mx9.b.example";
+  b.raw().push_back(unreachable);
+  // conn 12: host down: SYN, retries at 1 s and 3 s, then the connect timeout.
+  auto c12 = b.open(12, {"out1", "10.0.0.5", 49201}, {"mx2.b.example", "10.0.1.3", 25}, sec(3), msec(10));
+  syn(c12, sec(4), 1);
+  syn(c12, sec(6), 2);
+  b.conn_event(c12, TraceKind::ConnTimeout, true, sec(8), "no answer to SYN after 3 attempts");
+  // conn 13: established, then a write that never arrives: both ends time out, no FIN, no RST.
+  auto c13 = b.open(13, {"out1", "10.0.0.5", 49202}, {"mx.b.example", "10.0.1.2", 25}, sec(10), msec(10));
+  b.accept(c13, sec(10) + msec(10));
+  t = b.server_says(c13, sec(10) + msec(10), 220, {"220 mx.b.example ESMTP"});
+  TraceEvent lost = b.raw().back();  // keep the delivery of the greeting; the EHLO is never delivered
+  TraceEvent ehlo = lost;
+  ehlo.kind = TraceKind::BytesSent;
+  ehlo.time = t;
+  std::swap(ehlo.host, ehlo.peer);
+  std::swap(ehlo.src_ip, ehlo.dst_ip);
+  std::swap(ehlo.src_port, ehlo.dst_port);
+  ehlo.data = "EHLO out1.a.example\r\n";
+  b.raw().push_back(ehlo);
+  b.conn_event(c13, TraceKind::ConnTimeout, true, t + minutes(2), "stalled: no data got through for 2m");
+  b.conn_event(c13, TraceKind::ConnTimeout, false, t + minutes(2), "stalled: no data got through for 2m");
+  // conn 14: the server restarted meanwhile; the client's data draws an RST that only the client reports.
+  auto c14 = b.open(14, {"out1", "10.0.0.5", 49203}, {"mx.b.example", "10.0.1.2", 25}, minutes(5), msec(10));
+  b.accept(c14, minutes(5) + msec(10));
+  t = b.server_says(c14, minutes(5) + msec(10), 220, {"220 mx.b.example ESMTP"});
+  TraceEvent noop = b.raw().back();
+  std::swap(noop.host, noop.peer);
+  std::swap(noop.src_ip, noop.dst_ip);
+  std::swap(noop.src_port, noop.dst_port);
+  noop.kind = TraceKind::BytesSent;
+  noop.time = t + minutes(1);
+  noop.data = "NOOP\r\n";
+  b.raw().push_back(noop);
+  b.reset(c14, true, t + minutes(1) + msec(20), "reset by peer");
+  auto events = b.sorted();
+
+  std::string path = capture(events);
+  auto flagged = problems(path);
+  auto packets = dissect(path);
+  std::remove(path.c_str());
+  auto stream = [&](const char* port) {
+    return packet_table(packets, [&](const Packet& p) { return p["tcp.srcport"] == port || p["tcp.dstport"] == port; });
+  };
+  CHECK(stream("49200") == std::vector<std::string>{
+                               "0.000 10.0.0.5:49200 > 10.0.1.2:25 SYN seq=0 ack=0 len=0",
+                               "1.000 10.0.0.5:49200 > 10.0.1.2:25 SYN seq=0 ack=0 len=0",
+                               "1.010 10.0.1.2:25 > 10.0.0.5:49200 SYN,ACK seq=0 ack=1 len=0",
+                               "1.010 10.0.1.2:25 > 10.0.0.5:49200 PSH,ACK seq=1 ack=1 len=24",
+                               "1.020 10.0.0.5:49200 > 10.0.1.2:25 ACK seq=1 ack=25 len=0",
+                               "1.020 10.0.0.5:49200 > 10.0.1.2:25 PSH,ACK seq=1 ack=25 len=6",
+                               "1.030 10.0.1.2:25 > 10.0.0.5:49200 PSH,ACK seq=25 ack=7 len=9",
+                               "1.030 10.0.1.2:25 > 10.0.0.5:49200 FIN,ACK seq=34 ack=7 len=0",
+                               "1.040 10.0.0.5:49200 > 10.0.1.2:25 FIN,ACK seq=7 ack=35 len=0",
+                               "1.050 10.0.1.2:25 > 10.0.0.5:49200 ACK seq=35 ack=8 len=0",
+                           });
+  CHECK(stream("49201") == std::vector<std::string>{
+                               "3.000 10.0.0.5:49201 > 10.0.1.3:25 SYN seq=0 ack=0 len=0",
+                               "4.000 10.0.0.5:49201 > 10.0.1.3:25 SYN seq=0 ack=0 len=0",
+                               "6.000 10.0.0.5:49201 > 10.0.1.3:25 SYN seq=0 ack=0 len=0",
+                           });
+  auto stalled = stream("49202");
+  REQUIRE(stalled.size() == 5);  // SYN, SYN-ACK, greeting, ACK, the EHLO that never arrives
+  CHECK(stalled.back() == "10.020 10.0.0.5:49202 > 10.0.1.2:25 PSH,ACK seq=1 ack=25 len=21");
+  auto reset = stream("49203");
+  REQUIRE(reset.size() == 6);
+  // The restarted server has no such connection: RST without ACK, seq = the client's ack.
+  CHECK(reset.back() == "360.040 10.0.1.2:25 > 10.0.0.5:49203 RST seq=25 ack=0 len=0");
+  CHECK(packets.size() == 10 + 3 + 5 + 6);  // nothing at all for the unreachable connect
+
+  // Wireshark flags exactly the repeated SYNs, as retransmissions.
+  std::vector<std::string> expected_flags;
+  for (const Packet& p : packets)
+    if (p["tcp.flags"] == "0x0002" && p["tcp.srcport"] != "49202" && p["tcp.srcport"] != "49203" &&
+        p["frame.time_relative"] != "0.000000000" && p["frame.time_relative"] != "3.000000000")
+      expected_flags.push_back(p["frame.number"]);
+  REQUIRE(expected_flags.size() == 3);
+  REQUIRE(flagged.size() == 3);
+  for (std::size_t i = 0; i < flagged.size(); ++i) {
+    CHECK(split(flagged[i], '\t')[0] == expected_flags[i]);
+    CHECK(flagged[i].find("retransmission") != std::string::npos);
+  }
+
+  // The transcript says what each timeout was.
+  std::string text = format_transcript(events);
+  CHECK(text.find("** TCP connect 10.0.0.5:49200 -> 10.0.1.2:25 (SYN retry 1)\n") != std::string::npos);
+  CHECK(text.find("** TCP connect failed, no SYN sent (unreachable: no route to mx9.b.example)\n") != std::string::npos);
+  CHECK(text.find("** TCP connect timed out: no answer from 10.0.1.3:25 (no answer to SYN after 3 attempts)\n") !=
+        std::string::npos);
+  CHECK(text.find("** TCP connection timed out (stalled: no data got through for 2m)\n") != std::string::npos);
 }
 
 TEST_CASE("pcap: the checks catch a broken capture (bad checksum, bad sequence number)") {

@@ -111,8 +111,8 @@ std::vector<TraceEvent> starttls_session() {
   TraceBuilder b;
   SimTime t0 = minutes(15);
   auto c = b.open(7, {"out1", "10.0.0.5", 49160}, {"mx.b.example", "10.0.1.2", 25}, t0, msec(15));
+  b.accept(c, t0 + msec(15));
   SimTime t = b.server_says(c, t0 + msec(15), 220, {"220 mx.b.example ESMTP smtpsim"});
-  b.accept(c, t0 + msec(30));
   t = b.client_says(c, t, "EHLO out1.a.example");
   t = b.server_says(c, t, 250, {"250-mx.b.example", "250-STARTTLS", "250 8BITMIME"});
   t = b.client_says(c, t, "STARTTLS");

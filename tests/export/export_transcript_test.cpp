@@ -18,16 +18,18 @@ namespace {
 // a delivery, a bounce, a crash.
 std::vector<TraceEvent> lesson_trace() {
   TraceBuilder b;
-  b.other(TraceKind::LinkChange, sec(30), "internet", "", {}, {}, 0, "mx1.b.example");
+  b.other(TraceKind::LinkChange, sec(29), "internet", "params latency=30ms bandwidth=0 loss=0.2", {}, {}, 1,
+          "mx1.b.example");
+  b.other(TraceKind::LinkChange, sec(30), "internet", "down", {}, {}, 0, "mx1.b.example");
   b.other(TraceKind::Fault, sec(31), "mx2.b.example", "rcpt answers 451 4.3.0 Try again later");
   b.other(TraceKind::Dns, minutes(15), "out1", "MX b.example -> mx1.b.example (10), mx2.b.example (20)", {}, {}, 0,
           "dns");
   auto c1 = b.open(5, {"out1", "10.0.0.5", 49160}, {"mx1.b.example", "10.0.1.2", 25}, minutes(15), msec(30));
-  b.conn_event(c1, TraceKind::ConnTimeout, true, minutes(15) + sec(30), "no answer after 30s");
+  b.conn_event(c1, TraceKind::ConnTimeout, true, minutes(15) + sec(30), "no answer to SYN after 5 attempts");
   SimTime t0 = minutes(15) + sec(30);
   auto c = b.open(6, {"out1", "10.0.0.5", 49161}, {"mx2.b.example", "10.0.1.3", 25}, t0, msec(35));
+  b.accept(c, t0 + msec(35));
   SimTime t = b.server_says(c, t0 + msec(35), 220, {"220 mx2.b.example ESMTP"});
-  b.accept(c, t0 + msec(70));
   t = b.client_says(c, t, "EHLO out1.a.example");
   t = b.server_says(c, t, 250, {"250-mx2.b.example", "250 PIPELINING"});
   t = b.client_says(c, t, "MAIL FROM:<a@a.example>");
@@ -42,7 +44,7 @@ std::vector<TraceEvent> lesson_trace() {
   b.close(c, false, fin);
   b.close(c, true, t);
   b.other(TraceKind::Note, hours(1) + minutes(5), "lesson", "The link to mx1 is back: the next retry will get through.");
-  b.other(TraceKind::LinkChange, hours(1) + minutes(5), "internet", "", {}, {}, 1, "mx1.b.example");
+  b.other(TraceKind::LinkChange, hours(1) + minutes(5), "internet", "up", {}, {}, 1, "mx1.b.example");
   b.other(TraceKind::Delivery, hours(1) + minutes(15) + msec(812), "mda.b.example", "mailbox b", "m1", "b@b.example");
   b.other(TraceKind::Bounce, hours(4), "out1", "550 5.1.1 User unknown", "m2", "c@c.example");
   b.other(TraceKind::HostDown, hours(5), "mx2.b.example", "crash");
@@ -60,15 +62,16 @@ std::vector<std::string> tagged(const std::vector<TranscriptLine>& lines, LineTa
 
 TEST_CASE("transcript: a lesson trace, every kind of line, aligned columns") {
   CHECK(format_transcript(lesson_trace()) ==
+        "[00:00:29.000] internet      -- mx1.b.example  ** LINK params latency=30ms bandwidth=0 loss=0.2 (up)\n"
         "[00:00:30.000] internet      -- mx1.b.example  ** LINK down\n"
         "[00:00:31.000] mx2.b.example                   ** FAULT rcpt answers 451 4.3.0 Try again later\n"
         "[00:15:00.000] out1          -> dns            ** DNS MX b.example -> mx1.b.example (10), mx2.b.example (20)\n"
         "[00:15:00.000] out1          -> mx1.b.example  ** TCP connect 10.0.0.5:49160 -> 10.0.1.2:25 (SYN)\n"
         "[00:15:30.000] out1          -> mx1.b.example  ** TCP connect timed out: no answer from 10.0.1.2:25 "
-        "(no answer after 30s)\n"
+        "(no answer to SYN after 5 attempts)\n"
         "[00:15:30.000] out1          -> mx2.b.example  ** TCP connect 10.0.0.5:49161 -> 10.0.1.3:25 (SYN)\n"
+        "[00:15:30.035] out1          -> mx2.b.example  ** TCP connection established (accepted by mx2.b.example)\n"
         "[00:15:30.035] mx2.b.example -> out1           S: 220 mx2.b.example ESMTP\n"
-        "[00:15:30.070] out1          -> mx2.b.example  ** TCP connection established\n"
         "[00:15:30.070] out1          -> mx2.b.example  C: EHLO out1.a.example\n"
         "[00:15:30.105] mx2.b.example -> out1           S: 250-mx2.b.example\n"
         "[00:15:30.105] mx2.b.example -> out1           S: 250 PIPELINING\n"
@@ -95,17 +98,17 @@ TEST_CASE("transcript: commands and replies only; connection events of refused a
         "[00:17:00.030] out1         -> mx.b.example  C: EHLO out1.a.example\n"
         "[00:17:00.045] mx.b.example -> out1          S: 250 mx.b.example\n");
   CHECK(format_transcript(reset_conn()).find(
-            "[00:17:01.060] mx.b.example -> out1          ** TCP connection reset (RST): host crashed\n"
-            "[00:17:01.075] out1         -> mx.b.example  ** TCP connection reset (RST): connection reset by peer\n") !=
+            "[00:17:01.060] mx.b.example -> out1          ** TCP connection reset (RST): host crash\n"
+            "[00:17:01.075] out1         -> mx.b.example  ** TCP connection reset (RST): reset by peer\n") !=
         std::string::npos);
   CHECK(format_transcript(refused_conn()) ==
         "[00:16:00.000] out1          -> mx2.b.example  ** TCP connect 10.0.0.5:49153 -> 10.0.1.3:25 (SYN)\n"
-        "[00:16:00.040] out1          -> mx2.b.example  ** TCP connection refused: 10.0.1.3:25 answered RST\n");
+        "[00:16:00.040] out1          -> mx2.b.example  ** TCP connection refused (RST: nothing listening on 10.0.1.3:25)\n");
   TranscriptOptions only_dns = TranscriptOptions::protocol_only();
   only_dns.dns = true;
   only_dns.system = true;
   auto l = transcript_lines(lesson_trace(), only_dns);
-  CHECK(l.size() == 5 + 10);  // link down, fault, DNS, link up, host down + 10 C:/S: lines
+  CHECK(l.size() == 6 + 10);  // 3 link changes, fault, DNS, host down + 10 C:/S: lines
 }
 
 TEST_CASE("transcript: message data lines as sent, with a line limit") {
@@ -158,7 +161,7 @@ TEST_CASE("transcript: POP3 RETR data goes from the server; other responses are 
 TEST_CASE("transcript: only CRLF ends a data line; bare LF and CR are shown, chunks are joined") {
   TraceBuilder b;
   auto c = b.open(8, {"evil", "10.9.9.9", 40000}, {"mx.b.example", "10.0.1.2", 25}, 0, msec(10));
-  b.accept(c, msec(20));
+  b.accept(c, msec(10));
   SimTime t = b.client_says(c, msec(20), "DATA");
   t = b.server_says(c, t, 354, {"354 go ahead"});
   t = b.bytes(c, true, t, "Subject: x\r\n\r\nhello\n.\nMAIL FROM:<evil>\r");  // split inside a CRLF
@@ -173,8 +176,8 @@ TEST_CASE("transcript: only CRLF ends a data line; bare LF and CR are shown, chu
 TEST_CASE("transcript: under TLS the commands stay readable and the data is said to be hidden") {
   TraceBuilder b;
   auto c = b.open(9, {"client-b", "10.0.2.9", 49300}, {"pop.b.example", "10.0.2.2", 110}, 0, msec(5));
+  b.accept(c, msec(5));
   SimTime t = b.server_says(c, msec(5), 1, {"+OK ready"});
-  b.accept(c, msec(10));
   t = b.client_says(c, t, "STLS");
   t = b.server_says(c, t, 1, {"+OK Begin TLS negotiation"});
   b.conn_event(c, TraceKind::Tls, false, t - msec(5), "start (server)", 2);
@@ -234,7 +237,7 @@ TEST_CASE("transcript: filters by host and connection; the connection column") {
   col.conns = {3};
   CHECK(format_transcript(all, col) ==
         "[00:16:00.000] out1          -> mx2.b.example  #3  ** TCP connect 10.0.0.5:49153 -> 10.0.1.3:25 (SYN)\n"
-        "[00:16:00.040] out1          -> mx2.b.example  #3  ** TCP connection refused: 10.0.1.3:25 answered RST\n");
+        "[00:16:00.040] out1          -> mx2.b.example  #3  ** TCP connection refused (RST: nothing listening on 10.0.1.3:25)\n");
   col.conns.clear();
   col.hosts = {"mda.b.example"};  // no line with a connection: no empty column
   CHECK(format_transcript(all, col) ==
@@ -258,7 +261,7 @@ TEST_CASE("transcript: the streaming writer prints what the whole-trace formatte
     TranscriptWriter w(out, o);
     w.attach(trace);
     for (const TraceEvent& e : ev) trace.emit(e);
-    CHECK(w.lines() == 25);
+    CHECK(w.lines() == 26);
     CHECK(w.ok());
   }
   CHECK(out.str() == format_transcript(ev));
