@@ -51,8 +51,21 @@ bool is_valid_utf8(std::string_view s) {
 }
 
 void json_escape_to(std::string& out, std::string_view s) {
+  out.reserve(out.size() + s.size() + 2);
   out += '"';
   for (std::size_t i = 0; i < s.size();) {
+    // Fast path: a run of printable ASCII that needs no escape goes in at once.
+    std::size_t run = i;
+    while (run < s.size()) {
+      unsigned char r = static_cast<unsigned char>(s[run]);
+      if (r < 0x20 || r >= 0x7f || r == '"' || r == '\\') break;
+      ++run;
+    }
+    if (run > i) {
+      out.append(s.substr(i, run - i));
+      i = run;
+      continue;
+    }
     unsigned char c = static_cast<unsigned char>(s[i]);
     if (c < 0x80) {
       switch (c) {
@@ -100,29 +113,22 @@ std::string json_quote(std::string_view s) {
 
 std::string base64_encode(std::string_view bytes) {
   static const char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  out.reserve((bytes.size() + 2) / 3 * 4);
-  std::size_t i = 0;
+  std::string out((bytes.size() + 2) / 3 * 4, '=');
+  std::size_t i = 0, o = 0;
   auto b = [&](std::size_t k) { return static_cast<unsigned>(static_cast<unsigned char>(bytes[k])); };
   for (; i + 3 <= bytes.size(); i += 3) {
     unsigned v = (b(i) << 16) | (b(i + 1) << 8) | b(i + 2);
-    out += kAlphabet[(v >> 18) & 63];
-    out += kAlphabet[(v >> 12) & 63];
-    out += kAlphabet[(v >> 6) & 63];
-    out += kAlphabet[v & 63];
+    out[o++] = kAlphabet[(v >> 18) & 63];
+    out[o++] = kAlphabet[(v >> 12) & 63];
+    out[o++] = kAlphabet[(v >> 6) & 63];
+    out[o++] = kAlphabet[v & 63];
   }
-  std::size_t rest = bytes.size() - i;
-  if (rest == 1) {
-    unsigned v = b(i) << 16;
-    out += kAlphabet[(v >> 18) & 63];
-    out += kAlphabet[(v >> 12) & 63];
-    out += "==";
-  } else if (rest == 2) {
-    unsigned v = (b(i) << 16) | (b(i + 1) << 8);
-    out += kAlphabet[(v >> 18) & 63];
-    out += kAlphabet[(v >> 12) & 63];
-    out += kAlphabet[(v >> 6) & 63];
-    out += '=';
+  std::size_t rest = bytes.size() - i;  // 1 or 2 bytes left: the padding '=' is already there
+  if (rest > 0) {
+    unsigned v = (b(i) << 16) | (rest == 2 ? b(i + 1) << 8 : 0);
+    out[o++] = kAlphabet[(v >> 18) & 63];
+    out[o++] = kAlphabet[(v >> 12) & 63];
+    if (rest == 2) out[o++] = kAlphabet[(v >> 6) & 63];
   }
   return out;
 }
