@@ -204,9 +204,12 @@ struct PcapWriter::Impl {
   void want_ack(Flow& f, std::uint64_t conn, int i, SimTime at) {
     Side& s = f.s[i];
     if (!opt.pure_acks || (s.pending && s.pending_at <= at)) return;
-    if (s.pending)
-      pending.erase(std::find_if(pending.begin(), pending.end(),
-                                 [&](const PendingAck& p) { return p.conn == conn && p.side == i; }));
+    if (s.pending) {
+      auto old = std::find_if(pending.begin(), pending.end(), [&](const PendingAck& p) {
+        return p.conn == conn && p.side == i && p.at == s.pending_at;
+      });
+      if (old != pending.end()) pending.erase(old);
+    }
     s.pending = true;
     s.pending_at = at;
     auto pos = std::upper_bound(pending.begin(), pending.end(), at,
