@@ -181,7 +181,7 @@ TEST_CASE("jsonl: every line of real sessions and hostile text parses in Python 
   }
 }
 
-TEST_CASE("jsonl: the streaming writer matches the whole-trace writer; seq is the trace index") {
+TEST_CASE("jsonl: the streaming writer matches the whole-trace writer, seq is the trace index") {
   auto ev = smtp_session();
   std::ostringstream whole;
   write_jsonl(whole, ev);

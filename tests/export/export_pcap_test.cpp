@@ -401,7 +401,7 @@ TEST_CASE("pcap: the streaming writer attached to a Trace writes the same bytes 
   CHECK(frame_offsets(whole).size() == 20 + 19 + 2 + 8);
 }
 
-TEST_CASE("pcap: options - epoch, MSS, no pure ACKs; events without a handshake start mid-stream") {
+TEST_CASE("pcap: options (epoch, MSS, no pure ACKs) and events without a handshake (mid-stream)") {
   require_tshark();
   SECTION("epoch and MSS") {
     PcapOptions o;

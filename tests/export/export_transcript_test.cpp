@@ -92,7 +92,7 @@ TEST_CASE("transcript: a lesson trace, every kind of line, aligned columns") {
         "[05:00:00.000] mx2.b.example                   ** HOST down: crash\n");
 }
 
-TEST_CASE("transcript: commands and replies only; connection events of refused and reset connections") {
+TEST_CASE("transcript: commands and replies only, and the connection events of refused and reset connections") {
   CHECK(format_transcript(reset_conn(), TranscriptOptions::protocol_only()) ==
         "[00:17:00.015] mx.b.example -> out1          S: 220 mx.b.example ESMTP smtpsim\n"
         "[00:17:00.030] out1         -> mx.b.example  C: EHLO out1.a.example\n"
@@ -136,7 +136,7 @@ TEST_CASE("transcript: message data lines as sent, with a line limit") {
         std::string::npos);
 }
 
-TEST_CASE("transcript: POP3 RETR data goes from the server; other responses are not data") {
+TEST_CASE("transcript: POP3 RETR data goes from the server, other responses are not data") {
   TranscriptOptions o = TranscriptOptions::protocol_only();
   o.data = true;
   o.data_max_lines = 2;
@@ -158,7 +158,7 @@ TEST_CASE("transcript: POP3 RETR data goes from the server; other responses are 
         "[00:20:00.055] pop.b.example -> client-b       S: +OK Logging out.\n");
 }
 
-TEST_CASE("transcript: only CRLF ends a data line; bare LF and CR are shown, chunks are joined") {
+TEST_CASE("transcript: only CRLF ends a data line, bare LF and CR are shown, chunks are joined") {
   TraceBuilder b;
   auto c = b.open(8, {"evil", "10.9.9.9", 40000}, {"mx.b.example", "10.0.1.2", 25}, 0, msec(10));
   b.accept(c, msec(10));
@@ -215,7 +215,7 @@ TEST_CASE("transcript: under TLS the commands stay readable and the data is said
   CHECK(text.find("\\x17") == std::string::npos);  // ciphertext is never printed as data
 }
 
-TEST_CASE("transcript: filters by host and connection; the connection column") {
+TEST_CASE("transcript: filters by host and connection, and the connection column") {
   std::vector<TraceEvent> all;
   for (auto part : {smtp_session(), pop3_session(), refused_conn(), reset_conn(), lesson_trace()})
     all.insert(all.end(), part.begin(), part.end());
