@@ -1,40 +1,80 @@
 // smtp_client_codec.cpp - DATA body preparation, base64, xtext and path checks for the client.
 #include "sim/smtp/smtp_client_codec.hpp"
 
+#include <cstdint>
+#include <cstring>
+
 namespace smtpsim::smtp {
 
-// append_body - one pass over data; a line ends at CRLF, a bare LF or a bare CR.
+namespace {
+
+constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
+
+// has_byte - nonzero when some byte of w equals b (exact for the lowest match, which is all we use).
+inline std::uint64_t has_byte(std::uint64_t w, unsigned char b) {
+  const std::uint64_t x = w ^ (kOnes * b);
+  return (x - kOnes) & ~x & kHighs;
+}
+
+// find_line_end - the first CR or LF in [p, end), or end; ORs every octet's high bit into high.
+inline const char* find_line_end(const char* p, const char* end, std::uint64_t& high) {
+  while (end - p >= 8) {
+    std::uint64_t w;
+    std::memcpy(&w, p, 8);
+    if (has_byte(w, '\r') | has_byte(w, '\n')) break;
+    high |= w;
+    p += 8;
+  }
+  while (p < end && *p != '\r' && *p != '\n') {
+    high |= static_cast<unsigned char>(*p);
+    ++p;
+  }
+  return p;
+}
+
+}  // namespace
+
+// append_body - one pass over data; a line ends at CRLF, a bare LF or a bare CR. Unchanged runs
+// of input are copied in one piece; only stuffed dots and rewritten line ends break a run.
 BodyStats append_body(std::string& out, std::string_view data) {
   BodyStats st;
-  out.reserve(out.size() + data.size() + data.size() / 64 + 8);
+  out.reserve(out.size() + data.size() + 8);
   const char* p = data.data();
   const char* const end = p + data.size();
+  const char* run = p;  // start of input not yet copied to out
+  std::uint64_t high = 0;
   while (p < end) {
-    // At the start of a line.
-    if (*p == '.') {
+    if (*p == '.') {  // at the start of a line: double the dot
+      out.append(run, static_cast<std::size_t>(p - run));
       out += '.';
+      run = p;
       ++st.stuffed;
     }
-    const char* q = p;
-    while (q < end && *q != '\r' && *q != '\n') {
-      if (static_cast<unsigned char>(*q) >= 0x80) st.eight_bit = true;
-      ++q;
-    }
-    out.append(p, static_cast<std::size_t>(q - p));
+    const char* q = find_line_end(p, end, high);
     const std::size_t len = static_cast<std::size_t>(q - p);
     if (len > st.longest) st.longest = len;
     st.size += len + 2;
     ++st.lines;
-    out += "\r\n";
-    if (q == end) break;  // last line had no line end: CRLF added
+    if (q == end) {  // last line had no line end: CRLF added
+      out.append(run, static_cast<std::size_t>(end - run));
+      out += "\r\n";
+      run = end;
+      break;
+    }
     if (*q == '\r' && q + 1 < end && q[1] == '\n') {
       p = q + 2;
-    } else {
-      ++st.normalised;
-      p = q + 1;
+      continue;
     }
+    out.append(run, static_cast<std::size_t>(q - run));  // bare CR or LF: written as CRLF
+    out += "\r\n";
+    ++st.normalised;
+    p = q + 1;
+    run = p;
   }
+  out.append(run, static_cast<std::size_t>(end - run));
   out += ".\r\n";
+  st.eight_bit = (high & kHighs) != 0;
   return st;
 }
 

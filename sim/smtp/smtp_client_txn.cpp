@@ -212,6 +212,8 @@ void SmtpClient::on_data(const Reply& r, SimTime now) {
       if (p.normalised > 0)
         note("message " + p.msg.id + ": " + std::to_string(p.normalised) +
              " bare CR/LF line ends sent as CRLF (RFC 5321 2.3.8)");
+      if (p.eight_bit && p.msg.body != BodyType::EightBitMime)
+        note("message " + p.msg.id + " contains 8-bit octets but was not declared BODY=8BITMIME (RFC 6152)");
       if (p.longest > 998)
         note("message " + p.msg.id + " has a line of " + std::to_string(p.longest) +
              " octets (RFC 5321 4.5.3.1.6 allows 998)");

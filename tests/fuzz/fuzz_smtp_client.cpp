@@ -89,7 +89,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const int n = b >> 1 & 3;
     for (int i = 0; i < n; ++i) m.recipients.push_back(Recipient{"r" + std::to_string(i) + "@b.example", (b & 8) ? 6u : 0u, (b & 16) ? "rfc822;x+y@b" : ""});
     if (b & 32) m.recipients.push_back(Recipient{"bad\r\n@b", 0, ""});
-    m.data = (b & 64) ? "Subject: x\r\n\r\n.dot\r\nbare\nlf\r\n" : "Subject: x\r\n\r\nbody\r\n";
+    // Body: from the input itself (any octets: dots, bare CR/LF, NUL, 8-bit) or a fixed one.
+    m.data = (b & 64) ? std::string(in.take(in.byte() % 80)) : "Subject: x\r\n\r\n.dot\r\nbody\r\n";
     m.body = (b & 128) ? BodyType::EightBitMime : BodyType::Unspecified;
     m.ret = (b & 8) ? DsnRet::Full : DsnRet::Unspecified;
     m.envid = (b & 16) ? "id=1" : "";

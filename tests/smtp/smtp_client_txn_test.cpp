@@ -507,6 +507,19 @@ TEST_CASE("client txn: dot-stuffing and line ends of the body", "[smtp][client]"
   }
 }
 
+TEST_CASE("client txn: undeclared 8-bit content and over-long lines are noted", "[smtp][client]") {
+  Harness h(plain_cfg());
+  h.client.enqueue(message("m8", "a@a.example", {"b@b.example"}, "caf\xc3\xa9\r\n" + std::string(1200, 'x') + "\r\n"));
+  h.client.no_more_messages();
+  h.open();
+  h.feed("220 mx\r\n250 mx\r\n", false);  // the EHLO reply arrives in the same chunk: it is still read in order
+  h.feed("250 ok\r\n250 ok\r\n354 go\r\n", false);
+  CHECK(h.count(ProtoEvent::Kind::Note, "8-bit octets but was not declared BODY=8BITMIME") == 1);
+  CHECK(h.count(ProtoEvent::Kind::Note, "has a line of 1200 octets") == 1);
+  CHECK(h.take() == "EHLO client.example\r\nMAIL FROM:<a@a.example>\r\nRCPT TO:<b@b.example>\r\nDATA\r\ncaf\xc3\xa9\r\n" +
+                        std::string(1200, 'x') + "\r\n.\r\n");
+}
+
 TEST_CASE("client txn: addresses that could inject commands are refused locally", "[smtp][client]") {
   OutgoingMessage m = message("m1", "alice@a.example", {"bob@b.example\r\nRCPT TO:<evil@x>", "carol@b.example"});
   OutgoingMessage bad_sender = message("m2", "a>\r\nQUIT", {"bob@b.example"});
