@@ -1,6 +1,7 @@
 // callback.hpp - a move-only void() callable with inline storage, the scheduler's event type.
 #pragma once
 #include <cstddef>
+#include <cstring>
 #include <new>
 #include <type_traits>
 #include <utility>
@@ -37,10 +38,16 @@ class Callback {
   void operator()() { ops_->call(buf_); }
   // reset - destroy the held callable, leaving the callback empty.
   void reset() {
-    if (ops_) { ops_->destroy(buf_); ops_ = nullptr; }
+    if (ops_) {
+      if (ops_->destroy) ops_->destroy(buf_);
+      ops_ = nullptr;
+    }
   }
 
  private:
+  // Ops - how to call, move and destroy the held callable. move/destroy are null when a plain byte
+  // copy / nothing will do (trivially copyable / destructible callables, and the heap pointer), so
+  // the scheduler's hot path moves small captures without an indirect call.
   struct Ops {
     void (*call)(void*);
     void (*move)(void* dst, void* src);
@@ -49,16 +56,22 @@ class Callback {
   template <class T>
   static constexpr Ops inline_ops = {
       [](void* p) { (*static_cast<T*>(p))(); },
-      [](void* d, void* s) { new (d) T(std::move(*static_cast<T*>(s))); static_cast<T*>(s)->~T(); },
-      [](void* p) { static_cast<T*>(p)->~T(); }};
+      std::is_trivially_copyable_v<T>
+          ? nullptr
+          : +[](void* d, void* s) { new (d) T(std::move(*static_cast<T*>(s))); static_cast<T*>(s)->~T(); },
+      std::is_trivially_destructible_v<T> ? nullptr : +[](void* p) { static_cast<T*>(p)->~T(); }};
   template <class T>
   static constexpr Ops heap_ops = {
       [](void* p) { (**static_cast<T**>(p))(); },
-      [](void* d, void* s) { *static_cast<T**>(d) = *static_cast<T**>(s); },
+      nullptr,  // the buffer holds just a T*: copying the bytes moves it
       [](void* p) { delete *static_cast<T**>(p); }};
 
   void take(Callback& o) {
-    if (o.ops_) { o.ops_->move(buf_, o.buf_); ops_ = o.ops_; o.ops_ = nullptr; }
+    if (!o.ops_) return;
+    if (o.ops_->move) o.ops_->move(buf_, o.buf_);
+    else std::memcpy(buf_, o.buf_, kInline);
+    ops_ = o.ops_;
+    o.ops_ = nullptr;
   }
 
   alignas(std::max_align_t) unsigned char buf_[kInline];

@@ -1,16 +1,20 @@
-// scheduler.cpp - binary heap of (time, seq, slot) with callbacks kept in a slot table.
+// scheduler.cpp - a 4-ary min-heap of (time, seq, slot) entries; callbacks kept in stable chunks.
+//
+// Why this shape: the steady state of a simulation is "pop the earliest event, run it, it schedules
+// one or two more". A 4-ary heap halves the levels a pop walks (children sit side by side in
+// memory); the hole-based sift moves each entry once. Checking whether the top entry was cancelled
+// reads the compact seqs_ array instead of the 64-byte callback slot, and the callback runs where
+// it is stored (chunks never move) instead of being moved out first.
 #include "sim/core/scheduler.hpp"
-
-#include <algorithm>
-#include <stdexcept>
 
 namespace smtpsim {
 
+// push_heap - insert e, moving the hole up from the end.
 void Scheduler::push_heap(Entry e) {
   heap_.push_back(e);
   std::size_t i = heap_.size() - 1;
   while (i > 0) {
-    std::size_t p = (i - 1) / 2;
+    std::size_t p = (i - 1) / 4;
     if (!later(heap_[p], e)) break;
     heap_[i] = heap_[p];
     i = p;
@@ -18,61 +22,78 @@ void Scheduler::push_heap(Entry e) {
   heap_[i] = e;
 }
 
+// pop_heap - remove the earliest entry: the last entry sinks from the root through a hole.
 Scheduler::Entry Scheduler::pop_heap() {
   Entry top = heap_.front();
   Entry last = heap_.back();
   heap_.pop_back();
-  std::size_t n = heap_.size();
-  if (n > 0) {
-    std::size_t i = 0;
-    for (;;) {
-      std::size_t c = 2 * i + 1;
-      if (c >= n) break;
-      if (c + 1 < n && later(heap_[c], heap_[c + 1])) ++c;
-      if (!later(last, heap_[c])) break;
-      heap_[i] = heap_[c];
-      i = c;
-    }
-    heap_[i] = last;
+  const std::size_t n = heap_.size();
+  if (n == 0) return top;
+  std::size_t i = 0;
+  for (;;) {
+    std::size_t c = 4 * i + 1;
+    if (c >= n) break;
+    std::size_t best = c;
+    std::size_t end = c + 4 < n ? c + 4 : n;
+    for (std::size_t k = c + 1; k < end; ++k)
+      if (later(heap_[best], heap_[k])) best = k;
+    if (!later(last, heap_[best])) break;
+    heap_[i] = heap_[best];
+    i = best;
   }
+  heap_[i] = last;
   return top;
+}
+
+// take_slot - a free callback slot (reusing the most recently freed one).
+std::uint32_t Scheduler::take_slot() {
+  if (!free_slots_.empty()) {
+    std::uint32_t slot = free_slots_.back();
+    free_slots_.pop_back();
+    return slot;
+  }
+  auto slot = static_cast<std::uint32_t>(seqs_.size());
+  if ((slot & (kChunk - 1)) == 0) chunks_.push_back(std::make_unique<Callback[]>(kChunk));
+  seqs_.push_back(0);
+  return slot;
+}
+
+// release_slot - destroy the slot's callback and make the slot reusable.
+void Scheduler::release_slot(std::uint32_t slot) {
+  fn_at(slot).reset();
+  free_slots_.push_back(slot);
 }
 
 EventId Scheduler::schedule_at(SimTime t, Callback fn) {
   if (t < now_) t = now_;
-  std::uint32_t slot;
-  if (!free_slots_.empty()) {
-    slot = free_slots_.back();
-    free_slots_.pop_back();
-  } else {
-    slot = static_cast<std::uint32_t>(slots_.size());
-    slots_.emplace_back();
-  }
+  std::uint32_t slot = take_slot();
   std::uint64_t seq = next_seq_++;
-  slots_[slot].fn = std::move(fn);
-  slots_[slot].seq = seq;
+  fn_at(slot) = std::move(fn);
+  seqs_[slot] = seq;
   push_heap({t, seq, slot});
   ++live_;
   return EventId{seq, slot};
 }
 
 bool Scheduler::cancel(EventId id) {
-  if (!id || id.slot >= slots_.size()) return false;
-  Slot& s = slots_[id.slot];
-  if (s.seq != id.seq) return false;
-  s.fn.reset();
-  s.seq = 0;  // the heap entry stays behind, recognised as dead by the seq mismatch
-  free_slots_.push_back(id.slot);
+  if (!id || id.slot >= seqs_.size() || seqs_[id.slot] != id.seq) return false;
+  seqs_[id.slot] = 0;  // the heap entry stays behind, recognised as dead by the seq mismatch
+  ++dead_in_heap_;
+  release_slot(id.slot);
   --live_;
   return true;
 }
 
 bool Scheduler::is_pending(EventId id) const {
-  return id && id.slot < slots_.size() && slots_[id.slot].seq == id.seq;
+  return id && id.slot < seqs_.size() && seqs_[id.slot] == id.seq;
 }
 
+// drop_cancelled_top - pop dead entries until the top is a live event (or the heap is empty).
 void Scheduler::drop_cancelled_top() {
-  while (!heap_.empty() && slots_[heap_.front().slot].seq != heap_.front().seq) pop_heap();
+  while (dead_in_heap_ > 0 && !heap_.empty() && seqs_[heap_.front().slot] != heap_.front().seq) {
+    pop_heap();
+    --dead_in_heap_;
+  }
 }
 
 std::optional<SimTime> Scheduler::next_time() {
@@ -86,14 +107,18 @@ bool Scheduler::step() {
   drop_cancelled_top();
   if (heap_.empty()) return false;
   Entry e = pop_heap();
-  Slot& s = slots_[e.slot];
-  Callback fn = std::move(s.fn);
-  s.seq = 0;
-  free_slots_.push_back(e.slot);
+  seqs_[e.slot] = 0;  // no longer pending: cancel(this event) from inside returns false
   --live_;
   now_ = e.time;
   ++executed_;
-  fn();
+  // The slot is released after the call (also if it throws), so events scheduled meanwhile take
+  // other slots and the running callable stays where it is.
+  struct Release {
+    Scheduler* s;
+    std::uint32_t slot;
+    ~Release() { s->release_slot(slot); }
+  } release{this, e.slot};
+  fn_at(e.slot)();
   return true;
 }
 

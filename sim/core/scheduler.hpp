@@ -1,6 +1,7 @@
 // scheduler.hpp - the discrete-event scheduler: a virtual clock and (time, sequence)-ordered events.
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -54,18 +55,23 @@ class Scheduler {
   std::optional<SimTime> next_time();
 
  private:
+  // Layout (scheduler.cpp): a 4-ary min-heap of small entries; callbacks live in fixed-size chunks
+  // that never move, so an event runs in place; seqs_ says per slot which event owns it (0 = free)
+  // and is what cancellation and the "is the top still live" check read, without touching the
+  // callback memory.
   struct Entry {
     SimTime time;
     std::uint64_t seq;
     std::uint32_t slot;
   };
-  struct Slot {
-    Callback fn;
-    std::uint64_t seq = 0;  // 0 = free
-  };
+  static constexpr std::uint32_t kChunkBits = 10;
+  static constexpr std::uint32_t kChunk = 1u << kChunkBits;
   static bool later(const Entry& a, const Entry& b) {
     return a.time != b.time ? a.time > b.time : a.seq > b.seq;
   }
+  Callback& fn_at(std::uint32_t slot) { return chunks_[slot >> kChunkBits][slot & (kChunk - 1)]; }
+  std::uint32_t take_slot();
+  void release_slot(std::uint32_t slot);
   void drop_cancelled_top();
   void push_heap(Entry e);
   Entry pop_heap();
@@ -74,10 +80,12 @@ class Scheduler {
   std::uint64_t next_seq_ = 1;
   std::uint64_t executed_ = 0;
   std::size_t live_ = 0;
+  std::size_t dead_in_heap_ = 0;  // cancelled entries still in heap_ (0: the top is always live)
   std::optional<std::uint64_t> stop_index_;
   bool stop_requested_ = false;
   std::vector<Entry> heap_;
-  std::vector<Slot> slots_;
+  std::vector<std::unique_ptr<Callback[]>> chunks_;
+  std::vector<std::uint64_t> seqs_;
   std::vector<std::uint32_t> free_slots_;
 };
 

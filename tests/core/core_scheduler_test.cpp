@@ -187,3 +187,40 @@ TEST_CASE("pending counts under a heavy schedule/cancel mix, and big callables")
   CHECK(s.pending() == 0);
   CHECK(s.executed() == 501);
 }
+
+TEST_CASE("captured state is destroyed once: after running, on cancel, and with the scheduler") {
+  auto token = std::make_shared<int>(0);
+  {
+    Scheduler s;
+    EventId ran = s.schedule_at(1, [token] { ++*token; });
+    EventId cancelled = s.schedule_at(2, [token] { *token += 100; });
+    s.schedule_at(3, [token] { *token += 1000; });  // still pending when the scheduler goes
+    CHECK(token.use_count() == 4);
+    CHECK(s.cancel(cancelled));
+    CHECK(token.use_count() == 3);
+    s.run_until(1);
+    CHECK(*token == 1);
+    CHECK(token.use_count() == 2);
+    CHECK_FALSE(s.is_pending(ran));
+  }
+  CHECK(token.use_count() == 1);
+  CHECK(*token == 1);
+}
+
+TEST_CASE("a running event may schedule thousands more (storage grows while it runs)") {
+  Scheduler s;
+  std::vector<int> order;
+  std::string big(40, 'x');  // a capture that fills most of the inline buffer
+  s.schedule_at(0, [&s, &order, big] {
+    for (int i = 0; i < 5000; ++i) s.schedule_in(i % 7, [&order, i] { order.push_back(i); });
+    order.push_back(-static_cast<int>(big.size()));  // the capture is still intact after the growth
+  });
+  s.run();
+  REQUIRE(order.size() == 5001);
+  CHECK(order[0] == -40);
+  // Time order, then scheduling order within a time.
+  for (std::size_t k = 2; k < order.size(); ++k) {
+    int a = order[k - 1], b = order[k];
+    CHECK((a % 7 < b % 7 || (a % 7 == b % 7 && a < b)));
+  }
+}
