@@ -104,8 +104,16 @@ void Mua::submit() {
                                  std::to_string(cfg_.submit_port) + " (" + to_string(r) + "); will try again in " +
                                  format_duration(cfg_.resubmit_after));
         submitting_ = false;
-        for (OutboxEntry& o : outbox_)
-          if (o.state == OutboxEntry::State::Waiting) { o.tries++; o.last_reply = std::string("connect: ") + to_string(r); }
+        for (OutboxEntry& o : outbox_) {
+          if (o.state != OutboxEntry::State::Waiting) continue;
+          o.tries++;
+          o.last_reply = std::string("connect: ") + to_string(r);
+          if (o.tries >= cfg_.max_submit_tries) {
+            o.state = OutboxEntry::State::GaveUp;
+            ctx_.note(cfg_.name, "gave up sending after " + std::to_string(o.tries) + " tries: the submission server " +
+                                     cfg_.submit_host + " cannot be reached", o.message_id);
+          }
+        }
         schedule_resubmit();
         return;
       }
