@@ -170,6 +170,7 @@ struct Network::Impl {
   void shutdown_write(const net_detail::ConnPtr& c, int s);
   void close(const net_detail::ConnPtr& c, int s);
   void abort(const net_detail::ConnPtr& c, int s);
+  void release(const net_detail::ConnPtr& c, int s);
   static void set_handler(const net_detail::ConnPtr& c, int s, StreamHandler h);
   static void pump(const net_detail::ConnPtr& c, int s);
   static void schedule_pump(const net_detail::ConnPtr& c, int s);

@@ -13,6 +13,12 @@ namespace {
 class VStream final : public Stream {
  public:
   VStream(ConnPtr c, int side) : c_(std::move(c)), side_(side) {}
+  // ~VStream - the application let go of its end: close it (FIN), nobody is told any more.
+  ~VStream() override {
+    if (c_->alive()) c_->net->release(c_, side_);
+  }
+  VStream(const VStream&) = delete;
+  VStream& operator=(const VStream&) = delete;
 
   void set_handler(StreamHandler h) override { Network::Impl::set_handler(c_, side_, std::move(h)); }
   void write(std::string_view bytes) override {
@@ -162,6 +168,16 @@ void Network::Impl::close(const ConnPtr& c, int s) {
   e.inbox.push_back({InboxItem::Closed, {}, CloseReason::Local});
   schedule_pump(c, s);
   maybe_finish(c);
+}
+
+// release - the last StreamPtr of end s is gone: drop its handler and close it gracefully.
+void Network::Impl::release(const ConnPtr& c, int s) {
+  Endpoint& e = c->ep[s];
+  e.handler.reset();
+  e.inbox.clear();
+  e.closed_delivered = true;  // nobody can set a handler any more
+  close(c, s);
+  e.inbox.clear();
 }
 
 // abort - RST now: both directions are dropped, the peer is reset when the RST reaches it.

@@ -40,9 +40,13 @@
 //    ConnAccept    the SYN reached a listener and the server accepted (at the server's accept time,
 //                  one way after the SYN); host = client, peer = server, as ConnOpen.
 //    ConnRefused   the RST for a SYN reached the client (one RTT after the SYN); host = client.
+//                  Text "RST: nothing listening on ip:port", or "RST: connection reset by <server>"
+//                  when the server accepted and then aborted/crashed before the client heard.
 //    ConnTimeout   host = client: no SYN answered within connect_timeout (text "no answer to SYN
 //                  after N attempts"), or no route at all / unknown address / client host down
-//                  (text "unreachable: ...", emitted at connect time, src_port 0, no ConnOpen).
+//                  (text "unreachable: no host has address ..." / "no route to <host>" / "<host> is
+//                  down" / "<host> has no free ephemeral port", emitted at connect time, src_port 0,
+//                  no ConnOpen before it).
 //                  Also each live end of a stalled connection (text "stalled: ...").
 //    ConnReset     host = the end that sends or sees the reset: "abort (RST sent)", "host crash",
 //                  "host crash while connecting", "reset by peer".

@@ -10,6 +10,8 @@
 //  * After close()/abort() the handler hears nothing but on_closed(Local). on_closed is the last
 //    call; the handler is released right after it (so captures of the StreamPtr do not leak).
 //  * To stop hearing from a stream without closing it, call set_handler({}).
+//  * Dropping the last StreamPtr of an open stream closes it like close() (FIN after the queued
+//    bytes), without calling its handler again: a connection is never leaked open by accident.
 #pragma once
 #include <cstdint>
 #include <functional>

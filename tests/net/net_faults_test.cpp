@@ -78,7 +78,8 @@ TEST_CASE("crash with the path down: the peer learns by the RST its retransmissi
 
 TEST_CASE("a client that crashes while connecting gets Unreachable synchronously") {
   TwoHosts n;
-  n.net.listen(n.b, 25, [](StreamPtr) {});
+  StreamPtr server;
+  n.net.listen(n.b, 25, [&](StreamPtr s) { server = s; });
   std::vector<std::string> log;
   n.net.connect(n.a, n.ip(n.b), 25, [&](ConnectResult r, StreamPtr s) {
     log.push_back(std::string(to_string(r)) + (s ? " stream" : " none"));

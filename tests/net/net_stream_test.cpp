@@ -216,6 +216,37 @@ TEST_CASE("handlers may close, abort, replace themselves or drop the stream insi
   }
 }
 
+TEST_CASE("dropping the last StreamPtr closes the stream gracefully, without calling its handler") {
+  TwoHosts n;
+  int server_calls = 0;
+  Rec crec;
+  n.net.listen(n.b, 25, [&](StreamPtr s) {
+    s->set_handler({[&](std::string_view) { ++server_calls; }, [&] { ++server_calls; },
+                    [&](CloseReason) { ++server_calls; }});
+    s->write("220 ready\r\n");
+    // s goes out of scope here: FIN after the greeting
+  });
+  StreamPtr client;
+  n.net.connect(n.a, n.ip(n.b), 25, [&](ConnectResult, StreamPtr s) {
+    client = s;
+    s->set_handler(crec.handler(n.sched));
+    s->write("EHLO a\r\n");
+  });
+  n.sched.run();
+  CHECK(server_calls == 0);
+  CHECK(crec.lines == std::vector<std::string>{"t=20000 data:220 ready\r\n", "t=20000 eof"});
+  CHECK(n.conn_lines() == std::vector<std::string>{
+                              "t=0 conn_open a>b #1 0 SYN",
+                              "t=10000 conn_accept a>b #1 accepted by b",
+                              "t=10000 conn_close b>a #1 full",
+                          });
+  client.reset();  // the client end closes too: the connection is finished
+  n.sched.run();
+  CHECK(n.net.open_connections() == 0);
+  CHECK(crec.lines.size() == 2);
+  CHECK(n.conn_lines().back() == "t=30000 conn_close a>b #1 full");  // the clock stopped at the EHLO
+}
+
 TEST_CASE("the network can be destroyed with connections and events pending") {
   Scheduler sched;
   Trace trace;

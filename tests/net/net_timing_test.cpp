@@ -12,7 +12,9 @@ TEST_CASE("handshake: accept after one way, client callback after one round trip
   HostId a = n.host("a", "10.0.0.1"), b = n.host("b", "10.0.0.2");
   n.link(a, b, msec(10));
   SimTime accepted = -1, connected = -1;
+  StreamPtr keep_s, keep_c;  // dropping them would close the connection
   n.net.listen(b, 25, [&](StreamPtr s) {
+    keep_s = s;
     accepted = n.sched.now();
     CHECK(s->local_port() == 25);
     CHECK(s->remote_port() == 49152);
@@ -21,6 +23,7 @@ TEST_CASE("handshake: accept after one way, client callback after one round trip
   });
   n.net.connect(a, n.ip(b), 25, [&](ConnectResult r, StreamPtr s) {
     REQUIRE(r == ConnectResult::Ok);
+    keep_c = s;
     connected = n.sched.now();
     CHECK(s->id() == 1);
     CHECK(s->local_ip() == n.ip(a));
