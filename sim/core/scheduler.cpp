@@ -64,6 +64,7 @@ void Scheduler::release_slot(std::uint32_t slot) {
   free_slots_.push_back(slot);
 }
 
+// schedule_at - store the callback in a slot and its (time, seq) in the heap.
 EventId Scheduler::schedule_at(SimTime t, Callback fn) {
   if (t < now_) t = now_;
   std::uint32_t slot = take_slot();
@@ -75,6 +76,7 @@ EventId Scheduler::schedule_at(SimTime t, Callback fn) {
   return EventId{seq, slot};
 }
 
+// cancel - free the slot now; the heap entry is skipped when it reaches the top.
 bool Scheduler::cancel(EventId id) {
   if (!id || id.slot >= seqs_.size() || seqs_[id.slot] != id.seq) return false;
   seqs_[id.slot] = 0;  // the heap entry stays behind, recognised as dead by the seq mismatch
@@ -84,6 +86,7 @@ bool Scheduler::cancel(EventId id) {
   return true;
 }
 
+// is_pending - the slot still belongs to this event.
 bool Scheduler::is_pending(EventId id) const {
   return id && id.slot < seqs_.size() && seqs_[id.slot] == id.seq;
 }
@@ -96,12 +99,14 @@ void Scheduler::drop_cancelled_top() {
   }
 }
 
+// next_time - the earliest live event's time.
 std::optional<SimTime> Scheduler::next_time() {
   drop_cancelled_top();
   if (heap_.empty()) return std::nullopt;
   return heap_.front().time;
 }
 
+// step - pop the earliest live event, advance the clock to it, run it in place.
 bool Scheduler::step() {
   if (stopped_at_index()) return false;
   drop_cancelled_top();
@@ -122,6 +127,7 @@ bool Scheduler::step() {
   return true;
 }
 
+// run_until - run events up to t, then move the clock to t (unless stopped).
 void Scheduler::run_until(SimTime t) {
   stop_requested_ = false;
   for (;;) {
@@ -133,6 +139,7 @@ void Scheduler::run_until(SimTime t) {
   if (t != kNever && t > now_) now_ = t;
 }
 
+// run - run until nothing is pending or a stop point is reached.
 void Scheduler::run() {
   stop_requested_ = false;
   while (!stop_requested_ && step()) {

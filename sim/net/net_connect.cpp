@@ -25,6 +25,7 @@ void Network::unlisten(HostId h, std::uint16_t port) {
   impl_->hosts[h].listeners.erase(port);
 }
 
+// listening - whether host:port accepts connections now.
 bool Network::listening(HostId h, std::uint16_t port) const {
   impl_->check_host(h);
   return impl_->hosts[h].listeners.count(port) != 0;
@@ -34,6 +35,45 @@ bool Network::listening(HostId h, std::uint16_t port) const {
 void Network::connect(HostId from, std::uint32_t ip, std::uint16_t port, ConnectFn cb) {
   impl_->check_host(from);
   impl_->connect(from, ip, port, std::move(cb));
+}
+
+// intercept - make `via` a transparent proxy for connections to `port` that cross it.
+void Network::intercept(HostId via, std::uint16_t port, AcceptFn on_accept) {
+  impl_->check_host(via);
+  HostState& hs = impl_->hosts[via];
+  if (port == 0) throw std::invalid_argument(hs.name + ": cannot intercept port 0");
+  if (!hs.up) throw std::logic_error(hs.name + " is down: cannot intercept port " + std::to_string(port));
+  if (hs.intercepts.count(port))
+    throw std::logic_error(hs.name + " already intercepts port " + std::to_string(port));
+  hs.intercepts.emplace(port, std::make_shared<AcceptFn>(std::move(on_accept)));
+}
+
+// stop_intercept - connections to the port pass `via` untouched again (taken ones go on).
+void Network::stop_intercept(HostId via, std::uint16_t port) {
+  impl_->check_host(via);
+  impl_->hosts[via].intercepts.erase(port);
+}
+
+bool Network::intercepting(HostId via, std::uint16_t port) const {
+  impl_->check_host(via);
+  return impl_->hosts[via].intercepts.count(port) != 0;
+}
+
+// connect_as - a connection whose source address and name are another host's.
+void Network::connect_as(HostId from, HostId as, std::uint32_t ip, std::uint16_t port, ConnectFn cb) {
+  impl_->check_host(from);
+  impl_->check_host(as);
+  impl_->connect(from, ip, port, std::move(cb), as);
+}
+
+// interceptor - the first host in the middle of the path from -> to that intercepts `port`.
+HostId Network::Impl::interceptor(HostId from, HostId to, std::uint16_t port) const {
+  const std::vector<HostId>& path = route(from, to).hosts;
+  for (std::size_t i = 1; i + 1 < path.size(); ++i) {
+    const HostState& hs = hosts[path[i]];
+    if (hs.up && hs.intercepts.count(port)) return path[i];
+  }
+  return kNoHost;
 }
 
 // alloc_port - the next free ephemeral port of a host (49152..65535, wrapping); 0 if all are used.
@@ -47,8 +87,10 @@ std::uint16_t Network::Impl::alloc_port(HostId h) {
   return 0;
 }
 
-// connect - allocate the connection and send the first SYN, or report Unreachable at once.
-void Network::Impl::connect(HostId from, std::uint32_t ip, std::uint16_t port, ConnectFn cb) {
+// connect - allocate the connection and send the first SYN, or report Unreachable at once. With
+// `as`, the client end shows that host's address and name (connect_as); a transparent proxy on
+// the path takes the connection instead of the destination (intercept).
+void Network::Impl::connect(HostId from, std::uint32_t ip, std::uint16_t port, ConnectFn cb, HostId as) {
   std::uint64_t id = next_conn++;
   std::optional<HostId> to;
   for (std::size_t i = 0; i < hosts.size(); ++i)
@@ -83,6 +125,10 @@ void Network::Impl::connect(HostId from, std::uint32_t ip, std::uint16_t port, C
   cl.host = from;
   cl.name = hosts[from].name;
   cl.ip = hosts[from].ip;
+  if (as != kNoHost && as != from) {
+    cl.ip = hosts[as].ip;
+    cl.shown = hosts[as].name;
+  }
   cl.port = sport;
   cl.epoch = hosts[from].epoch;
   cl.gone = false;
@@ -92,15 +138,23 @@ void Network::Impl::connect(HostId from, std::uint32_t ip, std::uint16_t port, C
   sv.name = hosts[*to].name;
   sv.ip = ip;
   sv.port = port;
+  if (HostId via = interceptor(from, *to, port); via != kNoHost) {
+    // The SYN stops at the proxy: it holds the server end, under the dialled name and address.
+    c->intercepted = true;
+    sv.host = via;
+    sv.shown = sv.name;
+    sv.name = hosts[via].name;
+  }
   c->connecting = true;
   c->opened_at = sched.now();
   c->connect_cb = std::move(cb);
   conns.emplace(id, c);
-  c->deadline = sched.schedule_at(c->opened_at + cfg.connect_timeout, [c] {
-    if (!c->alive() || !c->connecting) return;
-    c->net->finish_connect(c, ConnectResult::Timeout, TraceKind::ConnTimeout,
-                           "no answer to SYN after " + std::to_string(c->syn_attempts) + " attempts");
-  });
+  if (later_by(c->opened_at, cfg.connect_timeout) != kNever)  // kNever: retry for ever
+    c->deadline = sched.schedule_at(later_by(c->opened_at, cfg.connect_timeout), [c] {
+      if (!c->alive() || !c->connecting) return;
+      c->net->finish_connect(c, ConnectResult::Timeout, TraceKind::ConnTimeout,
+                             "no answer to SYN after " + std::to_string(c->syn_attempts) + " attempts");
+    });
   syn_attempt(c);
 }
 
@@ -118,7 +172,7 @@ void Network::Impl::syn_attempt(const ConnPtr& c) {
   }
   if (k < 40) {
     SimTime next = c->opened_at + sec((std::int64_t(1) << (k + 1)) - 1);
-    if (next < c->opened_at + cfg.connect_timeout)
+    if (next < later_by(c->opened_at, cfg.connect_timeout))
       c->syn_retry = sched.schedule_at(next, [c] {
         if (c->alive() && c->connecting) c->net->syn_attempt(c);
       });
@@ -135,8 +189,9 @@ void Network::Impl::on_syn_arrival(const ConnPtr& c) {
     else send_rst(c, 1);  // the accepted endpoint died meanwhile: the client gets an RST
     return;
   }
-  auto it = hs.listeners.find(sv.port);
-  if (it == hs.listeners.end()) {
+  auto& table = c->intercepted ? hs.intercepts : hs.listeners;
+  auto it = table.find(sv.port);
+  if (it == table.end()) {
     if (!reachable(sv.host, c->ep[0].host)) return;
     const Route& r = route(sv.host, c->ep[0].host);
     if (lost(r)) return;
@@ -149,7 +204,7 @@ void Network::Impl::on_syn_arrival(const ConnPtr& c) {
   sv.app_done = false;
   sv.established = true;
   TraceEvent e = conn_event(TraceKind::ConnAccept, *c, 0);
-  e.text = "accepted by " + sv.name;
+  e.text = (c->intercepted ? "intercepted by " : "accepted by ") + sv.name;
   trace.emit(std::move(e));
   send_synack(c);
   std::shared_ptr<AcceptFn> fn = it->second;
@@ -247,6 +302,7 @@ void Network::Impl::crash_conns(HostId h) {
   hs.up = false;
   ++hs.epoch;
   hs.listeners.clear();
+  hs.intercepts.clear();
   for (auto& [c, x] : tell) {
     if (x < 0)
       finish_connect(c, ConnectResult::Unreachable, TraceKind::ConnReset, "host crash while connecting");

@@ -64,6 +64,7 @@ void DnsZones::set_null_mx(const std::string& domain) {
   mx.push_back({0, "."});
 }
 
+// add_a / remove - one A record more; every record of a name gone (its fault stays).
 void DnsZones::add_a(const std::string& name, std::uint32_t ip) { names_[normalize(name)].a.push_back(ip); }
 
 void DnsZones::remove(const std::string& name) { names_.erase(normalize(name)); }
@@ -74,6 +75,7 @@ void DnsZones::set_fault(const std::string& name, DnsFault f) {
   else faults_[normalize(name)] = f;
 }
 
+// fault - the fault configured for exactly this name (None if there is none).
 DnsFault DnsZones::fault(const std::string& name) const {
   auto it = faults_.find(normalize(name));
   return it == faults_.end() ? DnsFault::None : it->second;
@@ -208,9 +210,11 @@ Resolver::~Resolver() {
   state_->pending.clear();
 }
 
+// query_mx / query_a - the two query types, both through query().
 void Resolver::query_mx(const std::string& domain, AnswerFn cb) { query(domain, true, std::move(cb)); }
 void Resolver::query_a(const std::string& name, AnswerFn cb) { query(name, false, std::move(cb)); }
 
+// pending - queries waiting for their answer or timeout.
 std::size_t Resolver::pending() const { return state_ ? state_->pending.size() : 0; }
 
 // query - trace the question, arm the timeout, send the query datagram; the DNS host answers from
@@ -235,11 +239,14 @@ void Resolver::query(const std::string& name, bool mx, AnswerFn cb) {
   e.dst_port = 53;
   e.text = p.question;
   net_.trace().emit(std::move(e));
-  p.timeout = net_.scheduler().schedule_in(timeout_, [st, q, mx] {
-    DnsAnswer a;
-    a.rcode = DnsRcode::Timeout;
-    st->finish(q, a, mx);
-  });
+  Scheduler& sch = net_.scheduler();
+  const SimTime deadline = timeout_ >= kNever - sch.now() ? kNever : sch.now() + timeout_;
+  if (deadline != kNever)
+    p.timeout = sch.schedule_at(deadline, [st, q, mx] {
+      DnsAnswer a;
+      a.rcode = DnsRcode::Timeout;
+      st->finish(q, a, mx);
+    });
   st->pending.emplace(q, std::move(p));
   std::size_t qbytes = 12 + norm.size() + 2 + 4;
   net_.send_datagram(self_, dns_, qbytes, [st, q, mx, norm, qbytes] {

@@ -25,6 +25,7 @@ struct HostState {
   bool up = true;
   std::uint64_t epoch = 0;  // bumped by every crash
   std::map<std::uint16_t, std::shared_ptr<Network::AcceptFn>> listeners;
+  std::map<std::uint16_t, std::shared_ptr<Network::AcceptFn>> intercepts;  // transparent proxy ports
   std::uint32_t port_counter = 0;  // next ephemeral port = 49152 + counter % 16384
   std::unordered_set<std::uint16_t> ports_in_use;
   std::vector<std::pair<HostId, LinkId>> adj;  // neighbours, in link creation order
@@ -76,8 +77,9 @@ struct InboxItem {
 // Endpoint - one end's TCP state and what its application has (not yet) been told.
 struct Endpoint {
   HostId host = kNoHost;
-  std::string name;
-  std::uint32_t ip = 0;
+  std::string name;             // the host really holding this end
+  std::string shown;            // the name the peer sees when it differs (transparent proxy), else ""
+  std::uint32_t ip = 0;         // the address on the packets (a transparent proxy's may be another's)
   std::uint16_t port = 0;
   std::uint64_t epoch = 0;      // host epoch when the endpoint was created
   bool established = false;
@@ -101,6 +103,7 @@ struct Conn {
   Dir dir[2];                   // dir[s]: bytes from ep[s] to ep[1 - s]
   bool connecting = false;      // the client's connect callback has not fired yet
   bool accepted = false;        // a listener took the connection (the server endpoint exists)
+  bool intercepted = false;     // ep[1] is a transparent proxy on the path, not the dialled host
   bool finished = false;        // removed from the network's table
   int syn_attempts = 0;
   SimTime opened_at = 0;
@@ -112,6 +115,9 @@ struct Conn {
 };
 
 using ConnPtr = std::shared_ptr<Conn>;
+
+// later_by - t + d without overflow (a timeout of kNever means "never").
+inline SimTime later_by(SimTime t, Duration d) { return d >= kNever - t ? kNever : t + d; }
 
 }  // namespace net_detail
 
@@ -153,7 +159,8 @@ struct Network::Impl {
   Duration initial_rto(HostId from, HostId to) const;
 
   // --- net_connect.cpp ---
-  void connect(HostId from, std::uint32_t ip, std::uint16_t port, ConnectFn cb);
+  void connect(HostId from, std::uint32_t ip, std::uint16_t port, ConnectFn cb, HostId as = kNoHost);
+  HostId interceptor(HostId from, HostId to, std::uint16_t port) const;
   void syn_attempt(const net_detail::ConnPtr& c);
   void on_syn_arrival(const net_detail::ConnPtr& c);
   void send_synack(const net_detail::ConnPtr& c);

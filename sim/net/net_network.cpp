@@ -96,6 +96,7 @@ void Network::Impl::run_hooks(HostId h, bool up) {
 Network::Network(Scheduler& sched, Trace& trace, Rng rng, NetConfig cfg)
     : sched_(sched), trace_(trace), cfg_(cfg), impl_(std::make_unique<Impl>(sched, trace, rng, cfg)) {}
 
+// ~Network - pending events of this network become no-ops; handlers are released.
 Network::~Network() = default;
 
 // add_host - register a host (unique name and address) and trace it coming up.
@@ -231,6 +232,7 @@ std::optional<LinkId> Network::find_link(HostId a, HostId b) const {
   return std::nullopt;
 }
 
+// host_name .. host_epoch - checked accessors (throw std::out_of_range on unknown ids).
 const std::string& Network::host_name(HostId h) const {
   impl_->check_host(h);
   return impl_->hosts[h].name;
@@ -296,8 +298,10 @@ void Network::restart(HostId h) {
   impl_->run_hooks(h, true);
 }
 
+// on_host_change - add a hook; hooks run in the order added.
 void Network::on_host_change(HostHook fn) { impl_->hooks.push_back(std::move(fn)); }
 
+// open_connections - connections still in the table (not finished on both ends).
 std::size_t Network::open_connections() const { return impl_->conns.size(); }
 
 // send_datagram - one unreliable packet; arrives after the one-way delay unless dropped.

@@ -179,6 +179,7 @@ std::vector<HostId> Network::path(HostId from, HostId to) const {
   return impl_->route(from, to).hosts;
 }
 
+// reachable - see Impl::reachable (checked ids).
 bool Network::reachable(HostId from, HostId to) const {
   impl_->check_host(from);
   impl_->check_host(to);

@@ -39,7 +39,10 @@ class VStream final : public Stream {
   }
   std::uint64_t id() const override { return c_->id; }
   std::string local_name() const override { return c_->ep[side_].name; }
-  std::string remote_name() const override { return c_->ep[1 - side_].name; }
+  std::string remote_name() const override {
+    const Endpoint& e = c_->ep[1 - side_];
+    return e.shown.empty() ? e.name : e.shown;  // a transparent proxy shows the name it stands in for
+  }
   std::uint32_t local_ip() const override { return c_->ep[side_].ip; }
   std::uint32_t remote_ip() const override { return c_->ep[1 - side_].ip; }
   std::uint16_t local_port() const override { return c_->ep[side_].port; }
@@ -59,8 +62,8 @@ TraceEvent Network::Impl::conn_event(TraceKind k, const Conn& c, int side) const
   TraceEvent e = event(k);
   const Endpoint& a = c.ep[side];
   const Endpoint& b = c.ep[1 - side];
-  e.host = a.name;
-  e.peer = b.name;
+  e.host = a.name;                               // the host really acting
+  e.peer = b.shown.empty() ? b.name : b.shown;   // who `a` believes it talks to
   e.conn = c.id;
   e.src_ip = a.ip;
   e.src_port = a.port;
@@ -313,9 +316,9 @@ void Network::Impl::set_stall(const ConnPtr& c, int s, SimTime since) {
   d.stall_since = since;
   sched.cancel(d.stall_event);
   d.stall_event = EventId{};
-  if (since == kNever) return;
+  if (since == kNever || later_by(since, cfg.stall_timeout) == kNever) return;
   std::uint32_t gen = d.gen;
-  d.stall_event = sched.schedule_at(since + cfg.stall_timeout, [c, s, gen, since] {
+  d.stall_event = sched.schedule_at(later_by(since, cfg.stall_timeout), [c, s, gen, since] {
     if (!c->alive()) return;
     Dir& dd = c->dir[s];
     if (dd.gen == gen && dd.stall_since == since) c->net->stall_timeout(c, s);

@@ -38,7 +38,11 @@
 //    Fault         partition (text "partition: [a b] [c]") and heal_partition ("partition healed").
 //    ConnOpen      every SYN the client sends (host = client); code = attempt (0 first, 1.. retries).
 //    ConnAccept    the SYN reached a listener and the server accepted (at the server's accept time,
-//                  one way after the SYN); host = client, peer = server, as ConnOpen.
+//                  one way after the SYN); host = client, peer = server, as ConnOpen. An
+//                  intercepted SYN: text "intercepted by <via>" (see intercept()).
+//    (Transparent proxies: an endpoint may show its peer another name and address than its own
+//    host's - see intercept() and connect_as(). `host` is always the host really acting; `peer`
+//    and the addresses are what the packets say.)
 //    ConnRefused   the RST for a SYN reached the client (one RTT after the SYN); host = client.
 //                  Text "RST: nothing listening on ip:port", or "RST: connection reset by <server>"
 //                  when the server accepted and then aborted/crashed before the client heard.
@@ -169,6 +173,21 @@ class Network {
   void connect(HostId from, std::uint32_t ip, std::uint16_t port, ConnectFn cb);
   // open_connections - connections not yet finished (for views and leak checks).
   std::size_t open_connections() const;
+
+  // --- transparent interception (an inline man in the middle) ---
+  // intercept - host `via` takes over TCP connections to `port` whose path crosses it as a router
+  // (neither end): the SYN stops at `via` and `on_accept` gets the stream, like iptables TPROXY
+  // on an inline box. The client notices nothing: its stream still shows the name and address it
+  // dialled. On the accepted stream local_ip()/local_port() are the original destination (where
+  // the client meant to go) and local_name() is `via`. Throws when `via` is down, on port 0 and
+  // when it already intercepts that port; a crash removes it, as it removes listeners.
+  void intercept(HostId via, std::uint16_t port, AcceptFn on_accept);
+  void stop_intercept(HostId via, std::uint16_t port);
+  bool intercepting(HostId via, std::uint16_t port) const;
+  // connect_as - connect from `from` while presenting `as`'s address and name as the source (the
+  // proxy's half of a transparent connection): the server's stream sees `as` as its peer. The
+  // path, the ephemeral port and the host named in trace events are `from`'s.
+  void connect_as(HostId from, HostId as, std::uint32_t ip, std::uint16_t port, ConnectFn cb);
 
   // --- datagrams (DNS) ---
   // send_datagram - deliver `bytes`-sized payload to `to` after the one-way delay, if reachable at

@@ -200,3 +200,37 @@ TEST_CASE("loss 1.0: nothing gets through, the stream times out") {
   CHECK(p->crec.lines == std::vector<std::string>{"t=" + std::to_string(t + minutes(2)) + " closed:timeout"});
   CHECK(n.lines({TraceKind::LinkChange}).back() == "t=20000 link a>b 1 params latency=10ms bandwidth=0 loss=1");
 }
+
+TEST_CASE("timeouts of kNever: SYNs and retransmissions go on, nothing times out") {
+  NetConfig cfg;
+  cfg.connect_timeout = kNever;
+  cfg.stall_timeout = kNever;
+  TwoHosts n(1, cfg);
+  StreamPtr server;
+  n.net.listen(n.b, 25, [&](StreamPtr s) { server = s; });
+  n.net.set_link_up(n.l, false);
+  SimTime at = -1;
+  StreamPtr client;
+  n.net.connect(n.a, n.ip(n.b), 25, [&](ConnectResult r, StreamPtr s) {
+    CHECK(r == ConnectResult::Ok);
+    client = s;
+    at = n.sched.now();
+  });
+  n.sched.run_until(hours(1));
+  CHECK(at == -1);
+  n.net.set_link_up(n.l, true);
+  n.sched.run_until(hours(2));
+  CHECK(at == sec(4095) + msec(20));  // SYN attempts at 2^k - 1 s: ..., 2047 s, 4095 s
+  REQUIRE(client);
+  n.net.set_link_up(n.l, false);
+  client->write("x");
+  n.sched.run_until(hours(20));
+  CHECK(client->is_open());
+  Rec rec;
+  server->set_handler(rec.handler(n.sched));
+  n.net.set_link_up(n.l, true);
+  n.sched.run_until(hours(21));
+  // Written at 7200 s: retransmissions at +0.2, +0.4, ... +51.2 s, then every 60 s (max_rto); the
+  // first one after the link came back at 72000 s is at 72042.2 s, 10 ms on the wire.
+  CHECK(rec.lines == std::vector<std::string>{"t=72042210000 data:x"});
+}
