@@ -43,6 +43,11 @@ Balancer& World::add_balancer(HostId h, std::uint16_t port, std::vector<Balancer
   return *balancers_.back();
 }
 
+MitmProxy& World::add_mitm(HostId h, MitmConfig cfg) {
+  mitms_.push_back(std::make_unique<MitmProxy>(ctx, h, std::move(cfg)));
+  return *mitms_.back();
+}
+
 void World::start() {
   if (started_) throw std::logic_error("World::start called twice");
   started_ = true;
@@ -52,10 +57,12 @@ void World::start() {
     for (auto& m : muas_) if (net.find_host(m->name()) == h) m->on_host_change(up);
     for (auto& p : pop3s_) if (net.find_host(p->name()) == h) p->on_host_change(up);
     for (auto& b : balancers_) if (net.find_host(b->name()) == h) b->on_host_change(up);
+    for (auto& m : mitms_) if (net.find_host(m->name()) == h) m->on_host_change(up);
   });
   for (auto& m : mtas_) m->start();
   for (auto& p : pop3s_) p->start();
   for (auto& b : balancers_) b->start();
+  for (auto& m : mitms_) m->start();
   for (auto& m : muas_) m->start();
 }
 
@@ -73,6 +80,11 @@ Pop3Host* World::pop3(const std::string& name) {
 }
 Balancer* World::balancer(const std::string& name) {
   for (auto& b : balancers_) if (b->name() == name) return b.get();
+  return nullptr;
+}
+
+MitmProxy* World::mitm(const std::string& name) {
+  for (auto& m : mitms_) if (m->name() == name) return m.get();
   return nullptr;
 }
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "sim/roles/cluster_balancer.hpp"
+#include "sim/roles/mitm_proxy.hpp"
 #include "sim/roles/mta_host.hpp"
 #include "sim/roles/mua_client.hpp"
 #include "sim/roles/pop3_host.hpp"
@@ -32,6 +33,8 @@ class World {
   Pop3Host& add_pop3(HostId h, Pop3HostConfig cfg);
   Balancer& add_balancer(HostId h, std::uint16_t port, std::vector<BalancerMember> members, BalanceStrategy s,
                          Duration health_interval);
+  // add_mitm - a man in the middle on host h (the host must sit on the path it intercepts).
+  MitmProxy& add_mitm(HostId h, MitmConfig cfg);
 
   // start - start every role (listeners, timers) and hook host crash/restart into them.
   void start();
@@ -40,6 +43,7 @@ class World {
   Mua* mua(const std::string& name);
   Pop3Host* pop3(const std::string& name);
   Balancer* balancer(const std::string& name);
+  MitmProxy* mitm(const std::string& name);
   const std::vector<std::unique_ptr<MtaHost>>& mtas() const { return mtas_; }
   const std::vector<std::unique_ptr<Mua>>& muas() const { return muas_; }
 
@@ -59,6 +63,7 @@ class World {
   std::vector<std::unique_ptr<Mua>> muas_;
   std::vector<std::unique_ptr<Pop3Host>> pop3s_;
   std::vector<std::unique_ptr<Balancer>> balancers_;
+  std::vector<std::unique_ptr<MitmProxy>> mitms_;
   bool started_ = false;
 };
 
