@@ -144,8 +144,6 @@ class SmtpClient final : public Engine {
     std::size_t replies = 0;     // RCPT replies seen
     std::size_t accepted = 0;
     bool mail_ok = false;
-    bool mail_done = false;      // the MAIL reply has come
-    bool data_sent = false;      // DATA command sent (pipelined or lock-step)
     bool pipelined = false;      // MAIL, RCPTs and DATA went out as one group (RFC 2920)
     bool lone_dot = false;       // DATA got 354 with no recipient accepted: sent "." alone
   };

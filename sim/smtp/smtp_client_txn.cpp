@@ -107,7 +107,6 @@ void SmtpClient::start_transaction(SimTime now) {
       if (active_->state[i] == RcptState::Pending) send_rcpt(i, now);
     send_line("DATA");
     expect(Expect::Data, now);
-    active_->data_sent = true;
   }
 }
 
@@ -132,7 +131,6 @@ void SmtpClient::settle_rcpt(std::size_t i, Outcome o, Stage s, const Reply& r, 
 // on_mail - 250: go on with RCPT; refusal: every recipient shares MAIL's fate.
 void SmtpClient::on_mail(const Reply& r, SimTime now) {
   Active& a = *active_;
-  a.mail_done = true;
   if (r.code / 100 == 2) {
     a.mail_ok = true;
     if (!a.pipelined) {
@@ -196,7 +194,6 @@ void SmtpClient::after_rcpts(SimTime now) {
   if (a.accepted > 0) {
     send_line("DATA");
     expect(Expect::Data, now);
-    a.data_sent = true;
     return;
   }
   finish_active();
