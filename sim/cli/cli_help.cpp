@@ -1,0 +1,129 @@
+// cli_help.cpp - the --help texts of smtpsim and its subcommands.
+#include "sim/cli/cli_commands.hpp"
+
+namespace smtpsim::cli {
+
+const char* const kMainHelp =
+    R"(smtpsim - a deterministic SMTP/POP3 network simulator for teaching
+
+Usage: smtpsim COMMAND [ARGS...]
+
+Commands:
+  run FILE...             run lessons; print the expectations and a summary
+  validate FILE...        check lesson files without running them
+  list                    the lessons in scenarios/lessons with their titles
+  explain CODE            what a reply means: 550, 5.1.1, "550 5.1.1", "-ERR [IN-USE]"
+  explain retry           the retry schedules of story, sendmail, postfix and exim side by side
+  talk FILE HOST:PORT     type SMTP or POP3 by hand at a server of a running lesson (like telnet)
+  help [COMMAND]          this text, or the help of a command
+
+Options:
+  -h, --help              help (also after any command: smtpsim run --help)
+  --version               the program's version
+
+Exit status: 0 every expectation passed and no mail was lost; 1 an expectation failed or mail was
+lost; 2 unusable input (bad flags, unreadable or invalid file); 3 internal error (a bug - please
+report it with the lesson file).
+)";
+
+const char* const kRunHelp =
+    R"(Usage: smtpsim run FILE... [options]
+
+Runs each lesson to its end (a fixed `until`, or until the mail is quiet), then prints every
+expectation (PASS/FAIL with the evidence), ledger problems if any, and one summary line.
+Flags may come before or after the files.
+
+Options:
+  --seed N               seed every random choice with N instead of the file's seed
+  --until DURATION       stop at this virtual time instead of the file's run length (90m, 6h, 2d)
+  --transcript           print the transcript (one line per command, reply and event, with virtual
+                         time, hosts and direction) while the run goes
+  --events FILE.jsonl    write every trace event as JSON Lines (fields: sim/export/EVENTS.md)
+  --pcap FILE            write a pcap capture of every connection (open with Wireshark/tshark)
+  --summary-json FILE    write the results as JSON: per run the seed, the figures of the summary
+                         line, every expectation, the trace hash, the number of events, the virtual
+                         end time and the wall time
+  -h, --help             this text
+
+With several FILEs each runs in turn under a header, and the exit status is the worst of them.
+--events and --pcap then need "{name}" in the path (replaced by each lesson's file name without
+.yaml), so that runs do not overwrite each other; --summary-json holds all runs in one document.
+A progress line (virtual time reached, events per second) appears on stderr for long runs when
+stderr is a terminal.
+
+Exit status: 0 all expectations passed and no mail was lost, 1 otherwise, 2 unusable input,
+3 internal error.
+)";
+
+const char* const kValidateHelp =
+    R"(Usage: smtpsim validate FILE... [--quiet]
+
+Loads each lesson file and reports every problem in it as file:line:column: message (warnings as
+file:line:column: warning: message), or a one-line description of a valid lesson.
+
+Options:
+  -q, --quiet    print only the problems
+  -h, --help     this text
+
+Exit status: 0 every file is valid (warnings allowed), 2 a file is unreadable or invalid.
+)";
+
+const char* const kListHelp =
+    R"(Usage: smtpsim list [--dir DIR] [--long]
+
+Lists the lessons (*.yaml) with their level and title. The directory is the first that exists of:
+--dir DIR, $SMTPSIM_LESSONS, ./scenarios/lessons, <program dir>/../scenarios/lessons.
+
+Options:
+  --dir DIR      look in DIR
+  -l, --long     also print each lesson's summary and tags
+  -h, --help     this text
+
+Exit status: 0 listed (invalid lessons are listed as such), 2 no lesson directory was found.
+)";
+
+const char* const kExplainHelp =
+    R"(Usage: smtpsim explain CODE
+       smtpsim explain retry [PRESET]
+
+Explains replies from the reply catalogue the simulated servers use: the text they send, what it
+means, what a client does next, and the RFC. CODE may be
+  550             every SMTP reply with that code
+  5.1.1           every reply with that enhanced status code (RFC 3463), and its meaning
+  "550 5.1.1"     that exact reply (also written as two words: explain 550 5.1.1)
+  +OK, -ERR       POP3 replies; "-ERR [IN-USE]" or [IN-USE] for one response code (RFC 2449)
+  smtp.greylisted an entry by its catalogue key
+
+`explain retry` prints the retry presets (story, sendmail, postfix, exim): their rules, the
+attempt times of each for a destination that never answers over the first 6 hours, and when each
+warns and bounces. `explain retry PRESET` lists every attempt of one preset until the bounce.
+
+Exit status: 0 explained, 2 nothing in the catalogue matches.
+)";
+
+const char* const kTalkHelp =
+    R"(Usage: smtpsim talk FILE HOST:PORT [--crlf] [--seed N]
+
+The classic exercise of typing SMTP or POP3 by hand (like `telnet mx 25`), against a server of a
+running lesson. A host named "terminal" joins the lesson's network with a 1 ms link to HOST and
+connects to HOST:PORT; the lesson runs on in virtual time around the conversation.
+
+Each line read from stdin is sent exactly as given (one write per line) and the simulation then
+runs on 2 virtual seconds; what the server sends is printed as it arrives. At the end of input the
+sending side is closed and the simulation runs on until the server closes (at most 10 virtual
+seconds). "Connection closed by foreign host." is printed when the server closes, as telnet does.
+Works the same with a terminal and with piped input:
+
+  printf 'EHLO me\r\nQUIT\r\n' | smtpsim talk story.yaml mx1.b.example:25
+  smtpsim talk story.yaml pop.b.example:110 --crlf
+
+Options:
+  --crlf        send each line ending LF as CRLF (what SMTP and POP3 require; for typing)
+  --seed N      seed the lesson with N instead of the file's seed
+  -h, --help    this text
+
+Exit status: 0 the conversation ended, 1 the connection failed or was reset, 2 unusable input
+(bad flags, invalid file, unknown host, nothing listening on that port).
+)";
+
+}  // namespace smtpsim::cli
