@@ -30,8 +30,10 @@ std::string ReplyTracker::observe(const TraceEvent& in) {
   if (auto a = alias_.find(conn); a != alias_.end()) conn = a->second;
   if (e.kind == TraceKind::Command) {
     std::string v = command_verb(e.text);
+    // Only a word of letters is a command: the "." that ends DATA belongs to DATA (its reply is
+    // the reply to DATA), and an AUTH cancel "*" is no command of its own.
+    if (v.empty() || !std::all_of(v.begin(), v.end(), [](char c) { return c >= 'A' && c <= 'Z'; })) return "";
     // AUTH continuation lines (base64 answers to 334) are not commands of their own.
-    if (v.empty() || v.find('*') != std::string::npos) return "";
     auto& q = pending_[conn];
     if (!q.empty() && q.back() == "AUTH" && v != "QUIT" && v != "RSET" && v != "EHLO" && v != "MAIL") {
       // still inside AUTH: an answer to a 334 challenge
