@@ -154,7 +154,7 @@ StoreResult MemoryStore::store_message(std::string_view mailbox, std::string can
   Box& box = it->second;
   std::string uid = make_uid(++box.counter, canonical);
   box.bytes += canonical.size();
-  box.messages.push_back({uid, std::make_shared<const std::string>(std::move(canonical))});
+  box.messages.push_back({box.counter, uid, std::make_shared<const std::string>(std::move(canonical))});
   return {StoreStatus::Ok, uid, ""};
 }
 
@@ -173,14 +173,24 @@ ListResult MemoryStore::list(std::string_view mailbox) const {
   return r;
 }
 
+// MemoryStore::find - binary search on the UID's counter, then one string comparison.
+const MemoryStore::Stored* MemoryStore::find(const std::vector<Stored>& msgs, std::string_view uid) {
+  std::uint64_t counter = 0;
+  std::size_t i = 0;
+  for (; i < uid.size() && i < 20 && uid[i] >= '0' && uid[i] <= '9'; ++i) counter = counter * 10 + std::uint64_t(uid[i] - '0');
+  if (i == 0 || i >= uid.size() || uid[i] != '.') return nullptr;
+  auto it = std::lower_bound(msgs.begin(), msgs.end(), counter,
+                             [](const Stored& s, std::uint64_t c) { return s.counter < c; });
+  if (it == msgs.end() || it->counter != counter || it->uid != uid) return nullptr;
+  return &*it;
+}
+
 // MemoryStore::read - shared, immutable bytes of one message.
 MessagePtr MemoryStore::read(std::string_view mailbox, std::string_view uid) const {
   auto it = boxes_.find(mailbox);
   if (it == boxes_.end()) return nullptr;
-  for (const auto& m : it->second.messages) {
-    if (m.uid == uid) return m.bytes;
-  }
-  return nullptr;
+  const Stored* m = find(it->second.messages, uid);
+  return m == nullptr ? nullptr : m->bytes;
 }
 
 // MemoryStore::remove - erase one message.
@@ -188,12 +198,10 @@ StoreResult MemoryStore::remove(std::string_view mailbox, std::string_view uid) 
   auto it = boxes_.find(mailbox);
   if (it != boxes_.end()) {
     auto& msgs = it->second.messages;
-    for (auto m = msgs.begin(); m != msgs.end(); ++m) {
-      if (m->uid == uid) {
-        it->second.bytes -= m->bytes->size();
-        msgs.erase(m);
-        return {StoreStatus::Ok, std::string(uid), ""};
-      }
+    if (const Stored* m = find(msgs, uid)) {
+      it->second.bytes -= m->bytes->size();
+      msgs.erase(msgs.begin() + (m - msgs.data()));
+      return {StoreStatus::Ok, std::string(uid), ""};
     }
   }
   return {StoreStatus::NotFound, "", "no message " + std::string(uid.substr(0, 70))};

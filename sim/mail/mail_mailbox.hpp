@@ -143,12 +143,16 @@ class MemoryStore final : public MailboxStore {
   StoreResult store_message(std::string_view mailbox, std::string canonical) override;
 
  private:
+  struct Stored;
+  // find - the stored message with this UID, or null.
+  static const Stored* find(const std::vector<Stored>& msgs, std::string_view uid);
   struct Stored {
+    std::uint64_t counter;  // the UID's leading number: ascending in delivery order
     std::string uid;
     MessagePtr bytes;
   };
   struct Box {
-    std::vector<Stored> messages;
+    std::vector<Stored> messages;  // delivery order, so sorted by counter: found by binary search
     std::uint64_t counter = 0;  // UIDs ever issued: never reused, even after removal
     std::uint64_t bytes = 0;
   };

@@ -133,15 +133,15 @@ void Client::on_status(std::string_view line, SimTime /*now*/) {
     abort("not a POP3 status line: \"" + printable(line) + "\"");
     return;
   }
-  const Pending p = pending_.front();
+  Pending p = std::move(pending_.front());
   pending_.pop_front();
   if (!st.ok && !st.code.empty()) result_.last_code = st.code;
-  const std::string shown = printable(line);
+  const auto shown = [&line]() { return printable(line); };
 
   switch (p.op) {
     case Op::Greeting:
       if (!st.ok) {
-        fail("server refused the session: " + shown);
+        fail("server refused the session: " + shown());
         abort("refused greeting");
         return;
       }
@@ -158,6 +158,7 @@ void Client::on_status(std::string_view line, SimTime /*now*/) {
         return;
       }
       caps_known_ = false;
+      pipelining_ = false;
       result_.capabilities.clear();
       note("server has no CAPA (RFC 1939 only)");
       after_capa();
@@ -170,11 +171,11 @@ void Client::on_status(std::string_view line, SimTime /*now*/) {
         return;
       }
       if (cfg_.tls == TlsPolicy::Required) {
-        fail("STLS refused and TLS is required: " + shown);
+        fail("STLS refused and TLS is required: " + shown());
         quit();
         return;
       }
-      note("STLS refused: continuing without TLS (" + shown + ")");
+      note("STLS refused: continuing without TLS (" + shown() + ")");
       start_login();
       return;
     case Op::User:
@@ -182,7 +183,7 @@ void Client::on_status(std::string_view line, SimTime /*now*/) {
         send(Op::Pass, "PASS " + cfg_.password);
         return;
       }
-      fail("USER refused: " + shown);
+      fail("USER refused: " + shown());
       quit();
       return;
     case Op::Pass:
@@ -193,24 +194,24 @@ void Client::on_status(std::string_view line, SimTime /*now*/) {
         after_login();
         return;
       }
-      fail("login failed: " + shown);
+      fail("login failed: " + shown());
       quit();
       return;
     case Op::Stat: {
       if (!st.ok) {
-        fail("STAT failed: " + shown);
+        fail("STAT failed: " + shown());
         quit();
         return;
       }
-      Command parts;
-      std::string error;
+      const std::string_view t = st.text;
+      const std::size_t sp = t.find(' ');
       std::optional<std::uint64_t> n, octets;
-      if (parse_command("X " + st.text, parts, error) && parts.args.size() >= 2) {
-        n = parse_number(parts.args[0]);
-        octets = parse_number(parts.args[1]);
+      if (sp != std::string_view::npos) {
+        n = parse_number(t.substr(0, sp));
+        octets = parse_number(t.substr(sp + 1, t.find(' ', sp + 1) - sp - 1));
       }
       if (!n || !octets) {
-        fail("malformed STAT answer: " + shown);
+        fail("malformed STAT answer: " + shown());
         quit();
         return;
       }
@@ -242,25 +243,22 @@ void Client::on_status(std::string_view line, SimTime /*now*/) {
       return;
     case Op::Retr:
       if (st.ok) {
-        current_ = FetchedMessage{p.number, p.uidl, {}};
+        current_ = FetchedMessage{p.number, std::move(p.uidl), {}};
         // "+OK 1234 octets": reserve once, bounded by what we would accept.
-        Command parts;
-        std::string error;
-        if (parse_command("X " + st.text, parts, error) && !parts.args.empty()) {
-          if (auto sz = parse_number(parts.args[0]))
-            current_.raw.reserve(std::size_t(std::min<std::uint64_t>(*sz, cfg_.max_message_bytes)));
-        }
+        const std::string_view t = st.text;
+        if (auto sz = parse_number(t.substr(0, t.find(' '))))
+          current_.raw.reserve(std::size_t(std::min<std::uint64_t>(*sz, cfg_.max_message_bytes)));
         reader_.reset(&current_.raw, std::size_t(cfg_.max_message_bytes));
         block_for_ = p;
         in_block_ = true;
         return;
       }
-      fail("RETR " + std::to_string(p.number) + " failed: " + shown);
+      fail("RETR " + std::to_string(p.number) + " failed: " + shown());
       pump();
       return;
     case Op::Dele:
       if (st.ok) ++dele_ok_;
-      else fail("DELE " + std::to_string(p.number) + " failed: " + shown);
+      else fail("DELE " + std::to_string(p.number) + " failed: " + shown());
       pump();
       return;
     case Op::Quit:
@@ -268,7 +266,7 @@ void Client::on_status(std::string_view line, SimTime /*now*/) {
         result_.ok = true;
         result_.deleted = dele_ok_;
       } else {
-        fail("QUIT failed (deletions may not have happened): " + shown);
+        fail("QUIT failed (deletions may not have happened): " + shown());
       }
       out_.close = true;
       done_ = true;
@@ -291,6 +289,7 @@ void Client::on_block_done(SimTime /*now*/) {
         pos = e + 1;
       }
       caps_known_ = true;
+      pipelining_ = cfg_.pipelining && has_cap("PIPELINING");
       after_capa();
       return;
     }
@@ -323,10 +322,12 @@ void Client::on_block_done(SimTime /*now*/) {
         return;
       }
       const std::size_t size = current_.raw.size();
-      out_.events.push_back({ProtoEvent::Kind::Data, int(std::min<std::size_t>(size, 0x7fffffff)),
-                             "message " + std::to_string(current_.number) +
-                                 (current_.uidl.empty() ? std::string() : " (" + current_.uidl + ")") + ": " +
-                                 std::to_string(size) + " octets received"});
+      std::string text;
+      text.reserve(48 + current_.uidl.size());
+      text.append("message ").append(std::to_string(current_.number));
+      if (!current_.uidl.empty()) text.append(" (").append(current_.uidl).append(")");
+      text.append(": ").append(std::to_string(size)).append(" octets received");
+      out_.events.push_back({ProtoEvent::Kind::Data, int(std::min<std::size_t>(size, 0x7fffffff)), std::move(text)});
       if (!current_.uidl.empty()) state_.seen.insert(current_.uidl);
       if (!cfg_.leave_on_server) work_.push_front({Op::Dele, current_.number, current_.uidl});
       result_.messages.push_back(std::move(current_));
@@ -387,17 +388,16 @@ void Client::after_login() { send(Op::Stat, "STAT"); }
 
 // plan_fetch - forget vanished UIDLs, then RETR what is new and DELE what was fetched before.
 void Client::plan_fetch(const std::vector<std::pair<std::size_t, std::string>>& listing) {
-  bool have_uids = false;
-  std::set<std::string, std::less<>> present;
+  // Forget UIDLs the server no longer lists (sorted views: no copies, one sort).
+  std::vector<std::string_view> present;
+  present.reserve(listing.size());
   for (const auto& [n, uid] : listing) {
-    if (!uid.empty()) {
-      present.insert(uid);
-      have_uids = true;
-    }
+    if (!uid.empty()) present.push_back(uid);
   }
-  if (have_uids) {
+  if (!present.empty() && !state_.seen.empty()) {
+    std::sort(present.begin(), present.end());
     for (auto it = state_.seen.begin(); it != state_.seen.end();) {
-      if (present.count(*it) == 0) it = state_.seen.erase(it);
+      if (!std::binary_search(present.begin(), present.end(), std::string_view(*it))) it = state_.seen.erase(it);
       else ++it;
     }
   }
@@ -415,6 +415,7 @@ void Client::plan_fetch(const std::vector<std::pair<std::size_t, std::string>>& 
     ++fresh;
     work_.push_back({Op::Retr, n, uid});
   }
+  result_.messages.reserve(result_.messages.size() + fresh);
   note(std::to_string(listing.size()) + " on server, " + std::to_string(fresh) + " to fetch, " + std::to_string(old) +
        " seen before");
   pump();
@@ -423,12 +424,14 @@ void Client::plan_fetch(const std::vector<std::pair<std::size_t, std::string>>& 
 // pump - send queued RETR/DELE within the pipelining window; QUIT when all is answered.
 void Client::pump() {
   if (quitting_ || done_ || awaiting_tls_) return;
-  const std::size_t window = cfg_.pipelining && has_cap("PIPELINING") ? cfg_.pipeline_window : 1;
+  const std::size_t window = pipelining_ ? cfg_.pipeline_window : 1;
   while (!work_.empty() && pending_.size() < window) {
     Work w = std::move(work_.front());
     work_.pop_front();
     const char* verb = w.op == Op::Retr ? "RETR " : "DELE ";
-    send(w.op, verb + std::to_string(w.number), w.number, std::move(w.uidl));
+    std::string line(verb);
+    line += std::to_string(w.number);
+    send(w.op, line, w.number, std::move(w.uidl));
   }
   if (work_.empty() && pending_.empty()) quit();
 }
@@ -497,6 +500,7 @@ void Client::on_tls(const TlsInfo& info, SimTime now) {
   tls_active_ = true;
   result_.tls = true;
   caps_known_ = false;
+  pipelining_ = false;
   result_.capabilities.clear();
   note("TLS active (" + info.version + " " + info.cipher + ")");
   if (cfg_.use_capa) send(Op::Capa, "CAPA");

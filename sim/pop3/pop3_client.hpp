@@ -137,6 +137,7 @@ class Client final : public Engine {
   std::string in_;
   std::string timestamp_;
   bool caps_known_ = false;
+  bool pipelining_ = false;      // the server listed PIPELINING (and the config allows it)
   bool tls_active_ = false;
   bool awaiting_tls_ = false;
   bool quitting_ = false;

@@ -20,7 +20,9 @@ std::string upper(std::string_view s) {
 
 // parse_command - keyword, then arguments separated by (runs of) spaces.
 bool parse_command(std::string_view line, Command& out, std::string& error) {
-  out = Command{};
+  out.verb.clear();  // cleared, not replaced: a reused Command keeps its buffers
+  out.args.clear();
+  out.rest.clear();
   for (unsigned char c : line) {
     if ((c < 0x20 && c != '\t') || c == 0x7F) {
       error = "invalid characters in command";
@@ -43,10 +45,13 @@ bool parse_command(std::string_view line, Command& out, std::string& error) {
       return false;
     }
   }
-  out.verb = upper(verb);
+  out.verb.assign(verb);
+  for (char& c : out.verb) {
+    if (c >= 'a' && c <= 'z') c = char(c - 'a' + 'A');
+  }
   if (sp == std::string_view::npos) return true;
   std::string_view rest = line.substr(sp + 1);
-  out.rest = std::string(rest);
+  out.rest.assign(rest);
   std::size_t pos = 0;
   while (pos < rest.size()) {
     while (pos < rest.size() && rest[pos] == ' ') ++pos;
@@ -63,9 +68,10 @@ bool parse_command(std::string_view line, Command& out, std::string& error) {
 std::string mask_command(std::string_view line, bool in_sasl) {
   if (in_sasl) return line == "*" ? std::string("*") : std::string("****");
   std::size_t sp = line.find(' ');
+  if (sp != 4) return std::string(line);  // only PASS and AUTH carry secrets
   const std::string verb = upper(line.substr(0, sp));
-  if (verb == "PASS" && sp != std::string_view::npos) return std::string(line.substr(0, sp)) + " ****";
-  if (verb == "AUTH" && sp != std::string_view::npos) {
+  if (verb == "PASS") return std::string(line.substr(0, sp)) + " ****";
+  if (verb == "AUTH") {
     std::string_view rest = line.substr(sp + 1);
     std::size_t sp2 = rest.find(' ');
     if (sp2 != std::string_view::npos) return std::string(line.substr(0, sp + 1 + sp2)) + " ****";
@@ -110,23 +116,24 @@ std::optional<std::uint64_t> parse_number(std::string_view s) {
   return v;
 }
 
-// append_stuffed - copy runs between line-leading dots in bulk.
+// append_stuffed - copy runs between line-leading dots in bulk. Dots are rarer than line ends in
+// mail, so the scan looks for '.' and checks what precedes it.
 void append_stuffed(std::string& out, std::string_view body) {
   out.reserve(out.size() + body.size() + 8);
   const char* p = body.data();
   const std::size_t n = body.size();
   std::size_t run = 0;
-  if (n > 0 && p[0] == '.') out.push_back('.');
   std::size_t i = 0;
   while (i < n) {
-    const void* lf = std::memchr(p + i, '\n', n - i);
-    if (lf == nullptr) break;
-    i = std::size_t(static_cast<const char*>(lf) - p) + 1;
-    if (i < n && p[i] == '.') {
-      out.append(p + run, i - run);
+    const void* dot = std::memchr(p + i, '.', n - i);
+    if (dot == nullptr) break;
+    const std::size_t j = std::size_t(static_cast<const char*>(dot) - p);
+    if (j == 0 || p[j - 1] == '\n') {
+      out.append(p + run, j - run);
       out.push_back('.');
-      run = i;
+      run = j;
     }
+    i = j + 1;
   }
   out.append(p + run, n - run);
   if (n > 0 && (n < 2 || p[n - 2] != '\r' || p[n - 1] != '\n')) out.append("\r\n");
@@ -210,22 +217,24 @@ std::size_t DotReader::feed(std::string_view in) {
       ++i;
       continue;
     }
-    // Bulk: copy up to the next line that starts with '.', or to the end of the input.
+    // Bulk: copy up to the next line that starts with '.' (found by its dot), or to the end.
     const std::size_t run = i;
     for (;;) {
-      const void* lf = std::memchr(p + i, '\n', n - i);
-      if (lf == nullptr) {
+      const void* dot = std::memchr(p + i, '.', n - i);
+      if (dot == nullptr) {
         emit(p + run, n - run);
-        at_line_start_ = false;
+        if (n > run) at_line_start_ = p[n - 1] == '\n';
         i = n;
         break;
       }
-      i = std::size_t(static_cast<const char*>(lf) - p) + 1;
-      if (i == n || p[i] == '.') {
-        emit(p + run, i - run);
+      const std::size_t j = std::size_t(static_cast<const char*>(dot) - p);
+      if (j > run && p[j - 1] == '\n') {
+        emit(p + run, j - run);
         at_line_start_ = true;
+        i = j;
         break;
       }
+      i = j + 1;
     }
   }
   wire_ += i;

@@ -104,12 +104,20 @@ void Server::on_bytes(std::string_view bytes, SimTime now) {
 // on_tls - the handshake after STLS (or a failure: nothing more can be said in plaintext).
 void Server::on_tls(const TlsInfo& info, SimTime now) {
   if (state_ == State::Closed) return;
+  if (!awaiting_tls_) {  // a driver bug: no STLS was answered; nothing changes
+    note("ignored a TLS handshake result: no STLS was accepted", ProtoEvent::Kind::Error);
+    finish_response(now);
+    return;
+  }
   awaiting_tls_ = false;
   last_activity_ = now;
   if (!info.ok) {
+    // Nothing more can be said on this connection: close at once, whatever was still held.
+    hold_until_ = kNever;
+    held_ = EngineOutput{};
     note("TLS handshake failed: " + info.error, ProtoEvent::Kind::Error);
     close_now("TLS handshake failed");
-    finish_response(now);
+    set_mark();
     return;
   }
   tls_active_ = true;
@@ -161,7 +169,11 @@ SimTime Server::deadline() const {
 }
 
 // take_output - hand over what is ready.
-EngineOutput Server::take_output() { return std::exchange(out_, EngineOutput{}); }
+EngineOutput Server::take_output() {
+  EngineOutput o = std::exchange(out_, EngineOutput{});
+  set_mark();
+  return o;
+}
 
 // ============================================================================================
 // [SECTION] input
@@ -171,6 +183,7 @@ EngineOutput Server::take_output() { return std::exchange(out_, EngineOutput{});
 // stops while a response is held, after STLS, and once closed.
 void Server::process(SimTime now) {
   std::size_t pos = 0;
+  reserve_for_retr();
   while (!holding() && state_ != State::Closed && !awaiting_tls_ && pos < in_.size()) {
     const std::size_t limit = in_sasl_ ? cfg_.max_sasl_line : cfg_.max_line;
     const char* base = in_.data() + pos;
@@ -219,10 +232,37 @@ void Server::process(SimTime now) {
   if (state_ == State::Closed) in_.clear();
 }
 
+// reserve_for_retr - size the output once for the RETRs pipelined in the input, so that a batch
+// of messages is copied into the output once instead of again at every reallocation.
+void Server::reserve_for_retr() {
+  if (state_ != State::Transaction || cfg_.behaviour.response_delay > 0) return;
+  constexpr std::uint64_t kCap = 16u << 20;
+  std::uint64_t need = 0;
+  std::size_t count = 0, pos = 0;
+  while (pos < in_.size() && need < kCap) {
+    const std::size_t lf = in_.find('\n', pos);
+    if (lf == std::string::npos) break;
+    std::string_view line(in_.data() + pos, lf - pos);
+    pos = lf + 1;
+    if (line.size() < 6 || (line[0] | 0x20) != 'r' || (line[1] | 0x20) != 'e' || (line[2] | 0x20) != 't' ||
+        (line[3] | 0x20) != 'r' || line[4] != ' ')
+      continue;
+    line.remove_prefix(5);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    auto n = parse_number(line);
+    if (n && *n >= 1 && *n <= drop_.size()) {
+      need += drop_[*n - 1].size + drop_[*n - 1].size / 64 + 48;
+      ++count;
+    }
+  }
+  if (need > 0) out_.bytes.reserve(out_.bytes.size() + std::min(need, kCap));
+  if (count > 0) out_.events.reserve(out_.events.size() + 2 * count);
+}
+
 // handle_line - parse, look up in the table, check state and arity, dispatch.
 void Server::handle_line(std::string_view line, SimTime now) {
   const bool had_user = std::exchange(have_pending_user_, false);
-  Command cmd;
+  Command& cmd = cmd_;  // reused: its buffers survive from command to command
   std::string error;
   auto bad = [&](Reply id, std::initializer_list<smtp::TextVar> vars) {
     const std::string text = smtp::render_text(reply_entry(id).text, vars);
@@ -358,8 +398,8 @@ void Server::cmd_auth(const Command& c, SimTime now) {
     return;
   }
   in_sasl_ = true;
-  held_.bytes += "+ \r\n";
-  held_.events.push_back({ProtoEvent::Kind::Reply, 3, "+ "});
+  out_.bytes += "+ \r\n";
+  out_.events.push_back({ProtoEvent::Kind::Reply, 3, "+ "});
 }
 
 // handle_sasl - the PLAIN response line ("*" cancels).
@@ -449,7 +489,7 @@ void Server::cmd_stls(const Command& /*c*/) {
     return;
   }
   reply(Reply::StlsOk);
-  held_.start_tls = true;
+  out_.start_tls = true;
   awaiting_tls_ = true;
 }
 
@@ -620,9 +660,9 @@ void Server::update() {
 // reply - one status line from the catalogue, and its Reply event (1 "+OK", 2 "-ERR").
 void Server::reply(Reply id, std::initializer_list<smtp::TextVar> vars) {
   std::string line = reply_line(id, vars);
-  held_.bytes += line;
-  held_.bytes += "\r\n";
-  held_.events.push_back({ProtoEvent::Kind::Reply, reply_entry(id).code, std::move(line)});
+  out_.bytes += line;
+  out_.bytes += "\r\n";
+  out_.events.push_back({ProtoEvent::Kind::Reply, reply_entry(id).code, std::move(line)});
 }
 
 // line_too_long - the answer to an over-long line.
@@ -641,24 +681,24 @@ void Server::line_too_long(std::size_t limit) {
 // multiline - the status line, then the dot-stuffed body and its Data event.
 void Server::multiline(Reply id, std::initializer_list<smtp::TextVar> vars, std::string_view body) {
   reply(id, vars);
-  const std::size_t before = held_.bytes.size();
-  append_stuffed(held_.bytes, body);
-  const std::size_t wire = held_.bytes.size() - before;
+  const std::size_t before = out_.bytes.size();
+  append_stuffed(out_.bytes, body);
+  const std::size_t wire = out_.bytes.size() - before;
   std::size_t lines = 0;
   if (body.size() <= 4096) lines = std::size_t(std::count(body.begin(), body.end(), '\n'));
   std::string text = body.size() <= 4096 ? count_of(lines, "line") + ", " + std::to_string(body.size()) + " octets"
                                          : std::to_string(body.size()) + " octets";
-  held_.events.push_back({ProtoEvent::Kind::Data, int(std::min<std::size_t>(wire, 0x7fffffff)), std::move(text)});
+  out_.events.push_back({ProtoEvent::Kind::Data, int(std::min<std::size_t>(wire, 0x7fffffff)), std::move(text)});
 }
 
 // note - a Note (or Error) event.
-void Server::note(std::string_view text, ProtoEvent::Kind kind) { held_.events.push_back({kind, 0, std::string(text)}); }
+void Server::note(std::string_view text, ProtoEvent::Kind kind) { out_.events.push_back({kind, 0, std::string(text)}); }
 
 // close_now - the session ends after the current response.
 void Server::close_now(std::string_view /*why*/) {
   release_lock();  // after UPDATE, or without it: then nothing was removed
   state_ = State::Closed;
-  held_.close = true;
+  out_.close = true;
   in_sasl_ = false;
 }
 
@@ -670,25 +710,39 @@ void Server::release_lock() {
   }
 }
 
-// finish_response - send the response now, or hold it for the lesson delay (+ failure delay).
+// finish_response - the response written since the last mark goes out now, or is cut out of the
+// output and held for the lesson delay (+ the failed-login delay).
 void Server::finish_response(SimTime now, Duration extra) {
-  if (held_.empty()) return;
   const Duration delay = std::max<Duration>(0, cfg_.behaviour.response_delay) + std::max<Duration>(0, extra);
-  if (delay > 0) {
-    hold_until_ = now + delay;
-    return;
+  const bool produced = out_.bytes.size() > mark_.bytes || out_.events.size() > mark_.events ||
+                        (out_.start_tls && !mark_.start_tls) || (out_.close && !mark_.close);
+  // Output produced while an earlier response is still held queues behind it (order is kept).
+  if (produced && (delay > 0 || holding())) {
+    held_.bytes.append(out_.bytes, mark_.bytes, std::string::npos);
+    out_.bytes.resize(mark_.bytes);
+    for (auto it = out_.events.begin() + std::ptrdiff_t(mark_.events); it != out_.events.end(); ++it)
+      held_.events.push_back(std::move(*it));
+    out_.events.resize(mark_.events);
+    held_.start_tls = held_.start_tls || (out_.start_tls && !mark_.start_tls);
+    out_.start_tls = mark_.start_tls;
+    held_.close = held_.close || (out_.close && !mark_.close);
+    out_.close = mark_.close;
+    if (!holding()) hold_until_ = now + delay;
   }
-  release_held();
+  set_mark();
 }
 
-// release_held - move the finished response to the driver's output.
+// set_mark - where the next response starts in the output.
+void Server::set_mark() { mark_ = {out_.bytes.size(), out_.events.size(), out_.start_tls, out_.close}; }
+
+// release_held - move a held response to the driver's output.
 void Server::release_held() {
-  if (out_.bytes.empty()) out_.bytes = std::move(held_.bytes);
-  else out_.bytes.append(held_.bytes);
+  out_.bytes.append(held_.bytes);
   for (auto& e : held_.events) out_.events.push_back(std::move(e));
   out_.start_tls = out_.start_tls || held_.start_tls;
   out_.close = out_.close || held_.close;
   held_ = EngineOutput{};
+  set_mark();
 }
 
 }  // namespace smtpsim::pop3

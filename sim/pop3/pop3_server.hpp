@@ -123,6 +123,7 @@ class Server final : public Engine {
   };
   // Input and dispatch.
   void process(SimTime now);
+  void reserve_for_retr();
   void handle_line(std::string_view line, SimTime now);
   void handle_sasl(std::string_view line, SimTime now);
   void dispatch(const Command& cmd, const CommandSpec& spec, SimTime now);
@@ -157,6 +158,7 @@ class Server final : public Engine {
   bool holding() const { return hold_until_ != kNever; }
   void finish_response(SimTime now, Duration extra = 0);
   void release_held();
+  void set_mark();
   std::uint64_t live_count() const;
   std::uint64_t live_bytes() const;
 
@@ -179,10 +181,16 @@ class Server final : public Engine {
   std::vector<Msg> drop_;
 
   std::string in_;               // unconsumed input
+  Command cmd_;                  // the command being handled
   bool discarding_ = false;      // dropping the rest of an over-long line
   SimTime last_activity_ = 0;
-  EngineOutput out_;             // ready for the driver
-  EngineOutput held_;            // produced but held back (response delay)
+  struct Mark {
+    std::size_t bytes = 0, events = 0;
+    bool start_tls = false, close = false;
+  };
+  EngineOutput out_;             // ready for the driver; the current response is written here too
+  Mark mark_;                    // where the current response starts in out_
+  EngineOutput held_;            // a finished response held back (response delay)
   SimTime hold_until_ = kNever;
   Duration pending_extra_delay_ = 0;
   bool close_after_ = false;     // close once the current output is out

@@ -384,6 +384,25 @@ TEST_CASE("pop3 server: autologout is silent and deletes nothing", "[pop3][serve
 }
 
 TEST_CASE("pop3 server: lesson behaviours", "[pop3][server]") {
+  SECTION("slow answers keep their order, even with a failed-login delay on top") {
+    ServerRig rig;
+    rig.cfg.behaviour.response_delay = sec(1);
+    rig.cfg.auth_failure_delay = sec(2);
+    rig.start();
+    rig.srv->on_timer(sec(1));
+    rig.take();
+    CHECK(rig.send("USER b@b.example\r\nPASS nope\r\nQUIT\r\n").empty());
+    rig.srv->on_timer(sec(2));
+    CHECK(rig.take() == "+OK send PASS\r\n");
+    rig.srv->on_timer(sec(4));
+    CHECK(rig.take().empty());
+    rig.srv->on_timer(sec(5));
+    CHECK(rig.take() == "-ERR [AUTH] Authentication failed.\r\n");
+    rig.srv->on_timer(sec(6));
+    CHECK(rig.take() == "+OK pop.b.example POP3 server signing off\r\n");
+    CHECK(rig.last.close);
+    CHECK(rig.srv->finished());
+  }
   SECTION("slow answers") {
     ServerRig rig;
     rig.cfg.behaviour.response_delay = sec(3);
@@ -473,6 +492,14 @@ TEST_CASE("pop3 server: STLS", "[pop3][server]") {
   CHECK(rig.send("STLS\r\n") == "-ERR Command not permitted when TLS active\r\n");
   rig.login();
   CHECK(rig.srv->state() == State::Transaction);
+
+  ServerRig stray;  // a handshake result nobody asked for changes nothing
+  stray.cfg.tls_available = true;
+  stray.start();
+  stray.srv->on_tls(TlsInfo{true, "TLSv1.3", "TLS_AES_256_GCM_SHA384", false, ""}, 0);
+  stray.take();
+  CHECK_FALSE(stray.srv->tls_active());
+  CHECK(stray.send("CAPA\r\n").find("STLS\r\n") != std::string::npos);
 
   ServerRig none;
   none.start();
