@@ -62,7 +62,10 @@ smtp::AcceptResult MtaHost::ServerSide::accept_message(const smtp::SessionFacts&
   in.client_name = s.client_name;
   parse_ipv4(s.client_ip, in.client_ip);
   in.tls = s.tls;
-  if (s.tls) in.tls_detail = s.tls_version + " " + s.tls_cipher;
+  if (s.tls) {
+    in.tls_detail = s.tls_version + " " + s.tls_cipher;
+    in.tls_bits = host.ctx_.tls.cipher_bits(s.tls_cipher);
+  }
   in.auth_user = s.auth_user;
   AcceptResult r = host.accept(std::move(in));
   if (!r.ok) return smtp::AcceptResult::refused({r.code, r.enhanced, r.text});

@@ -141,6 +141,7 @@ AcceptResult MtaHost::accept(Incoming in) {
     auto sp = in.tls_detail.find(' ');
     f.tls_version = in.tls_detail.substr(0, sp);
     if (sp != std::string::npos) f.tls_cipher = in.tls_detail.substr(sp + 1);
+    f.tls_bits = in.tls_bits;
   }
   f.auth_user = in.auth_user;
   f.date = ctx_.clock.rfc5322(now);

@@ -120,7 +120,8 @@ struct Incoming {
   std::string client_name;
   std::uint32_t client_ip = 0;
   bool tls = false;
-  std::string tls_detail;      // "TLSv1.3 with cipher TLS_AES_256_GCM_SHA384"
+  std::string tls_detail;      // "TLSv1.3 TLS_AES_256_GCM_SHA384" (version, space, cipher)
+  int tls_bits = 0;            // the cipher's key bits (Received: "(256/256 bits)"); 0 = unknown
   std::string auth_user;
 };
 

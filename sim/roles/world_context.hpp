@@ -34,6 +34,9 @@ class WorldTls {
   // host_cert_pem / host_key_pem - a host's credential (issued on demand).
   std::string host_cert_pem(const std::string& host);
   std::string host_key_pem(const std::string& host);
+  // cipher_bits - the secret key bits of a cipher suite by its name ("TLS_AES_256_GCM_SHA384" ->
+  // 256), as OpenSSL reports them for Received headers' "(256/256 bits)"; 0 when unknown.
+  int cipher_bits(const std::string& cipher);
 
  private:
   std::shared_ptr<tls::ServerContext> server_ctx(const std::string& host, bool impostor);
@@ -42,6 +45,7 @@ class WorldTls {
   std::map<std::string, std::shared_ptr<tls::ServerContext>> servers_;
   std::shared_ptr<tls::ClientContext> client_verify_;
   std::shared_ptr<tls::ClientContext> client_noverify_;
+  std::map<std::string, int> cipher_bits_;  // OpenSSL's answers, asked once per name
 };
 
 // WorldContext - handed to every role; owned by the World.

@@ -1,4 +1,6 @@
 // world_tls.cpp - the run's PKI and the adapter from sim/tls sessions to the connection driver.
+#include <openssl/ssl.h>
+
 #include <stdexcept>
 
 #include "sim/roles/world_context.hpp"
@@ -66,6 +68,28 @@ TlsFactory WorldTls::factory(const std::string& host, TlsVerify verify, bool imp
       return nullptr;  // the driver reports "TLS is not configured" and the engine carries on
     }
   };
+}
+
+int WorldTls::cipher_bits(const std::string& cipher) {
+  if (cipher.empty()) return 0;
+  auto it = cipher_bits_.find(cipher);
+  if (it != cipher_bits_.end()) return it->second;
+  int bits = 0;
+  // Every suite this OpenSSL can negotiate (TLS 1.3 ones included) is in a default context's list.
+  if (SSL_CTX* ctx = SSL_CTX_new(TLS_method())) {
+    STACK_OF(SSL_CIPHER)* list = SSL_CTX_get_ciphers(ctx);
+    for (int i = 0; list && i < sk_SSL_CIPHER_num(list); ++i) {
+      const SSL_CIPHER* c = sk_SSL_CIPHER_value(list, i);
+      const char* std_name = SSL_CIPHER_standard_name(c);
+      if (cipher == SSL_CIPHER_get_name(c) || (std_name && cipher == std_name)) {
+        bits = SSL_CIPHER_get_bits(c, nullptr);
+        break;
+      }
+    }
+    SSL_CTX_free(ctx);
+  }
+  cipher_bits_[cipher] = bits;
+  return bits;
 }
 
 std::string WorldTls::ca_pem() const { return pki_->ca_pem(); }
