@@ -1,0 +1,64 @@
+// lessons_teaching_test.cpp - what some lessons teach in their narration, checked in the messages
+// themselves where the expectation language cannot reach: the Received chain B reads in
+// relay-chain.yaml.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+
+#include "sim/mail/mail_message.hpp"
+#include "sim/scenario/scenario_load.hpp"
+#include "sim/scenario/scenario_runner.hpp"
+
+using namespace smtpsim;
+namespace fs = std::filesystem;
+
+namespace {
+
+// run_lesson - load scenarios/lessons/<name>, run it to its end, require it to pass.
+std::unique_ptr<scenario::ScenarioRun> run_lesson(const std::string& name) {
+  auto loaded = scenario::load_scenario_file((fs::path(SMTPSIM_SOURCE_DIR) / "scenarios" / "lessons" / name).string());
+  INFO(loaded.format());
+  REQUIRE(loaded.ok());
+  auto run = std::make_unique<scenario::ScenarioRun>(*loaded.spec);
+  run->run_to_end();
+  REQUIRE(run->finish().ok());
+  return run;
+}
+
+// by_and_with - "from x (...) by msa.a.example (smtpsim) with ESMTPSA id ..." -> "msa.a.example ESMTPSA".
+std::string by_and_with(const std::string& received) {
+  std::vector<std::string> words;
+  std::string w;
+  for (char c : received + " ") {
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == ';') {
+      if (!w.empty()) words.push_back(w);
+      w.clear();
+    } else {
+      w += c;
+    }
+  }
+  // The first "by", then the first "with" after it ("using TLSv1.3 with cipher" comes before).
+  std::size_t by = 0;
+  while (by + 1 < words.size() && words[by] != "by") ++by;
+  std::size_t with = by;
+  while (with + 1 < words.size() && words[with] != "with") ++with;
+  if (by + 1 >= words.size() || with + 1 >= words.size()) return "?";
+  return words[by + 1] + " " + words[with + 1];
+}
+
+}  // namespace
+
+TEST_CASE("relay-chain: B's copy carries one Received header per hop, newest on top") {
+  auto run = run_lesson("relay-chain.yaml");
+  Mua* b = run->world().mua("client-b");
+  REQUIRE(b);
+  REQUIRE(b->inbox().size() == 1);
+  mail::Message m = mail::Message::parse(b->inbox()[0].raw);
+  std::vector<std::string> chain;
+  for (const std::string& r : m.get_all("Received")) chain.push_back(by_and_with(r));
+  INFO(b->inbox()[0].raw);
+  CHECK(chain == std::vector<std::string>{"mda.b.example ESMTPS", "mx.b.example ESMTPS", "relay.a.example ESMTPS",
+                                          "msa.a.example ESMTPSA"});
+  CHECK(m.get("Return-Path") == std::optional<std::string>("<a@a.example>"));
+  CHECK(m.headers().front().is("Return-Path"));
+}
