@@ -125,7 +125,9 @@ StreamResult run_stream(std::uint64_t total) {
   HostId a = net.add_host("a", "10.0.0.1"), b = net.add_host("b", "10.0.0.2");
   net.add_link(a, b, LinkParams{msec(1), 1'000'000'000, 0.0});
   std::uint64_t received = 0;
+  StreamPtr server;  // kept: dropping the last StreamPtr would close the stream
   net.listen(b, 25, [&](StreamPtr s) {
+    server = s;
     s->set_handler({[&received](std::string_view d) { received += d.size(); }, {}, {}});
   });
   StreamPtr client;
@@ -145,6 +147,9 @@ StreamResult run_stream(std::uint64_t total) {
   writer();
   sched.run();
   double s = seconds_since(t0);
+  if (received != written)
+    std::fprintf(stderr, "bench_core: stream delivered %llu of %llu bytes\n",
+                 static_cast<unsigned long long>(received), static_cast<unsigned long long>(written));
   StreamResult r;
   r.bytes = received;
   r.mb_per_s = double(received) / 1e6 / s;
