@@ -24,12 +24,17 @@ std::string format_duration(Duration d) {
   struct Unit { Duration size; const char* name; };
   static constexpr Unit units[] = {{days(1), "d"}, {hours(1), "h"}, {minutes(1), "m"},
                                    {sec(1), "s"},  {msec(1), "ms"}, {1, "us"}};
+  // At most the two largest units, like people say it: "14m29s", not "14m29s180ms".
+  int shown = 0;
   for (const Unit& u : units) {
+    if (shown > 0) ++shown;  // a unit after the first counts even when it is zero
     if (d >= u.size) {
       out += std::to_string(d / u.size);
       out += u.name;
       d %= u.size;
+      if (shown == 0) shown = 1;
     }
+    if (shown >= 2) break;
   }
   return out;
 }

@@ -23,7 +23,8 @@ constexpr Duration days(std::int64_t n) { return n * 86400'000'000LL; }
 // format_time - "HH:MM:SS.mmm" (hours grow past 99 when needed), as the transcript prints it.
 std::string format_time(SimTime t);
 
-// format_duration - the shortest human form: "250ms", "15m", "1h5m", "4h", "2d".
+// format_duration - a human form with at most two adjacent units: "250ms", "15m", "1h5m", "4h",
+// "2d", "14m29s" (14m29s180ms rounds down; a zero unit ends it: 1h0m30s -> "1h").
 std::string format_duration(Duration d);
 
 // parse_duration - reads "250ms", "15m", "4h", "1h5m", "2d", "30s", "100us", "0"; nullopt if invalid.

@@ -28,6 +28,9 @@ TEST_CASE("format_time and format_duration") {
   CHECK(format_duration(hours(1) + minutes(5)) == "1h5m");
   CHECK(format_duration(msec(250)) == "250ms");
   CHECK(format_duration(0) == "0s");
+  CHECK(format_duration(minutes(14) + sec(29) + msec(180)) == "14m29s");
+  CHECK(format_duration(hours(1) + sec(30)) == "1h");
+  CHECK(format_duration(sec(3) + msec(20)) == "3s20ms");
 }
 
 TEST_CASE("parse_duration rejects values that overflow 64-bit microseconds") {
