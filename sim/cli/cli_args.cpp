@@ -38,6 +38,7 @@ ParsedArgs parse_args(std::span<const std::string> args, std::span<const FlagSpe
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& word = args[i];
     if (flags_done || word.size() < 2 || word[0] != '-') {
+      if (word.empty()) throw UsageError("an empty argument ('') was given");
       out.positional.push_back(word);
       continue;
     }

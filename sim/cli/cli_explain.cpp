@@ -7,6 +7,7 @@
 
 #include "sim/cli/cli_commands.hpp"
 #include "sim/cli/cli_text.hpp"
+#include "sim/export/export_transcript.hpp"
 #include "sim/pop3/pop3_catalog.hpp"
 #include "sim/roles/mta_retry.hpp"
 #include "sim/scenario/scenario_build.hpp"
@@ -98,7 +99,7 @@ int explain_reply(const std::string& query, Context& ctx) {
   if (!q.status.empty()) header += status_block(q.status);
 
   if (hits.empty()) {
-    ctx.err << "smtpsim explain: no reply in the catalogue matches '" << query << "'.\n";
+    ctx.err << "smtpsim explain: no reply in the catalogue matches '" << exporter::printable(query) << "'.\n";
     if (!header.empty()) ctx.err << "What the code itself says:\n" << header;
     ctx.err << "Try a reply code (550), an enhanced status (5.1.1), both (\"550 5.1.1\"), or a POP3 reply "
                "(+OK, -ERR, \"-ERR [IN-USE]\").\n";

@@ -26,18 +26,22 @@ std::string clock_text(SimTime t) { return format_time(t).substr(0, format_time(
 
 std::string render_progress(SimTime now, SimTime horizon, bool open_end, std::uint64_t events,
                             double events_per_second, std::size_t bar_width) {
-  double frac = horizon > 0 && horizon != kNever ? std::clamp(double(now) / double(horizon), 0.0, 1.0) : 0.0;
-  std::string line = "[";
-  auto filled = static_cast<std::size_t>(frac * double(bar_width) + 0.5);
-  line.append(filled, '#');
-  line.append(bar_width - std::min(filled, bar_width), '.');
-  line += "] ";
-  char pct[16];
-  std::snprintf(pct, sizeof pct, "%3d%%", int(frac * 100.0));
-  line += pct;
-  line += "  " + clock_text(now);
-  if (horizon != kNever) line += (open_end ? " / at most " : " / ") + clock_text(horizon);
-  if (open_end) line += " (until quiet)";
+  std::string line;
+  if (open_end || horizon <= 0 || horizon == kNever) {
+    // No known end: the run goes on until the mail is quiet, so there is nothing to fill a bar with.
+    line = "virtual " + clock_text(now) + ", running until the mail is quiet";
+    if (horizon > 0 && horizon != kNever) line += " (at most " + format_duration(horizon) + ")";
+  } else {
+    double frac = std::clamp(double(now) / double(horizon), 0.0, 1.0);
+    line = "[";
+    auto filled = static_cast<std::size_t>(frac * double(bar_width) + 0.5);
+    line.append(std::min(filled, bar_width), '#');
+    line.append(bar_width - std::min(filled, bar_width), '.');
+    char pct[16];
+    std::snprintf(pct, sizeof pct, "] %3d%%", int(frac * 100.0));
+    line += pct;
+    line += "  virtual " + clock_text(now) + " / " + clock_text(horizon);
+  }
   line += "  " + short_count(double(events)) + " events  " + short_count(events_per_second) + " events/s";
   return line;
 }

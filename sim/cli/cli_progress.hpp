@@ -23,8 +23,10 @@ class WallClock {
   std::chrono::steady_clock::time_point start_;
 };
 
-// render_progress - one progress line (no CR/newline): "[#####.....]  42%  01:20:00 / 03:00:00
-// 1.2M events  350k events/s"; `open_end` says the horizon is only a maximum (run until quiet).
+// render_progress - one progress line (no CR/newline): "[#####.....]  42%  virtual 01:20:00 /
+// 03:00:00  1.2M events  350k events/s"; when `open_end` (the run goes until the mail is quiet and
+// the horizon is only a maximum) there is no bar: "virtual 01:20:00, running until the mail is
+// quiet (at most 30d)  ...".
 std::string render_progress(SimTime now, SimTime horizon, bool open_end, std::uint64_t events,
                             double events_per_second, std::size_t bar_width = 24);
 

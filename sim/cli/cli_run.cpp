@@ -195,9 +195,22 @@ FileOutcome run_file(const std::string& file, const RunFlags& flags, Context& ct
     return {kExitUsage, invalid_json(file, e.what(), {e.what()})};
   }
   {
-    ProgressLine progress(ctx.err, ctx.err_is_tty && !(flags.transcript && ctx.out_is_tty));
+    const bool show = ctx.err_is_tty && !(flags.transcript && ctx.out_is_tty);
+    ProgressLine progress(ctx.err, show);
     Trace& trace = run->world().trace;
-    run->run_to_end([&](SimTime now, SimTime horizon) { progress.update(now, horizon, open_end, trace.count()); });
+    SimTime horizon = run->planned_end() != kNever ? run->planned_end() : spec.run.max;
+    // The runner reports every 10 virtual minutes; busy stretches also update from the trace.
+    std::size_t sub = 0;
+    if (show) {
+      sub = trace.subscribe([&, n = std::uint64_t(0)](const TraceEvent& e) mutable {
+        if ((++n & 4095) == 0) progress.update(e.time, horizon, open_end, trace.count());
+      });
+    }
+    run->run_to_end([&](SimTime now, SimTime h) {
+      horizon = h;
+      progress.update(now, h, open_end, trace.count());
+    });
+    if (sub) trace.unsubscribe(sub);
   }
   if (transcript) transcript->detach();
   if (jsonl) jsonl->detach();

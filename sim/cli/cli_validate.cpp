@@ -1,8 +1,10 @@
 // cli_validate.cpp - `smtpsim validate FILE...`: every problem of each lesson file, or what a valid
 // lesson holds, without running anything.
 #include <ostream>
+#include <stdexcept>
 
 #include "sim/cli/cli_commands.hpp"
+#include "sim/scenario/scenario_build.hpp"
 #include "sim/scenario/scenario_load.hpp"
 
 namespace smtpsim::cli {
@@ -42,7 +44,17 @@ int cmd_validate(const std::vector<std::string>& args, Context& ctx) {
     if (!lr.ok()) {
       ctx.out << file << ": " << plural(lr.error_count(), "error", "errors") << "\n";
       status = kExitUsage;
-    } else if (!quiet) {
+      continue;
+    }
+    // What the loader accepts must also build: the same check `run` makes before it starts.
+    try {
+      scenario::build_world(*lr.spec, lr.spec->seed);
+    } catch (const std::runtime_error& e) {
+      ctx.out << e.what() << "\n" << file << ": the simulator cannot build this network\n";
+      status = kExitUsage;
+      continue;
+    }
+    if (!quiet) {
       ctx.out << file << ": ok - \"" << lr.spec->lesson.title << "\" (" << describe_spec(*lr.spec) << ")\n";
     }
   }

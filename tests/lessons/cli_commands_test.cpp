@@ -34,6 +34,10 @@ TEST_CASE("help: --help lists every subcommand; each subcommand has its own --he
                            "--summary-json FILE"})
     CHECK(s.run({"run", "-h"}).out.find(flag) != std::string::npos);
 
+  auto unknown_help = s.run({"help", "rnu"});
+  CHECK(unknown_help.status == 2);
+  CHECK(unknown_help.err.starts_with("smtpsim help: unknown command 'rnu'"));
+
   auto none = s.run({});
   CHECK(none.status == 2);
   CHECK(none.err.find("Commands:") != std::string::npos);

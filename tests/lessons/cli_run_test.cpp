@@ -99,6 +99,7 @@ TEST_CASE("run: bad flags name the flag, hint at --help and exit 2", "[cli][run]
       {{"run", "ok.yaml", "--transcript=yes"}, "smtpsim run: --transcript takes no value (got 'yes')"},
       {{"run", "ok.yaml", "--seed", "1", "--seed", "2"}, "smtpsim run: --seed is given twice"},
       {{"run"}, "smtpsim run: no lesson file given (smtpsim run FILE...)"},
+      {{"run", ""}, "smtpsim run: an empty argument ('') was given"},
       {{"run", "ok.yaml", "ok.yaml", "--pcap", "x.pcap"},
        "smtpsim run: --pcap: several lessons would write to 'x.pcap'; put {name} in the path (e.g. --pcap out-{name}.pcap)"},
   };
@@ -127,6 +128,12 @@ TEST_CASE("run: flags before or after the files mean the same; the same seed giv
   CHECK(hash_of(a.out) == hash_of(b.out));
   CHECK(hash_of(a.out) == hash_of(c.out));
   CHECK(a.out.find("(seed 3)") != std::string::npos);
+  // After "--" every word is a file, even one that looks like a flag.
+  s.write("--seed", clitest::small_lesson("1h", "30%"));
+  auto d = s.run({"run", "--seed", "3", "--", "--seed"});
+  INFO(d.err);
+  CHECK(d.status == 0);
+  CHECK(hash_of(d.out) == hash_of(a.out));
   // Different seeds draw different losses (and IDs): the traces differ.
   std::set<std::string> hashes;
   for (int seed = 1; seed <= 4; ++seed) hashes.insert(hash_of(s.run({"run", "lossy.yaml", "--seed", std::to_string(seed)}).out));
