@@ -114,6 +114,20 @@ void SmtpServer::on_bytes(std::string_view bytes, SimTime now) {
     append_output(ready_, std::move(stage_));
     return;
   }
+  if (state_ == ServerState::Data && in_pos_ >= in_.size() && hold_until_ == kNever && greeting_sent_) {
+    // Message octets with nothing waiting before them: scan them where they are, keep only the
+    // unfinished rest (a CR that may start CRLF, a line start that may be ".\r\n" or "Received:").
+    pregreet_ = false;
+    std::size_t used = 0;
+    const bool ended = consume_data(bytes, used, now);
+    if (state_ != ServerState::Closed) {
+      in_.assign(bytes.substr(used));
+      in_pos_ = 0;
+    }
+    if (ended) end_step(now);
+    process(now);
+    return;
+  }
   in_.append(bytes);
   process(now);
 }
@@ -223,7 +237,10 @@ void SmtpServer::process(SimTime now) {
     }
     pregreet_ = false;
     if (state_ == ServerState::Data) {
-      if (!consume_data(now)) break;
+      std::size_t used = 0;
+      const bool ended = consume_data(std::string_view(in_).substr(in_pos_), used, now);
+      if (state_ != ServerState::Closed) in_pos_ += used;
+      if (!ended) break;
       end_step(now);
       continue;
     }

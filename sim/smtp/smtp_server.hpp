@@ -175,7 +175,7 @@ class SmtpServer final : public Engine {
   bool auth_offered() const;
 
   // DATA (smtp_server_data.cpp).
-  bool consume_data(SimTime now);
+  bool consume_data(std::string_view s, std::size_t& used, SimTime now);
   void data_store(std::string_view bytes);
   bool data_drop_check();
   void data_finish(SimTime now);
@@ -192,7 +192,7 @@ class SmtpServer final : public Engine {
   std::string auth_mech_;
   std::string auth_user_pending_;  // LOGIN user name between the two prompts
 
-  std::string in_;             // unprocessed input from in_pos_ on
+  std::string in_;             // unprocessed input from in_pos_ on (DATA input bypasses it when nothing waits)
   std::size_t in_pos_ = 0;
   bool discarding_ = false;    // inside an over-long line: drop until CRLF
   bool discard_cr_ = false;    // the last dropped octet was CR
