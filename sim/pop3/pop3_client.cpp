@@ -491,6 +491,10 @@ bool Client::has_cap(std::string_view name) const {
 // on_tls - after STLS: forget capabilities (RFC 2595), ask again, log in.
 void Client::on_tls(const TlsInfo& info, SimTime now) {
   if (done_) return;
+  if (!awaiting_tls_) {  // a driver bug: no STLS was accepted; nothing changes
+    note("ignored a TLS handshake result: no STLS was accepted", ProtoEvent::Kind::Error);
+    return;
+  }
   awaiting_tls_ = false;
   last_io_ = now;
   if (!info.ok) {

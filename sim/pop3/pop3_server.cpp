@@ -99,6 +99,20 @@ void Server::on_bytes(std::string_view bytes, SimTime now) {
   }
   in_.append(bytes);
   process(now);
+  if (in_.size() > cfg_.max_buffered_input && state_ != State::Closed) {
+    // A client that pipelines without reading the (held) answers: stop buffering for it.
+    note("more than " + std::to_string(cfg_.max_buffered_input) + " octets of unprocessed input: closing",
+         ProtoEvent::Kind::Error);
+    in_.clear();
+    if (holding()) {
+      held_.close = true;  // after the answers already owed
+      state_ = State::Closed;
+      release_lock();
+    } else {
+      close_now("input flood");
+    }
+    finish_response(now);
+  }
 }
 
 // on_tls - the handshake after STLS (or a failure: nothing more can be said in plaintext).

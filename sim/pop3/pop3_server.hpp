@@ -60,6 +60,7 @@ struct ServerConfig {
   Duration autologout = minutes(10);          // idle time before a silent close (RFC 1939: >= 10 min)
   std::size_t max_line = 255;                 // command line octets including CRLF (RFC 2449)
   std::size_t max_sasl_line = 8192;           // a SASL response line
+  std::size_t max_buffered_input = 1u << 20;  // unprocessed input (while answers are held): close beyond
   int max_auth_failures = 3;                  // close after this many failed logins
   int max_bad_commands = 20;                  // close after this many unknown/invalid commands
   Duration auth_failure_delay = 0;            // hold the -ERR of a failed login (Dovecot: 2 s)
@@ -193,7 +194,6 @@ class Server final : public Engine {
   EngineOutput held_;            // a finished response held back (response delay)
   SimTime hold_until_ = kNever;
   Duration pending_extra_delay_ = 0;
-  bool close_after_ = false;     // close once the current output is out
   ServerStats stats_;
 };
 

@@ -157,6 +157,22 @@ TEST_CASE("pop3 server: line length limit (RFC 2449: 255 octets)", "[pop3][serve
   CHECK(rig.srv->stats().bad_commands == 2);
 }
 
+TEST_CASE("pop3 server: a client that floods a slow server is cut off", "[pop3][server]") {
+  ServerRig rig;
+  rig.cfg.behaviour.response_delay = sec(1);
+  rig.cfg.max_buffered_input = 1000;
+  rig.start();
+  std::string flood;
+  for (int i = 0; i < 200; ++i) flood += "NOOP\r\n";
+  CHECK(rig.send(flood).empty());
+  CHECK(rig.srv->deadline() == sec(1));
+  rig.srv->on_timer(sec(1));
+  CHECK(rig.take().rfind("+OK pop.b.example POP3 server ready", 0) == 0);
+  CHECK(rig.last.close);
+  CHECK(rig.srv->finished());
+  CHECK(has_text(rig.events, "more than 1000 octets of unprocessed input: closing"));
+}
+
 TEST_CASE("pop3 server: junk in a loop is cut off", "[pop3][server]") {
   ServerRig rig;
   rig.cfg.max_bad_commands = 3;
