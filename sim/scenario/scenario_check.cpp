@@ -73,6 +73,13 @@ class ExpectationChecker {
     return std::find(ids.begin(), ids.end(), msgid) != ids.end();
   }
 
+  // dsn_about - whether the notification with Message-ID dsn_msgid reports on send entry `message`.
+  bool dsn_about(int message, const std::string& dsn_msgid) const {
+    for (const DsnLink& l : w_.ledger.dsn_links())
+      if (l.dsn_msgid == dsn_msgid && msg_ok(message, l.original.msgid)) return true;
+    return false;
+  }
+
   // last_word - what became of (message, rcpt) when it was not delivered: the last queue line.
   std::string last_word(const Expectation& x) const {
     std::string last;
@@ -175,14 +182,17 @@ class ExpectationChecker {
     Mua* mua = w_.mua(x.mua);
     if (!mua) { r.detail = "no mail client " + x.mua; return; }
     for (const FetchedMessage& f : mua->inbox()) {
-      if (!msg_ok(x.message, f.message_id)) continue;
+      // With `message`, the notification about that message counts too: a sender fetching its
+      // bounce is how a lesson shows that the DSN arrived.
+      if (!msg_ok(x.message, f.message_id) && !(x.message != 0 && f.is_dsn && dsn_about(x.message, f.message_id)))
+        continue;
       if (x.message == 0 && f.is_dsn) continue;
       SimTime delivered = -1;
       for (const TraceEvent& e : w_.trace.events())
         if (e.kind == TraceKind::Delivery && e.msg == f.message_id) { delivered = e.time; break; }
       if (x.within == kNever || (delivered >= 0 && f.at - delivered <= x.within)) {
         r.pass = true;
-        r.detail = "fetched \"" + f.subject + "\" at " + format_time(f.at) +
+        r.detail = std::string(f.is_dsn ? "fetched the notification \"" : "fetched \"") + f.subject + "\" at " + format_time(f.at) +
                    (delivered >= 0 ? ", " + format_duration(f.at - delivered) + " after delivery" : "");
         return;
       }
