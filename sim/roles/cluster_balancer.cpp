@@ -29,6 +29,7 @@ void Balancer::set_queue_agent(const std::string& member, std::function<std::siz
 
 void Balancer::start() {
   ++generation_;
+  for (BalancerMember& m : members_) m.probing = false;  // checks of an earlier life report nothing
   if (!net_.listening(self_, port_))
     net_.listen(self_, port_, [this, alive = alive_](StreamPtr s) { if (*alive) accept(std::move(s)); });
   if (health_timer_) net_.scheduler().cancel(health_timer_);
@@ -113,11 +114,14 @@ void Balancer::try_member(std::shared_ptr<Splice> sp, int tries_left) {
   }
   BalancerMember& m = members_[std::size_t(i)];
   std::uint64_t gen = generation_;
+  std::uint64_t epoch = m.health_epoch;
   net_.connect(self_, net_.host_ip(m.host), port_,
-               [this, alive = alive_, sp, i, tries_left, gen](ConnectResult r, StreamPtr member) {
+               [this, alive = alive_, sp, i, tries_left, gen, epoch](ConnectResult r, StreamPtr member) {
     if (!*alive || gen != generation_) { if (member) member->abort(); return; }
     if (r != ConnectResult::Ok) {
-      set_health(std::size_t(i), false, std::string("connect ") + to_string(r));
+      // A hand-off that began before the member's last up/down change does not overrule it.
+      if (members_[std::size_t(i)].health_epoch == epoch)
+        set_health(std::size_t(i), false, std::string("connect ") + to_string(r));
       try_member(sp, tries_left - 1);
       return;
     }
@@ -156,6 +160,7 @@ void Balancer::try_member(std::shared_ptr<Splice> sp, int tries_left) {
 void Balancer::set_health(std::size_t i, bool healthy, const std::string& why) {
   if (members_[i].healthy == healthy) return;
   members_[i].healthy = healthy;
+  ++members_[i].health_epoch;
   TraceEvent e;
   e.time = net_.scheduler().now();
   e.kind = TraceKind::Note;
@@ -172,11 +177,25 @@ void Balancer::health_check() {
   for (std::size_t i = 0; i < members_.size(); ++i) {
     // Healthy members are watched passively (a failed hand-off takes them out); only members
     // out of rotation are probed, so the transcript is not flooded with check connections.
-    if (members_[i].healthy) continue;
+    if (members_[i].healthy || members_[i].probing) continue;
+    // A check that has not connected within one interval has failed (HAProxy's `timeout check`
+    // defaults to `inter`): the SYN retries to a dead host would outlast the interval, and a late
+    // answer from a check that started before the host came back (or went away) must not
+    // overrule a newer one. So: one check per member at a time, and its late answer is dropped.
+    members_[i].probing = true;
+    const std::uint64_t probe = ++members_[i].probe_id;
+    const std::uint64_t epoch = members_[i].health_epoch;
+    net_.scheduler().schedule_in(health_interval_, [this, alive = alive_, i, gen, probe] {
+      if (!*alive || gen != generation_ || members_[i].probe_id != probe || !members_[i].probing) return;
+      members_[i].probing = false;
+      ++members_[i].probe_id;
+    });
     net_.connect(self_, net_.host_ip(members_[i].host), port_,
-                 [this, alive = alive_, i, gen](ConnectResult r, StreamPtr s) {
+                 [this, alive = alive_, i, gen, probe, epoch](ConnectResult r, StreamPtr s) {
       if (s) s->close();
-      if (!*alive || gen != generation_) return;
+      if (!*alive || gen != generation_ || members_[i].probe_id != probe) return;
+      members_[i].probing = false;
+      if (members_[i].health_epoch != epoch) return;
       set_health(i, r == ConnectResult::Ok, std::string("health check: connect ") + to_string(r));
     });
   }

@@ -23,6 +23,10 @@ struct BalancerMember {
   std::function<std::size_t()> queue_depth;  // the member's agent: messages in its queue
   bool healthy = true;
   std::uint64_t connections = 0;             // connections handed to it so far
+  std::uint64_t health_epoch = 0;            // bumps at every up/down change: a check that began
+                                             // before the last change has nothing to say any more
+  bool probing = false;                      // an active check of it is in flight
+  std::uint64_t probe_id = 0;                // names the check in flight (a late answer is dropped)
 };
 
 class Balancer {
