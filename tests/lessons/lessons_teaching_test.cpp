@@ -1,6 +1,6 @@
 // lessons_teaching_test.cpp - what some lessons teach in their narration, checked in the messages
 // themselves where the expectation language cannot reach: the Received chain B reads in
-// relay-chain.yaml.
+// relay-chain.yaml, the server mailboxes after pop3-leave-on-server.yaml.
 #include <catch2/catch.hpp>
 
 #include <filesystem>
@@ -61,4 +61,21 @@ TEST_CASE("relay-chain: B's copy carries one Received header per hop, newest on 
                                           "msa.a.example ESMTPSA"});
   CHECK(m.get("Return-Path") == std::optional<std::string>("<a@a.example>"));
   CHECK(m.headers().front().is("Return-Path"));
+}
+
+TEST_CASE("pop3-leave-on-server: B's server mailbox is emptied, C's keeps all three, each fetched once") {
+  auto run = run_lesson("pop3-leave-on-server.yaml");
+  MtaHost* mda = run->world().mta("mda.b.example");
+  REQUIRE(mda);
+  REQUIRE(mda->config().store);
+  CHECK(mda->config().store->usage("b@b.example").messages == 0);
+  CHECK(mda->config().store->usage("c@b.example").messages == 3);
+  for (const char* who : {"client-b", "client-c"}) {
+    Mua* m = run->world().mua(who);
+    REQUIRE(m);
+    std::vector<std::string> subjects;
+    for (const FetchedMessage& f : m->inbox()) subjects.push_back(f.subject);
+    INFO(who);
+    CHECK(subjects == std::vector<std::string>{"One", "Two", "Three"});
+  }
 }
