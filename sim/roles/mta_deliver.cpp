@@ -7,14 +7,10 @@ namespace smtpsim {
 
 
 namespace {
-// reply_text - one line for a recipient's outcome: "550 5.1.1 <b@x>: User unknown" or a local text.
-std::string reply_text(const smtp::RecipientResult& r) {
-  if (r.reply.code != 0) return r.reply.summary();
-  std::string s = r.reply.enhanced;
-  std::string t = r.reply.text();
-  if (!t.empty()) s += (s.empty() ? "" : " ") + t;
-  return s;
-}
+// reply_text - one line for a recipient's outcome: "550 5.1.1 <b@x>: User unknown", or the
+// client's own finding "4.4.2 lost connection with host ..." (its line already starts with the
+// enhanced code, so it is not written twice).
+std::string reply_text(const smtp::RecipientResult& r) { return r.reply.summary(); }
 // after_end_of_data - the connection died or timed out after the final "." went out.
 bool after_end_of_data(const smtp::RecipientResult& r) {
   if (r.outcome != smtp::Outcome::Deferred || r.reply.code != 0) return false;

@@ -1,6 +1,7 @@
 // lessons_teaching_test.cpp - what some lessons teach in their narration, checked in the messages
 // themselves where the expectation language cannot reach: the Received chain B reads in
-// relay-chain.yaml, the server mailboxes after pop3-leave-on-server.yaml.
+// relay-chain.yaml, the server mailboxes after pop3-leave-on-server.yaml, the ledger's
+// explanation of the duplicate in crash-and-the-250.yaml.
 #include <catch2/catch.hpp>
 
 #include <filesystem>
@@ -78,4 +79,23 @@ TEST_CASE("pop3-leave-on-server: B's server mailbox is emptied, C's keeps all th
     INFO(who);
     CHECK(subjects == std::vector<std::string>{"One", "Two", "Three"});
   }
+}
+
+TEST_CASE("crash-and-the-250: the duplicate is explained by the lost 250, and the sender's queue says why it retried") {
+  auto run = run_lesson("crash-and-the-250.yaml");
+  LedgerSummary s = run->world().ledger.summarize();
+  CHECK(s.duplicates == 1);
+  CHECK(s.problems.empty());
+  std::vector<std::string> causes;
+  for (const LedgerLine& l : s.lines)
+    if (l.deliveries > 1) causes.push_back(l.cause);
+  CHECK(causes == std::vector<std::string>{"msa.a.example lost the connection to mx.b.example after the end of DATA "
+                                           "at 00:31:00.988, before the 250 arrived, and sent it again"});
+  // The MSA's reason for each retry, as its queue recorded it (the client's own 4.4.2, once).
+  std::vector<std::string> deferred;
+  for (const TraceEvent& e : run->world().trace.events())
+    if (e.kind == TraceKind::Queue && e.host == "msa.a.example" && e.text.find(": deferred: ") != std::string::npos)
+      deferred.push_back(e.text.substr(e.text.find(": deferred: ") + 12, 87));
+  CHECK(deferred == std::vector<std::string>(2, "4.4.2 lost connection with host mx.b.example while waiting for the "
+                                                "reply to end of data"));
 }
