@@ -8,6 +8,8 @@
 #include <fstream>
 #include <sstream>
 
+#include <yaml-cpp/eventhandler.h>
+
 #include "sim/scenario/scenario_loader.hpp"
 
 namespace smtpsim::scenario {
@@ -114,6 +116,54 @@ std::string syntax_message(const std::string& msg) {
   return "YAML syntax error: " + m;
 }
 
+// DocScan - counts the documents of a stream without building them. yaml-cpp 0.7's LoadAll loops
+// forever (allocating) on inputs like "," (upstream issue #1040, fixed after 0.7): the parser keeps
+// reporting an empty document at the same place. This scan stops there and reports the character.
+class DocScan : public YAML::EventHandler {
+ public:
+  void OnDocumentStart(const YAML::Mark& m) override { start = m; }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+  YAML::Mark start;
+};
+
+// ScanResult - how many documents there are, where the second starts, and where the parser got
+// stuck (pos < 0: it did not).
+struct ScanResult {
+  int documents = 0;
+  YAML::Mark second;
+  YAML::Mark stuck = YAML::Mark::null_mark();
+};
+
+// scan_documents - count documents (throws YAML::ParserException like Load does).
+ScanResult scan_documents(const std::string& text) {
+  std::stringstream in(text);
+  YAML::Parser parser(in);
+  DocScan scan;
+  ScanResult r;
+  int last_pos = -1;
+  while (r.documents < 3) {
+    scan.start = YAML::Mark::null_mark();
+    if (!parser.HandleNextDocument(scan)) break;
+    if (scan.start.pos == last_pos) {  // no progress: yaml-cpp would loop here forever
+      r.stuck = scan.start;
+      break;
+    }
+    last_pos = scan.start.pos;
+    if (++r.documents == 2) r.second = scan.start;
+  }
+  return r;
+}
+
 // finish - the result: the spec only when there is no error.
 LoadResult finish(Diags& d, std::optional<ScenarioSpec> spec) {
   LoadResult r;
@@ -202,9 +252,12 @@ LoadResult load_scenario_string(std::string_view text, const std::string& name) 
     return finish(d, std::nullopt);
   }
   try {
-    std::vector<YAML::Node> docs;
+    std::string owned(text);
+    YAML::Node root;
+    ScanResult scan;
     try {
-      docs = YAML::LoadAll(std::string(text));
+      scan = scan_documents(owned);
+      if (scan.stuck.pos < 0 && scan.documents == 1) root = YAML::Load(owned);
     } catch (const YAML::ParserException& e) {
       SourcePos at{e.mark.line + 1, e.mark.column + 1};
       if (e.mark.line < 0) at = {};
@@ -225,16 +278,23 @@ LoadResult load_scenario_string(std::string_view text, const std::string& name) 
       d.error(at, message);
       return finish(d, std::nullopt);
     }
-    if (docs.empty()) {
+    if (scan.stuck.pos >= 0) {
+      std::size_t at = std::size_t(scan.stuck.pos);
+      std::string c = at < owned.size() ? std::string(1, owned[at]) : std::string();
+      d.error({scan.stuck.line + 1, scan.stuck.column + 1},
+              "YAML syntax error: unexpected '" + c + "' (put text that starts with it in quotes)");
+      return finish(d, std::nullopt);
+    }
+    if (scan.documents == 0) {
       d.error({}, "the file is empty: a lesson needs at least hosts: (see scenarios/FORMAT.md)");
       return finish(d, std::nullopt);
     }
-    if (docs.size() > 1) {
-      d.error(detail::pos_of(docs[1]),
-              "only one YAML document per lesson file (a second one starts here after '---')");
+    if (scan.documents > 1) {
+      d.error({scan.second.line + 1, scan.second.column + 1},
+              "only one YAML document per lesson file (a second one starts here with '---')");
       return finish(d, std::nullopt);
     }
-    return finish(d, load_document(d, docs[0], name));
+    return finish(d, load_document(d, root, name));
   } catch (const std::exception& e) {
     // a safety net: nothing in a file may crash the loader
     d.error({}, std::string("cannot read the file: ") + e.what());

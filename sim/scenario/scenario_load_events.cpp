@@ -216,13 +216,15 @@ std::optional<TimelineAction> read_dns_action(Loader& L, const Val& v, SourceInf
 }  // namespace
 
 void Loader::read_send(const Val& v) {
-  if (v.is_null()) return;
+  if (v.is_null() || too_many(d, v, Limits::kMessages, "messages")) return;
   if (!v.is_list()) {
     d.error(v.pos, "send: expected a list of messages (like - { from: a@a.example, to: b@b.example "
                    "}), got " + shown(v.node));
     return;
   }
   int index = 0;
+  std::size_t recipients_total = 0;
+  bool recipients_capped = false;
   for (const YAML::Node& n : v.node) {
     ++index;
     send_count = index;
@@ -267,6 +269,12 @@ void Loader::read_send(const Val& v) {
     }
     if (!f.has("to") && !f.has("cc") && !f.has("bcc"))
       d.error(f.pos(), "message: has no recipients (add to: b@b.example)");
+    recipients_total += m.to.size() + m.cc.size() + m.bcc.size();
+    if (recipients_total > Limits::kListItems * 2 && !recipients_capped) {
+      recipients_capped = true;
+      d.error(f.pos(), "send: more than " + std::to_string(Limits::kListItems * 2) +
+                           " recipients in all is too many for a lesson");
+    }
     if (auto x = f.get("subject"); x.present)
       if (auto s = read_text(d, x)) m.subject = *s;
     if (f.has("body") && f.has("size")) {
@@ -280,6 +288,16 @@ void Loader::read_send(const Val& v) {
           if (*n == 0) d.error(x.pos, "size: must be more than 0");
           m.size = *n;
         }
+    }
+    if (auto x = f.get("raw_body"); x.present) {
+      // Exact bytes, for hostile input (SMTP smuggling): YAML's "\r" and "\n" escapes give bare
+      // CR / LF; the client sends them as they are (see OutgoingMessage::raw).
+      if (f.has("body") || f.has("size"))
+        d.error(x.pos, "raw_body: give either raw_body: (exact bytes) or body:/size:, not both");
+      else if (auto s = read_text(d, x)) {
+        m.raw_body = *s;
+        m.raw = true;
+      }
     }
     if (auto x = f.get("via"); x.present)
       if (auto h = read_host_name(d, x)) m.via = *h;
@@ -335,7 +353,7 @@ void Loader::read_send(const Val& v) {
 }
 
 void Loader::read_timeline(const Val& v) {
-  if (v.is_null()) return;
+  if (v.is_null() || too_many(d, v, Limits::kTimeline, "timeline entries")) return;
   if (!v.is_list()) {
     d.error(v.pos, "timeline: expected a list of timed actions (like - { at: 30s, crash: mx1 }), "
                    "got " + shown(v.node));

@@ -237,7 +237,7 @@ std::optional<EventMatcher> Loader::read_matcher(const Val& v) {
 }
 
 void Loader::read_narration(const Val& v) {
-  if (v.is_null()) return;
+  if (v.is_null() || too_many(d, v, Limits::kNarration, "narration steps")) return;
   if (!v.is_list()) {
     d.error(v.pos, "narration: expected a list of steps (like - { title: ..., text: ... }), got " +
                        shown(v.node));
@@ -265,7 +265,7 @@ void Loader::read_narration(const Val& v) {
 }
 
 void Loader::read_expect(const Val& v) {
-  if (v.is_null()) return;
+  if (v.is_null() || too_many(d, v, Limits::kExpect, "expectations")) return;
   if (!v.is_list()) {
     d.error(v.pos, "expect: expected a list of expectations (like - { delivered: b@b.example, by: "
                    "1h }), got " + shown(v.node));

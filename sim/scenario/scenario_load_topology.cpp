@@ -92,6 +92,8 @@ void read_server(Diags& d, Fields& f, SmtpServerOptions& s) {
   if (auto v = f.get("max_size"); v.present)
     if (auto n = read_size(d, v)) s.max_size = *n;
   if (auto v = f.get("greylisting"); v.present) read_greylisting(d, v, s.greylist);
+  if (auto v = f.get("bare_newline"); v.present)
+    if (auto k = read_choice(d, v, {"reject", "normalize"})) s.normalize_bare_newline = *k == 1;
 }
 
 // read_outbound - the sending options shared by msa/mta/cluster/mx.
@@ -209,7 +211,7 @@ std::vector<AddressRecord> Loader::read_a_list(const Val& v, SourceInfo* src) {
 }
 
 void Loader::read_domains(const Val& v) {
-  if (v.is_null()) return;
+  if (v.is_null() || too_many(d, v, Limits::kDomains, "domains")) return;
   if (!v.is_map()) {
     d.error(v.pos, "domains: expected domain names as keys (like b.example: { mx: mx1.b.example }), "
                    "got " + shown(v.node));
@@ -294,7 +296,12 @@ void Loader::read_domains(const Val& v) {
           if (d.errors() != ubefore) broken_users.insert(user.address);
           dom.users.push_back(user);
         };
-        if (u.is_map()) {
+        std::size_t total_users = 0;
+        for (const DomainSpec& other : spec.domains) total_users += other.users.size();
+        if ((u.is_map() || u.is_list()) && u.node.size() + total_users > Limits::kUsers) {
+          d.error(u.pos, "users: more than " + std::to_string(Limits::kUsers) +
+                             " users in all is too many for a lesson");
+        } else if (u.is_map()) {
           for (auto uit = u.node.begin(); uit != u.node.end(); ++uit) {
             YAML::Node value = uit->second;
             add_user(val_of(uit->first, "user"), &value);
@@ -320,6 +327,7 @@ void Loader::read_hosts(const Val& v) {
                        shown(v.node));
     return;
   }
+  if (too_many(d, v, Limits::kHosts, "hosts")) return;
   hosts_read = true;
   static const std::vector<std::pair<std::string, Role>> roles = [] {
     std::vector<std::pair<std::string, Role>> out;
@@ -543,6 +551,12 @@ void Loader::read_hosts(const Val& v) {
           }
           if (auto x = f.get("strip_starttls"); x.present)
             if (auto b = read_bool(d, x)) o.strip_starttls = *b;
+          if (auto x = f.get("impersonate"); x.present)
+            if (auto b = read_bool(d, x)) {
+              o.impersonate = *b;
+              if (o.impersonate && o.strip_starttls)
+                d.error(x.pos, "impersonate: choose strip_starttls (hide TLS) or impersonate (fake it), not both");
+            }
           h.options = o;
           break;
         }
@@ -564,7 +578,7 @@ void Loader::read_hosts(const Val& v) {
 }
 
 void Loader::read_links(const Val& v) {
-  if (v.is_null()) return;
+  if (v.is_null() || too_many(d, v, Limits::kLinks, "links")) return;
   if (!v.is_list()) {
     d.error(v.pos, "links: expected a list of links (like - { between: [a, b], latency: 10ms }), "
                    "got " + shown(v.node));

@@ -2,6 +2,7 @@
 // (scenario_load_*.cpp) and the checks that run once every section is read (scenario_validate.cpp,
 // scenario_resolve.cpp). Not part of the public API.
 #pragma once
+#include <map>
 #include <set>
 #include <string>
 
@@ -19,6 +20,7 @@ struct Loader {
   std::set<std::string> broken_users;
   bool hosts_read = false;               // `hosts` was a readable list
   int send_count = 0;                    // entries in `send` (readable or not)
+  std::map<std::string, const UserSpec*> user_index;  // built once every section is read
 
   // --- sections (scenario_load_top.cpp) ---
   void read_lesson(const Val& v);

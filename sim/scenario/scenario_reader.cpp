@@ -136,14 +136,14 @@ Fields::Fields(Diags& d, const Val& map, KeyPlace place, SourceInfo* src)
   }
   std::vector<Entry> merged;  // from YAML merge keys (<<: *anchor), lower priority
   for (auto it = map.node.begin(); it != map.node.end(); ++it) {
-    const YAML::Node& k = it->first;
+    const YAML::Node k = it->first;  // a copy: it-> returns a temporary proxy
     SourcePos kp = pos_of(k);
     if (!k.IsScalar()) {
       d_.error(kp, "keys must be plain words, got " + shown(k));
       continue;
     }
     std::string key = k.Scalar();
-    const YAML::Node& value = it->second;
+    const YAML::Node value = it->second;
     SourcePos vp = value.IsNull() ? kp : pos_of(value);
     if (key == "<<") {
       std::vector<YAML::Node> sources;
@@ -230,9 +230,17 @@ std::vector<std::string> Fields::check(
   return suggested;
 }
 
+bool too_many(Diags& d, const Val& v, std::size_t max, const char* what) {
+  if (!v.present || (!v.node.IsSequence() && !v.node.IsMap()) || v.node.size() <= max) return false;
+  d.error(v.pos, v.name + ": " + std::to_string(v.node.size()) + " " + what + " is too many (a "
+                 "lesson may have at most " + std::to_string(max) + ")");
+  return true;
+}
+
 std::vector<Val> items(Diags& d, const Val& v, bool one_ok, SourceInfo* src) {
   std::vector<Val> out;
   if (v.is_null()) return out;
+  if (too_many(d, v, Limits::kListItems, "entries")) return out;
   if (v.is_list()) {
     std::size_t i = 0;
     for (const YAML::Node& e : v.node) {

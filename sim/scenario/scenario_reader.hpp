@@ -93,6 +93,16 @@ class Fields {
   bool ok_ = true;
 };
 
+// Limits - how big a lesson may be (a lesson is a page, not a data set; the checks stay fast).
+struct Limits {
+  static constexpr std::size_t kHosts = 1000, kLinks = 2000, kDomains = 500, kUsers = 5000,
+                               kMessages = 5000, kTimeline = 5000, kNarration = 1000,
+                               kExpect = 2000, kListItems = 5000;
+};
+
+// too_many - report and return true when a list or map has more than `max` entries.
+bool too_many(Diags& d, const Val& v, std::size_t max, const char* what);
+
 // items - the entries of a list (or a single value when `one_ok`), recorded as name[i] in src.
 std::vector<Val> items(Diags& d, const Val& v, bool one_ok, SourceInfo* src = nullptr);
 

@@ -40,6 +40,9 @@ std::string closest(std::string_view word, const std::vector<std::string>& candi
   std::string pick;
   for (const std::string& c : candidates) {
     if (c == word) continue;
+    // the distance is at least the difference in length: skip hopeless candidates cheaply
+    std::size_t gap = c.size() > word.size() ? c.size() - word.size() : word.size() - c.size();
+    if (gap >= best) continue;
     std::size_t d = edit_distance(word, c);
     if (d < best) {
       best = d;

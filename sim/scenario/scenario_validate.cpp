@@ -90,7 +90,7 @@ bool Loader::check_domain(const std::string& name, SourcePos pos, const std::str
 bool Loader::check_user(const std::string& address, SourcePos pos, const std::string& key,
                         const std::string& hint) {
   if (address.empty()) return false;
-  if (spec.find_user(address)) return true;
+  if (user_index.count(address)) return true;
   if (broken_users.count(address) || broken_domains.count(domain_of(address))) return false;
   std::string dom = domain_of(address);
   if (const DomainSpec* ds = spec.find_domain(dom)) {
@@ -108,6 +108,8 @@ bool Loader::check_user(const std::string& address, SourcePos pos, const std::st
 }
 
 void Loader::validate_references() {
+  for (const DomainSpec& dom : spec.domains)
+    for (const UserSpec& u : dom.users) user_index.emplace(u.address, &u);
   static constexpr std::initializer_list<Role> kMailServers{Role::Mx, Role::Mta, Role::Cluster,
                                                             Role::Mda};
   // --- domains ---
@@ -320,18 +322,19 @@ void Loader::validate_references() {
 
   // --- expectations ---
   using K = Expectation::Kind;
+  // the recipients of each message (index 0: of any message), in first-seen order
+  std::map<int, std::vector<std::string>> recipients;
+  std::map<int, std::set<std::string>> recipient_set;
+  for (const MessageSpec& m : spec.messages)
+    for (const std::string& r : m.recipients())
+      for (int key : {0, m.index})
+        if (recipient_set[key].insert(r).second) recipients[key].push_back(r);
   for (const Expectation& e : spec.expectations) {
     const SourceInfo& s = e.src;
     auto recipient_check = [&](const std::string& rcpt, SourcePos pos, const std::string& key) {
       if (rcpt.empty()) return;
-      std::vector<std::string> all;
-      for (const MessageSpec& m : spec.messages) {
-        if (e.message && m.index != e.message) continue;
-        for (const std::string& r : m.recipients()) {
-          if (r == rcpt) return;
-          all.push_back(r);
-        }
-      }
+      if (recipient_set[e.message].count(rcpt)) return;
+      const std::vector<std::string>& all = recipients[e.message];
       if (broken_users.count(rcpt)) return;
       std::string which = e.message ? "message " + std::to_string(e.message) : "any message";
       std::string hint = did_you_mean(rcpt, all);
