@@ -26,12 +26,14 @@ UsageError unknown_flag(std::span<const FlagSpec> flags, std::string_view word) 
 
 }  // namespace
 
+// ParsedArgs::value - a flag's value, if given.
 std::optional<std::string> ParsedArgs::value(std::string_view flag) const {
   auto it = values.find(flag);
   if (it == values.end()) return std::nullopt;
   return it->second;
 }
 
+// parse_args - words against the flag table (see the header for the rules).
 ParsedArgs parse_args(std::span<const std::string> args, std::span<const FlagSpec> flags, ParseMode mode) {
   ParsedArgs out;
   bool flags_done = false;
@@ -85,6 +87,7 @@ ParsedArgs parse_args(std::span<const std::string> args, std::span<const FlagSpe
   return out;
 }
 
+// parse_seed - a whole-number seed, or a UsageError naming the flag.
 std::uint64_t parse_seed(std::string_view flag, std::string_view text) {
   std::uint64_t v = 0;
   const char* end = text.data() + text.size();
@@ -97,6 +100,7 @@ std::uint64_t parse_seed(std::string_view flag, std::string_view text) {
   return v;
 }
 
+// parse_run_time - a positive duration, or a UsageError naming the flag.
 SimTime parse_run_time(std::string_view flag, std::string_view text) {
   auto d = parse_duration(text);
   if (!d)
@@ -106,6 +110,7 @@ SimTime parse_run_time(std::string_view flag, std::string_view text) {
   return *d;
 }
 
+// parse_host_port - "host:port" split and checked.
 std::pair<std::string, std::uint16_t> parse_host_port(std::string_view text) {
   auto colon = text.rfind(':');
   if (colon == std::string_view::npos)

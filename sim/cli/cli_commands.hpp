@@ -20,10 +20,15 @@ struct Context {
   bool err_is_tty = false;  // stderr is a terminal
 };
 
+// cmd_run - run lessons: transcript/JSONL/pcap while running, then PASS/FAIL lines and the summary.
 int cmd_run(const std::vector<std::string>& args, Context& ctx);
+// cmd_validate - check lesson files (load and build) without running them.
 int cmd_validate(const std::vector<std::string>& args, Context& ctx);
+// cmd_list - the lessons of a directory with their level and title.
 int cmd_list(const std::vector<std::string>& args, Context& ctx);
+// cmd_explain - replies from the SMTP/POP3 catalogue, or the retry presets side by side.
 int cmd_explain(const std::vector<std::string>& args, Context& ctx);
+// cmd_talk - type SMTP/POP3 at a server of a running lesson, like telnet.
 int cmd_talk(const std::vector<std::string>& args, Context& ctx);
 
 // usage_error - print "smtpsim CMD: message" and the hint to CMD's --help; returns kExitUsage.

@@ -244,6 +244,7 @@ int explain_retry_one(const std::string& name, Context& ctx) {
 
 }  // namespace
 
+// cmd_explain - `smtpsim explain CODE` / `explain retry [PRESET]`.
 int cmd_explain(const std::vector<std::string>& args, Context& ctx) {
   ParsedArgs a;
   try {

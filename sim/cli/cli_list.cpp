@@ -22,6 +22,7 @@ bool is_dir(const fs::path& p) {
 
 }  // namespace
 
+// cmd_list - `smtpsim list`: the lessons of the first lesson directory that exists.
 int cmd_list(const std::vector<std::string>& args, Context& ctx) {
   static constexpr FlagSpec kFlags[] = {{"--dir", true}, {"--long", false, "-l"}};
   ParsedArgs a;

@@ -93,6 +93,7 @@ int dispatch(const std::vector<std::string>& args, Context& ctx) {
 
 }  // namespace
 
+// usage_error - the message, the --help hint, and the usage exit status.
 int usage_error(Context& ctx, const std::string& command, const std::string& message) {
   ctx.err << "smtpsim " << command << ": " << message << "\n"
           << "Try 'smtpsim " << command << " --help'.\n";

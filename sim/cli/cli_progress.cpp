@@ -24,6 +24,7 @@ std::string clock_text(SimTime t) { return format_time(t).substr(0, format_time(
 
 }  // namespace
 
+// render_progress - the text of one progress line (see the header).
 std::string render_progress(SimTime now, SimTime horizon, bool open_end, std::uint64_t events,
                             double events_per_second, std::size_t bar_width) {
   std::string line;
@@ -46,11 +47,14 @@ std::string render_progress(SimTime now, SimTime horizon, bool open_end, std::ui
   return line;
 }
 
+// ProgressLine - drawing starts only after delay_seconds of wall time.
 ProgressLine::ProgressLine(std::ostream& out, bool enabled, double delay_seconds)
     : out_(out), enabled_(enabled), delay_(delay_seconds) {}
 
+// ~ProgressLine - never leave a half line on the terminal.
 ProgressLine::~ProgressLine() { clear(); }
 
+// ProgressLine::update - redraw, at most ten times a second.
 void ProgressLine::update(SimTime now, SimTime horizon, bool open_end, std::uint64_t events) {
   if (!enabled_) return;
   double t = clock_.seconds();
@@ -61,6 +65,7 @@ void ProgressLine::update(SimTime now, SimTime horizon, bool open_end, std::uint
   drawn_ = true;
 }
 
+// ProgressLine::clear - erase the line if one is drawn.
 void ProgressLine::clear() {
   if (!drawn_) return;
   out_ << "\r\033[K" << std::flush;

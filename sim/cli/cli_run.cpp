@@ -274,6 +274,7 @@ RunFlags parse_run_flags(const ParsedArgs& a) {
 
 }  // namespace
 
+// cmd_run - `smtpsim run FILE...`: every lesson in turn, the worst status, --summary-json.
 int cmd_run(const std::vector<std::string>& args, Context& ctx) {
   RunFlags flags;
   std::vector<std::string> files;

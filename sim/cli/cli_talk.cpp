@@ -90,6 +90,7 @@ ssize_t read_some(char* buf, std::size_t n) {
 
 }  // namespace
 
+// cmd_talk - `smtpsim talk FILE HOST:PORT`: a typed conversation with a server of a running lesson.
 int cmd_talk(const std::vector<std::string>& args, Context& ctx) {
   static constexpr FlagSpec kFlags[] = {{"--crlf", false}, {"--seed", true}};
   ParsedArgs a;

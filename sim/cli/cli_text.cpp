@@ -5,6 +5,7 @@
 
 namespace smtpsim::cli {
 
+// wrap - greedy word wrap with a first-line and a hanging prefix.
 std::string wrap(const std::string& text, std::size_t width, const std::string& first, const std::string& indent) {
   std::string out, line;
   const std::string* lead = &first;

@@ -27,6 +27,7 @@ std::string describe_spec(const scenario::ScenarioSpec& s) {
 
 }  // namespace
 
+// cmd_validate - `smtpsim validate FILE...`: diagnostics, or one line per valid lesson.
 int cmd_validate(const std::vector<std::string>& args, Context& ctx) {
   static constexpr FlagSpec kFlags[] = {{"--quiet", false, "-q"}};
   ParsedArgs a;
