@@ -23,9 +23,11 @@ std::optional<RetrySchedule> retry_preset(std::string_view name) {
     p.give_up_after = days(5);
   } else if (name == "postfix") {
     p.description = "Postfix: first retry after 300 s, the wait doubles up to 4000 s "
-                    "(minimal/maximal_backoff_time); no delay warning; bounce after 5 days.";
+                    "(minimal/maximal_backoff_time), on deferred-queue scans every 300 s "
+                    "(queue_run_delay); no delay warning; bounce after 5 days.";
     p.rules = {{days(5), sec(300), 2.0}};
     p.max_interval = sec(4000);
+    p.queue_run = sec(300);
     p.give_up_after = days(5);
   } else if (name == "exim") {
     p.description = "Exim: F,2h,15m; G,16h,1h,1.5; F,4d,6h - every 15 minutes for 2 hours, then "
