@@ -1,5 +1,7 @@
 // mta_bounce.cpp - delivery status notifications: bounces (failed) and delay warnings (delayed),
 // built per RFC 3464 and queued here for the original sender, with MAIL FROM:<>.
+#include <cctype>
+
 #include "sim/mail/mail_dsn.hpp"
 #include "sim/mail/mail_envelope.hpp"
 #include "sim/roles/mta_host.hpp"
@@ -8,7 +10,12 @@ namespace smtpsim {
 
 namespace {
 
+// to_address - an envelope address as the mail area models it. The spool keeps what the SMTP
+// server accepted (a quoted local part included), so the RFC 5321 parser reads it; anything it
+// refuses is split at the last '@' rather than dropped, so the report still names it.
 mail::Address to_address(const std::string& a) {
+  if (a.empty()) return mail::Address();
+  if (mail::AddressResult r = mail::Address::parse(a); r && r.address) return *r.address;
   auto at = a.rfind('@');
   if (at == std::string::npos) return mail::Address::make(a, "");
   return mail::Address::make(a.substr(0, at), a.substr(at + 1));
@@ -38,26 +45,66 @@ mail::Envelope original_envelope(const QueueEntry& e) {
   return env;
 }
 
-// status_of - the enhanced status in a reply line ("550 5.1.1 ..." -> "5.1.1"), else a default.
-std::string status_of(const std::string& reply, bool failed) {
-  auto sp = reply.find(' ');
-  if (sp != std::string::npos) {
-    std::string rest = reply.substr(sp + 1);
-    auto sp2 = rest.find(' ');
-    std::string cand = rest.substr(0, sp2);
-    if (cand.size() >= 5 && (cand[0] == '2' || cand[0] == '4' || cand[0] == '5') && cand[1] == '.') {
-      if (failed && cand[0] == '4') cand[0] = '5';  // a temporary error that ran out of time is final now
-      return cand;
-    }
+// reply_code - the three-digit code a reply line starts with ("451 4.7.1 ..." -> 451), else 0.
+int reply_code(const std::string& reply) {
+  if (reply.size() < 3 || reply[0] < '2' || reply[0] > '5' || !std::isdigit(static_cast<unsigned char>(reply[1])) ||
+      !std::isdigit(static_cast<unsigned char>(reply[2])))
+    return 0;
+  if (reply.size() > 3 && reply[3] != ' ' && reply[3] != '-') return 0;
+  return std::stoi(reply.substr(0, 3));
+}
+
+// enhanced_of - the RFC 3463 code in a reply line: after the basic code ("550 5.1.1 ...") or, for
+// the MTA's own errors, first ("4.4.1 connect to ..."); "" when there is none.
+std::string enhanced_of(const std::string& reply) {
+  std::size_t at = reply_code(reply) ? 4 : 0;
+  if (at > reply.size()) return {};
+  std::string cand = reply.substr(at, reply.find(' ', at) == std::string::npos ? std::string::npos
+                                                                               : reply.find(' ', at) - at);
+  int dots = 0;
+  for (char c : cand) {
+    if (c == '.') ++dots;
+    else if (!std::isdigit(static_cast<unsigned char>(c))) return {};
   }
-  if (reply.size() >= 5 && reply[1] == '.') return reply.substr(0, reply.find(' '));
-  return failed ? "5.4.7" : "4.4.7";
+  if (dots != 2 || cand.size() < 5 || (cand[0] != '2' && cand[0] != '4' && cand[0] != '5') || cand[1] != '.') return {};
+  return cand;
+}
+
+// status_of - the DSN Status for a recipient whose last reply was `reply`. A recipient given up on
+// after temporary failures keeps its 4.x.x status: RFC 3463 3.1 defines "persistent transient
+// failure" for exactly that ("persistence of some temporary condition has caused abandonment"),
+// and Postfix reports an expired message that way (Action: failed, Status: 4.4.1). Without an
+// enhanced code the reply's class decides (4.0.0 / 5.0.0); with no reply at all a failure is 4.4.7
+// (delivery time expired) when it expired, else 5.0.0, and a delay is 4.0.0.
+std::string status_of(const std::string& reply, bool failed, bool expired) {
+  std::string e = enhanced_of(reply);
+  if (!e.empty()) return e;
+  if (int code = reply_code(reply)) return code / 100 == 5 ? "5.0.0" : "4.0.0";
+  if (!failed) return "4.0.0";
+  return expired ? "4.4.7" : "5.0.0";
+}
+
+// explain - fill what a report says about the last reply: a remote server's SMTP reply becomes
+// "Diagnostic-Code: smtp; ..." with its Remote-MTA; the MTA's own findings (connection timed out,
+// DNS failure, local delivery) become "Diagnostic-Code: X-smtpsim; ..." without one (Postfix
+// writes X-Postfix there).
+void explain(mail::DsnRecipientReport& rr, const QueueRcpt& r, const std::string& self, const std::string& why) {
+  const bool replied = !r.last_host.empty() && r.last_host != self && reply_code(r.last_reply);
+  if (replied) {
+    rr.remote_mta = r.last_host;  // RFC 3464 2.3.5: the MTA that reported it - none did for a timeout
+    rr.diagnostic = r.last_reply;
+  } else {
+    rr.reason = r.last_reply.empty() ? why : r.last_reply;
+  }
+  if (r.last_attempt >= 0) rr.last_attempt = r.last_attempt;
+  rr.attempts = r.retry.attempts;
 }
 
 }  // namespace
 
 // bounce - the given recipients failed for good: mark them, tell the sender with one DSN.
-void MtaHost::bounce(const std::string& qid, const std::vector<std::size_t>& rcpts, const std::string& why) {
+void MtaHost::bounce(const std::string& qid, const std::vector<std::size_t>& rcpts, const std::string& why,
+                     bool expired) {
   auto it = spool_.find(qid);
   if (it == spool_.end()) return;
   QueueEntry& e = it->second;
@@ -77,15 +124,8 @@ void MtaHost::bounce(const std::string& qid, const std::vector<std::size_t>& rcp
     mail::DsnRecipientReport rr;
     rr.recipient = env.recipients[i];
     rr.action = mail::DsnAction::Failed;
-    rr.status = status_of(r.last_reply, true);
-    rr.remote_mta = r.last_host == cfg_.name ? "" : r.last_host;
-    if (!r.last_reply.empty() && r.last_reply[0] >= '2' && r.last_reply[0] <= '5' && r.last_reply.size() > 3 &&
-        r.last_reply[3] == ' ')
-      rr.diagnostic = r.last_reply;
-    else
-      rr.reason = r.last_reply.empty() ? why : r.last_reply;
-    if (r.last_attempt >= 0) rr.last_attempt = r.last_attempt;
-    rr.attempts = r.retry.attempts;
+    rr.status = status_of(r.last_reply, true, expired);
+    explain(rr, r, cfg_.name, why);
     rep.recipients.push_back(std::move(rr));
     queue_event(e, r, "bounced: " + why);
     ctx_.event(TraceKind::Bounce, cfg_.name, why, e.msgid, r.address);
@@ -102,9 +142,11 @@ void MtaHost::bounce(const std::string& qid, const std::vector<std::size_t>& rcp
       std::string dsn_msgid = dsn->message.get("Message-ID").value_or("");
       std::string dsn_id = inject("", {e.sender}, dsn->message.serialize(), true);
       if (dsn_msgid.empty()) dsn_msgid = spool_.count(dsn_id) ? spool_.at(dsn_id).msgid : "";
-      for (const auto& rr : rep.recipients)
-        ctx_.ledger.dsn_sent({{e.msgid, rr.recipient.address.str()}, dsn_msgid, e.sender, "failed", rr.status,
-                              cfg_.name, now});
+      // The ledger keys recipients exactly as the spool holds them (not as the report prints them).
+      for (std::size_t k = 0; k < rcpts.size(); ++k)
+        if (mail::should_notify(rep.recipients[k].recipient, mail::DsnAction::Failed))
+          ctx_.ledger.dsn_sent({{e.msgid, e.rcpts[rcpts[k]].address}, dsn_msgid, e.sender, "failed",
+                                rep.recipients[k].status, cfg_.name, now});
       ctx_.note(cfg_.name, "bounce " + dsn_id + " sent to " + e.sender, e.msgid);
     } else {
       ctx_.note(cfg_.name, "no bounce sent: the sender asked for none (NOTIFY)", e.msgid);
@@ -131,12 +173,9 @@ void MtaHost::warn_delay(const std::string& qid, const std::vector<std::size_t>&
     mail::DsnRecipientReport rr;
     rr.recipient = env.recipients[i];
     rr.action = mail::DsnAction::Delayed;
-    rr.status = status_of(r.last_reply, false);
-    rr.remote_mta = r.last_host;
-    rr.reason = r.last_reply;
-    if (r.last_attempt >= 0) rr.last_attempt = r.last_attempt;
+    rr.status = status_of(r.last_reply, false, false);
+    explain(rr, r, cfg_.name, "delivery is delayed");
     rr.will_retry_until = e.arrival + cfg_.retry.give_up_after;
-    rr.attempts = r.retry.attempts;
     rep.recipients.push_back(std::move(rr));
   }
   auto dsn = mail::build_dsn(rep, env, mail::Message::parse(e.data));
@@ -144,8 +183,10 @@ void MtaHost::warn_delay(const std::string& qid, const std::vector<std::size_t>&
   std::string dsn_msgid = dsn->message.get("Message-ID").value_or("");
   std::string id = inject("", {e.sender}, dsn->message.serialize(), true);
   if (dsn_msgid.empty()) dsn_msgid = spool_.count(id) ? spool_.at(id).msgid : "";
-  for (const auto& rr : rep.recipients)
-    ctx_.ledger.dsn_sent({{e.msgid, rr.recipient.address.str()}, dsn_msgid, e.sender, "delayed", rr.status, cfg_.name, now});
+  for (std::size_t k = 0; k < rcpts.size(); ++k)
+    if (mail::should_notify(rep.recipients[k].recipient, mail::DsnAction::Delayed))
+      ctx_.ledger.dsn_sent({{e.msgid, e.rcpts[rcpts[k]].address}, dsn_msgid, e.sender, "delayed",
+                            rep.recipients[k].status, cfg_.name, now});
   for (std::size_t i : rcpts) queue_event(e, e.rcpts[i], "delay warning " + id + " sent to " + e.sender);
 }
 

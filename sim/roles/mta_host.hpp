@@ -211,7 +211,9 @@ class MtaHost {
   void fail_attempt(std::shared_ptr<Attempt> a, bool permanent, int code, const std::string& enhanced,
                     const std::string& text, const std::string& host);
   // mta_bounce.cpp
-  void bounce(const std::string& qid, const std::vector<std::size_t>& rcpts, const std::string& why);
+  // bounce - `expired`: given up after temporary failures (the DSN keeps their 4.x.x status).
+  void bounce(const std::string& qid, const std::vector<std::size_t>& rcpts, const std::string& why,
+              bool expired = false);
   void warn_delay(const std::string& qid, const std::vector<std::size_t>& rcpts);
 
 

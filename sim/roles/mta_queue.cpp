@@ -172,7 +172,7 @@ void MtaHost::apply_deferred(const Item& it, const std::string& reply, const std
     if (now >= give_up_at) {
       queue_event(q, r, "deferred: " + reply + (host.empty() ? "" : " (" + host + ")") + "; time is up");
       bounce(it.qid, {it.rcpt}, "delivery time expired after " + format_duration(cfg_.retry.give_up_after) +
-                                   "; last error: " + reply);
+                                   "; last error: " + reply, true);
       return;
     }
     r.next_at = kNever;
@@ -210,7 +210,7 @@ void MtaHost::expire(const std::string& qid) {
   }
   if (!rs.empty())
     bounce(qid, rs, "delivery time expired after " + format_duration(cfg_.retry.give_up_after) +
-                        (last.empty() ? "" : "; last error: " + last));
+                        (last.empty() ? "" : "; last error: " + last), true);
 }
 
 void MtaHost::maybe_finish(const std::string& qid) {
