@@ -33,8 +33,8 @@ struct Lesson {
   }
 };
 
-// run_lesson - load `text` (which must be valid), run it to its end (or `seed`), and finish.
-inline Lesson run_lesson(const std::string& text, std::optional<std::uint64_t> seed = std::nullopt) {
+// start_lesson - load `text` (which must be valid) and build and start its world, not yet run.
+inline Lesson start_lesson(const std::string& text, std::optional<std::uint64_t> seed = std::nullopt) {
   auto loaded = scenario::load_scenario_string(text, "mta.yaml");
   INFO(loaded.format());
   REQUIRE(loaded.ok());
@@ -42,8 +42,19 @@ inline Lesson run_lesson(const std::string& text, std::optional<std::uint64_t> s
   scenario::RunOptions o;
   o.seed = seed;
   l.run = std::make_unique<scenario::ScenarioRun>(*loaded.spec, o);
+  return l;
+}
+
+// finish_lesson - run a started lesson to its end and check it.
+inline void finish_lesson(Lesson& l) {
   l.run->run_to_end();
   l.report = l.run->finish();
+}
+
+// run_lesson - start_lesson, then finish_lesson.
+inline Lesson run_lesson(const std::string& text, std::optional<std::uint64_t> seed = std::nullopt) {
+  Lesson l = start_lesson(text, seed);
+  finish_lesson(l);
   return l;
 }
 
