@@ -249,7 +249,7 @@ TEST_CASE("run: --events writes valid JSON Lines, one per trace event, in order"
   CHECK(!clitest::read_file(s.path("ev-two.jsonl")).empty());
 }
 
-TEST_CASE("run: --pcap writes a capture tshark reads as SMTP and POP", "[cli][run]") {
+TEST_CASE("run: --pcap writes a capture tshark dissects as SMTP, with nothing malformed", "[cli][run]") {
   Scratch s;
   s.write("ok.yaml", clitest::small_lesson());
   auto r = s.run({"run", "ok.yaml", "--pcap", "run.pcap"});
