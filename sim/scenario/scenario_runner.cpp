@@ -130,6 +130,7 @@ void ScenarioRun::run_to_end(const std::function<void(SimTime, SimTime)>& progre
     return;
   }
   step_to(last_action_);
+  s.run_until(s.now());  // what is due right now (sends at 0s) runs before asking busy()
   while (s.now() < max && world().busy()) step_to(std::min(max, s.now() + minutes(1)));
   planned_end_ = std::min(max, s.now() + spec_.run.grace);
   step_to(planned_end_);
