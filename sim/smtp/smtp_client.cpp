@@ -4,6 +4,7 @@
 #include "sim/smtp/smtp_client.hpp"
 
 #include "sim/smtp/smtp_client_codec.hpp"
+#include "sim/smtp/smtp_client_raw.hpp"
 
 namespace smtpsim::smtp {
 
@@ -34,7 +35,7 @@ SmtpClient::SmtpClient(ClientConfig config) : config_(std::move(config)), parser
 std::uint64_t SmtpClient::enqueue(OutgoingMessage msg) {
   Prepared p;
   p.seq = next_seq_++;
-  const BodyStats st = append_body(p.wire, msg.data);
+  const BodyStats st = msg.raw ? append_raw_body(p.wire, msg.data) : append_body(p.wire, msg.data);
   std::string().swap(msg.data);
   p.size = msg.size.value_or(st.size);
   p.eight_bit = st.eight_bit;

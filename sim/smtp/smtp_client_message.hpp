@@ -45,6 +45,10 @@ struct OutgoingMessage {
   DsnRet ret = DsnRet::Unspecified;
   std::string envid;                  // DSN ENVID (xtext-encoded on the wire), "" = none
   std::optional<std::uint64_t> size;  // SIZE= to declare; default: the data's size in octets
+  // raw - send `data` without repairing line ends: bare CR/LF go out as they are, only lines that
+  // begin after a CRLF are dot-stuffed (append_raw_body, smtp_client_raw.hpp). Hostile input for
+  // lessons (SMTP smuggling); never set by the roles' normal paths.
+  bool raw = false;
 };
 
 // Outcome - what happened to one recipient.
