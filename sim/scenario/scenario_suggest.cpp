@@ -49,6 +49,11 @@ std::string closest(std::string_view word, const std::vector<std::string>& candi
       pick = c;
     }
   }
+  if (pick.empty() && word.size() >= 4) {
+    // a cut-short word: "greylist" for "greylisting", "bandw" for "bandwidth"
+    for (const std::string& c : candidates)
+      if (c.size() > word.size() && edit_distance(word, c.substr(0, word.size())) == 0) return c;
+  }
   return pick;
 }
 

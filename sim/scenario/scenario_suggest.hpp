@@ -12,7 +12,8 @@ namespace smtpsim::scenario {
 std::size_t edit_distance(std::string_view a, std::string_view b);
 
 // closest - the candidate nearest to `word` if it is near enough to be a likely typo (distance
-// <= max(1, min(3, len/3)), or a case-only difference); "" otherwise. Ties: the first candidate.
+// <= max(1, min(3, len/3)), or a case-only difference), else the first candidate that `word`
+// (4+ characters) begins; "" otherwise. Ties: the first candidate.
 std::string closest(std::string_view word, const std::vector<std::string>& candidates);
 
 // did_you_mean - " (did you mean 'x'?)" for the closest candidate, or "".

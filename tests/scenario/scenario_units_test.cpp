@@ -129,6 +129,9 @@ TEST_CASE("edit distance and suggestions") {
   CHECK(closest("Latency", keys) == "latency");
   CHECK(closest("bandwith", keys) == "bandwidth");
   CHECK(closest("los", keys) == "loss");
+  CHECK(closest("bandw", keys) == "bandwidth");  // cut short
+  CHECK(closest("greylist", {"greylisting", "tarpit"}) == "greylisting");
+  CHECK(closest("lat", keys).empty());  // too short to guess from
   CHECK(closest("colour", keys).empty());  // nothing near: no suggestion
   CHECK(closest("xy", keys).empty());
   CHECK(did_you_mean("stat", keys) == " (did you mean 'state'?)");
