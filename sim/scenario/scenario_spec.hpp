@@ -232,6 +232,8 @@ struct SmtpServerOptions {
   TlsMode tls = TlsMode::Opportunistic;  // offer STARTTLS; required: 530 5.7.0 until it is used
   std::uint64_t max_size = 10240000;    // EHLO SIZE (Postfix's message_size_limit); 0 = no limit
   GreylistSpec greylist;
+  bool normalize_bare_newline = false;  // bare_newline: normalize (Postfix smtpd_forbid_bare_newline
+                                        // = normalize); default reject: 550 5.5.2
 };
 
 // OutboundOptions - the sending side of msa/mta/cluster/mx.
@@ -311,6 +313,8 @@ struct DnsOptions {
 struct MitmOptions {
   std::string a, b;             // sits on the link between these two hosts
   bool strip_starttls = false;  // remove STARTTLS from EHLO replies passing through
+  bool impersonate = false;     // answer STARTTLS itself with a self-signed certificate in the
+                                // server's name (cannot be combined with strip_starttls)
 };
 
 struct RouterOptions {};
@@ -367,6 +371,8 @@ struct MessageSpec {
   std::string subject;
   std::string body;         // the text ("" with size 0 = an empty body)
   std::uint64_t size = 0;   // >0: generate a body of about this many bytes instead of `body`
+  std::string raw_body;     // set with raw = true: body bytes sent exactly as written (no line-end
+  bool raw = false;         // repair), for hostile input such as SMTP smuggling
   std::string via;          // resolved: the mua that submits it
   DsnSpec dsn;
   std::vector<std::pair<std::string, std::string>> headers;  // extra header fields, in order
