@@ -167,6 +167,7 @@ class ExpectationChecker {
       if (e.kind != TraceKind::Queue || !msg_ok(x.message, e.msg)) continue;
       if (!x.rcpt.empty() && !ieq(x.rcpt, e.rcpt)) continue;
       if (!x.host.empty() && !ieq(x.host, e.host)) continue;
+      if (!x.window.contains(e.time)) continue;
       auto p = e.text.find(": attempt ");
       if (p == std::string::npos) continue;
       ++n;
