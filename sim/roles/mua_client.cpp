@@ -121,11 +121,13 @@ void Mua::submit() {
       cc.helo_name = cfg_.name;
       cc.server_name = cfg_.submit_host;
       cc.tls = cfg_.smtp_tls;
+      cc.pipelining = cfg_.pipelining;
       if (cfg_.smtp_auth) {
         smtp::Credentials cr;
         cr.user = cfg_.login;
         cr.password = cfg_.password;
         cr.allow_plaintext = cfg_.smtp_tls == smtp::TlsMode::None;
+        cr.mech = cfg_.smtp_auth_mech;
         cc.auth = cr;
       }
       auto client = std::make_unique<smtp::SmtpClient>(cc);

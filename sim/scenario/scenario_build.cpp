@@ -150,6 +150,8 @@ BuiltWorld build_world(const ScenarioSpec& spec, std::uint64_t seed) {
       c.smtp_tls = client_tls(o->tls);
       c.smtp_verify = o->tls == TlsMode::Required ? TlsVerify::Peer : TlsVerify::None;
       c.smtp_auth = o->auth != AuthMech::None;
+      c.smtp_auth_mech = o->auth == AuthMech::Login ? smtp::AuthMech::Login : smtp::AuthMech::Plain;
+      c.pipelining = o->pipelining;
       c.fetch_host = o->fetch.host;
       if (o->fetch.port) c.fetch_port = o->fetch.port;
       c.poll = o->poll;

@@ -99,3 +99,50 @@ TEST_CASE("crash-and-the-250: the duplicate is explained by the lost 250, and th
   CHECK(deferred == std::vector<std::string>(2, "4.4.2 lost connection with host mx.b.example while waiting for the "
                                                 "reply to end of data"));
 }
+
+TEST_CASE("mail client options reach the SMTP session: pipelining: false, auth: login") {
+  const char* yaml = R"(
+domains:
+  a.example: { mx: mda.a.example, users: { a: apple } }
+  b.example: { mx: mda.b.example, users: { b: banana } }
+hosts:
+  - { name: client-a, role: mua, user: a@a.example, submit: msa.a.example, pipelining: false, auth: login }
+  - { name: msa.a.example, role: msa }
+  - { name: mda.a.example, role: mda, mailboxes: [a.example] }
+  - { name: mda.b.example, role: mda, mailboxes: [b.example] }
+  - { name: dns, role: dns }
+links:
+  - { between: [client-a, msa.a.example] }
+  - { between: [msa.a.example, mda.b.example] }
+  - { between: [msa.a.example, mda.a.example] }
+  - { between: [msa.a.example, dns] }
+  - { between: [client-a, dns] }
+send:
+  - { at: 1s, from: a@a.example, to: b@b.example, subject: "x" }
+expect:
+  - { delivered: b@b.example }
+)";
+  auto loaded = scenario::load_scenario_string(yaml, "inline.yaml");
+  INFO(loaded.format());
+  REQUIRE(loaded.ok());
+  scenario::ScenarioRun run(*loaded.spec);
+  run.run_to_end();
+  REQUIRE(run.finish().ok());
+  // The client's commands in order: AUTH LOGIN answers its two prompts on lines of their own,
+  // the user name in base64 (a@a.example), the password masked in the trace.
+  std::vector<std::string> cmds;
+  for (const TraceEvent& e : run.world().trace.events())
+    if (e.kind == TraceKind::Command && e.host == "client-a") cmds.push_back(e.text.substr(0, e.text.find(' ')));
+  CHECK(cmds == std::vector<std::string>{"EHLO", "STARTTLS", "EHLO", "AUTH", "YUBhLmV4YW1wbGU=", "********", "MAIL", "RCPT",
+                                         "DATA", ".", "QUIT"});
+  // Without pipelining each command waits for the previous reply: MAIL, RCPT and DATA go out
+  // at three different times.
+  std::vector<SimTime> at;
+  for (const TraceEvent& e : run.world().trace.events())
+    if (e.kind == TraceKind::Command && e.host == "client-a" &&
+        (e.text.rfind("MAIL", 0) == 0 || e.text.rfind("RCPT", 0) == 0 || e.text == "DATA"))
+      at.push_back(e.time);
+  REQUIRE(at.size() == 3);
+  CHECK(at[0] < at[1]);
+  CHECK(at[1] < at[2]);
+}
