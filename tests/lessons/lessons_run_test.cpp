@@ -1,5 +1,5 @@
-// lessons_run_test.cpp - every lesson in scenarios/lessons runs through the real engines and
-// passes its own expectations with no mail lost.
+// lessons_run_test.cpp - every lesson in scenarios/lessons runs through the real engines, passes
+// its own expectations with no mail lost, and reaches the last step of its narration.
 #include <catch2/catch.hpp>
 
 #include <filesystem>
@@ -44,6 +44,10 @@ TEST_CASE("every lesson passes its expectations") {
       INFO(details << rep.summary_line());
       CHECK(rep.ok());
       CHECK(rep.passed == int(rep.expectations.size()));
+      // The story told along the way is complete: every narration step started (a step whose
+      // start_on or the previous step's pause_on never matches leaves the student stranded).
+      INFO("narration reached step " << run.current_step() + 1 << " of " << loaded.spec->narration.size());
+      CHECK(run.current_step() == int(loaded.spec->narration.size()) - 1);
     }
   }
 }
