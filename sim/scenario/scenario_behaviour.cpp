@@ -19,6 +19,7 @@ smtp::ServerReply reply_of(const ReplyOverride& r) {
   } else {
     out.text = rest;
   }
+  out.times = r.times;
   return out;
 }
 
@@ -43,7 +44,9 @@ std::string ScenarioRun::apply_behaviour(World& w, const BehaviourChange& b) {
       else if (r.command == "AUTH") sb.reject_auth = v;
       else if (r.command == "DOT" || r.command == "DATA") sb.reject_data = v;
       else { skipped.push_back(r.command + " replies cannot be overridden on an SMTP host"); continue; }
-      done.push_back(r.clear ? r.command + " answered normally" : r.command + " answered \"" + r.line + "\"");
+      done.push_back(r.clear ? r.command + " answered normally"
+                             : r.command + " answered \"" + r.line + "\"" +
+                                   (r.times > 0 ? " the next " + std::to_string(r.times) + " time(s)" : ""));
     }
     if (b.greylisting) { sb.greylist = *b.greylisting; done.push_back(*b.greylisting ? "greylisting on" : "greylisting off"); }
     if (b.tarpit) { sb.tarpit = *b.tarpit; done.push_back("tarpit " + format_duration(*b.tarpit)); }

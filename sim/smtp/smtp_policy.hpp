@@ -33,7 +33,17 @@ struct ServerReply {
   int code = 0;
   std::string enhanced;
   std::string text;
+  int times = 0;  // as a behaviour override: answer only the next N such commands (0 = until changed)
 };
+
+// use_override - one use of a behaviour override: the reply to send (nullopt when none is set);
+// an override with `times` counts down and is removed after its last use.
+inline std::optional<ServerReply> use_override(std::optional<ServerReply>& o) {
+  if (!o) return std::nullopt;
+  std::optional<ServerReply> r = o;
+  if (o->times > 0 && --o->times == 0) o.reset();
+  return r;
+}
 
 // SessionFacts - what the engine knows about the session; handed to every policy call and used
 // by the role to write the Received: header (RFC 5321 4.4) of an accepted message.

@@ -71,12 +71,10 @@ void SmtpServer::on_open(SimTime now) {
   opened_ = true;
   facts_.connected_at = now;
   facts_.now = now;
-  const ServerBehaviour& b = policy_.behaviour;
-  if (b.refuse_connection) {
-    reply_custom(*b.refuse_connection,
-                 b.refuse_connection->code == 421 ? ReplyId::ServiceUnavailable : ReplyId::NoService,
+  if (std::optional<ServerReply> refused = use_override(policy_.behaviour.refuse_connection)) {
+    reply_custom(*refused, refused->code == 421 ? ReplyId::ServiceUnavailable : ReplyId::NoService,
                  {{"host", cfg_.hostname}}, /*greeting=*/true);
-    if (b.refuse_connection->code == 421) {
+    if (refused->code == 421) {
       note("behaviour: connection refused with 421");
       close_session();
     } else {

@@ -136,7 +136,7 @@ void SmtpServer::auth_finish(std::string_view authzid, std::string_view user, st
   std::string who(user.size() > 64 ? user.substr(0, 64) : user);
   for (char& c : who)
     if (static_cast<unsigned char>(c) < 32 || static_cast<unsigned char>(c) > 126) c = '?';
-  if (const auto& r = policy_.behaviour.reject_auth) {
+  if (std::optional<ServerReply> r = use_override(policy_.behaviour.reject_auth)) {
     note("behaviour: AUTH refused for user " + who);
     reply_custom(*r, r->code == 454 ? ReplyId::AuthTempFail : ReplyId::AuthFailed, {{"user", who}});
   } else if (user.empty() || password.empty() || (!authzid.empty() && authzid != user)) {

@@ -127,16 +127,16 @@ void SmtpServer::cmd_mail(std::string_view arg, SimTime now) {
     reply(ReplyId::SizeExceeded);
     return;
   }
-  const ServerBehaviour& b = policy_.behaviour;
+  ServerBehaviour& b = policy_.behaviour;
   std::string shown = bracketed(p.value.reverse_path);
   if (b.storage_full) {
     note("behaviour: storage full");
     reply(ReplyId::StorageFull);
     return;
   }
-  if (b.reject_sender) {
+  if (std::optional<ServerReply> rejected = use_override(b.reject_sender)) {
     note("behaviour: sender rejected");
-    reply_custom(*b.reject_sender, ReplyId::SenderRejected, {{"address", shown}});
+    reply_custom(*rejected, ReplyId::SenderRejected, {{"address", shown}});
     return;
   }
   if (auto r = policy_.check_sender(facts_, p.value)) {
@@ -164,10 +164,11 @@ void SmtpServer::cmd_rcpt(std::string_view arg, SimTime now) {
     reply(ReplyId::TooManyRecipients);
     return;
   }
-  const ServerBehaviour& b = policy_.behaviour;
+  ServerBehaviour& b = policy_.behaviour;
   if (b.reject_recipient && (b.reject_recipient_match.empty() || iequal(b.reject_recipient_match, r.forward_path))) {
+    std::optional<ServerReply> rejected = use_override(b.reject_recipient);
     note("behaviour: recipient rejected");
-    reply_custom(*b.reject_recipient, ReplyId::RecipientRejected, {{"address", shown}});
+    reply_custom(*rejected, ReplyId::RecipientRejected, {{"address", shown}});
     return;
   }
   bool relay_ok = false;

@@ -201,7 +201,7 @@ void SmtpServer::data_finish(SimTime now) {
   stage_.events.push_back(ProtoEvent{ProtoEvent::Kind::Data, static_cast<int>(std::min<std::uint64_t>(rx_.size, INT32_MAX)), summary});
 
   state_ = ServerState::Ready;
-  const ServerBehaviour& b = policy_.behaviour;
+  ServerBehaviour& b = policy_.behaviour;
   if (rx_.bare_newline && cfg_.bare_newline == BareNewlineMode::Reject) {
     reply(ReplyId::BareNewlineInData);
   } else if (rx_.too_big) {
@@ -210,9 +210,9 @@ void SmtpServer::data_finish(SimTime now) {
     error("mail loop: " + std::to_string(rx_.received) + " Received: headers (limit " +
           std::to_string(cfg_.max_received) + ")");
     reply(ReplyId::TooManyHops);
-  } else if (b.reject_data) {
+  } else if (std::optional<ServerReply> refused = use_override(b.reject_data)) {
     note("behaviour: message refused after DATA");
-    reply_custom(*b.reject_data, ReplyId::MessageRejected, {});
+    reply_custom(*refused, ReplyId::MessageRejected, {});
   } else {
     AcceptResult r = policy_.accept_message(facts_, env_, std::move(rx_.message));
     if (r.error) {
