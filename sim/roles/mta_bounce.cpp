@@ -103,8 +103,7 @@ void explain(mail::DsnRecipientReport& rr, const QueueRcpt& r, const std::string
 }  // namespace
 
 // bounce - the given recipients failed for good: mark them, tell the sender with one DSN.
-void MtaHost::bounce(const std::string& qid, const std::vector<std::size_t>& rcpts, const std::string& why,
-                     bool expired) {
+void MtaHost::bounce(const std::string& qid, const std::vector<std::size_t>& rcpts, bool expired) {
   auto it = spool_.find(qid);
   if (it == spool_.end()) return;
   QueueEntry& e = it->second;
@@ -116,11 +115,16 @@ void MtaHost::bounce(const std::string& qid, const std::vector<std::size_t>& rcp
   rep.arrival = e.arrival;
   rep.queue_id = e.qid;
   rep.received_from_mta = e.received_from;
+  rep.message_id = ids_.message_id(now, ctx_.clock);  // unique even for two bounces in one instant
   mail::Envelope env = original_envelope(e);
   for (std::size_t i : rcpts) {
     QueueRcpt& r = e.rcpts[i];
     r.state = RcptState::Bounced;
     r.next_at = kNever;
+    const std::string why =
+        expired ? "delivery time expired after " + format_duration(cfg_.retry.give_up_after) +
+                      (r.last_reply.empty() ? "" : "; last error: " + r.last_reply)
+                : (r.last_host.empty() || r.last_host == cfg_.name ? r.last_reply : r.last_host + " said: " + r.last_reply);
     mail::DsnRecipientReport rr;
     rr.recipient = env.recipients[i];
     rr.action = mail::DsnAction::Failed;
@@ -167,6 +171,7 @@ void MtaHost::warn_delay(const std::string& qid, const std::vector<std::size_t>&
   rep.now = now;
   rep.arrival = e.arrival;
   rep.queue_id = e.qid;
+  rep.message_id = ids_.message_id(now, ctx_.clock);
   mail::Envelope env = original_envelope(e);
   for (std::size_t i : rcpts) {
     const QueueRcpt& r = e.rcpts[i];

@@ -162,6 +162,7 @@ void MtaHost::on_session_done(std::shared_ptr<Attempt> a, smtp::SmtpClient& clie
     try_target(a);
     return;
   }
+  record_uncertain(*a, results);
   // Map each message's recipients back to queue items, in the order they were enqueued.
   std::map<std::string, std::vector<Item>> by_qid;
   for (const Item& it : a->items) by_qid[it.qid].push_back(it);
@@ -177,14 +178,7 @@ void MtaHost::on_session_done(std::shared_ptr<Attempt> a, smtp::SmtpClient& clie
       switch (r.outcome) {
         case smtp::Outcome::Delivered: apply_delivered(it, text, a->target_name); break;
         case smtp::Outcome::Failed: apply_failed(it, text, a->target_name, r.reply.code, r.reply.enhanced); break;
-        case smtp::Outcome::Deferred: {
-          auto e = spool_.find(it.qid);
-          if (e != spool_.end() && after_end_of_data(r))
-            ctx_.ledger.uncertain({e->second.msgid, e->second.rcpts[it.rcpt].address}, cfg_.name, a->target_name,
-                                  ctx_.sched.now());
-          apply_deferred(it, text, a->target_name, a->started);
-          break;
-        }
+        case smtp::Outcome::Deferred: apply_deferred(it, text, a->target_name, a->started); break;
       }
     }
   }
@@ -192,6 +186,48 @@ void MtaHost::on_session_done(std::shared_ptr<Attempt> a, smtp::SmtpClient& clie
     if (!done.count({it.qid, it.rcpt}))
       apply_deferred(it, "451 4.3.0 no result from the SMTP session", a->target_name, a->started);
   finish_attempt(a);
+}
+
+// record_uncertain - recipients whose end of DATA went out and was never answered: the peer may
+// have taken the message, so sending it again may duplicate it (RFC 5321 6.1: at least once). The
+// ledger keeps this as the explanation of such a duplicate.
+void MtaHost::record_uncertain(const Attempt& a, const std::vector<smtp::MessageResult>& results) {
+  std::map<std::string, std::vector<Item>> by_qid;
+  for (const Item& it : a.items) by_qid[it.qid].push_back(it);
+  for (const smtp::MessageResult& m : results) {
+    auto items = by_qid.find(m.id);
+    auto e = spool_.find(m.id);
+    if (items == by_qid.end() || e == spool_.end()) continue;
+    for (std::size_t i = 0; i < m.recipients.size() && i < items->second.size(); ++i)
+      if (after_end_of_data(m.recipients[i]))
+        ctx_.ledger.uncertain({e->second.msgid, e->second.rcpts[items->second[i].rcpt].address}, cfg_.name,
+                              a.target_name, ctx_.sched.now());
+  }
+}
+
+// abandon_attempts - the host crashes: every session dies with it, and results not yet taken die
+// too (the network has already told the engines, so a finished session's results are waiting).
+// A 250 that arrived counts; a session that had sent its end of DATA and was waiting for the
+// reply leaves the same doubt as a lost connection does; everything else is simply tried again.
+void MtaHost::abandon_attempts() {
+  for (const auto& a : attempts_) {
+    if (!a->conn) continue;
+    if (auto* client = dynamic_cast<smtp::SmtpClient*>(&a->conn->engine())) {
+      if (!a->conn->done()) client->on_closed(ctx_.sched.now());
+      std::vector<smtp::MessageResult> results = client->take_results();
+      record_uncertain(*a, results);
+      std::map<std::string, std::vector<Item>> by_qid;
+      for (const Item& it : a->items) by_qid[it.qid].push_back(it);
+      for (const smtp::MessageResult& m : results) {
+        auto items = by_qid.find(m.id);
+        if (items == by_qid.end()) continue;
+        for (std::size_t i = 0; i < m.recipients.size() && i < items->second.size(); ++i)
+          if (m.recipients[i].outcome == smtp::Outcome::Delivered)
+            apply_delivered(items->second[i], reply_text(m.recipients[i]), a->target_name);
+      }
+    }
+    a->conn->abort();
+  }
 }
 
 void MtaHost::fail_attempt(std::shared_ptr<Attempt> a, bool permanent, int code, const std::string& enhanced,
@@ -205,6 +241,7 @@ void MtaHost::fail_attempt(std::shared_ptr<Attempt> a, bool permanent, int code,
 }
 
 void MtaHost::finish_attempt(std::shared_ptr<Attempt> a) {
+  flush_notices();
   if (!attempts_.erase(a)) return;
   if (--inflight_[a->dest] <= 0) inflight_.erase(a->dest);
   release_waiting(a->dest);

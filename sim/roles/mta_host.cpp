@@ -47,7 +47,7 @@ void MtaHost::on_host_change(bool up) {
     if (queue_timer_) ctx_.sched.cancel(queue_timer_);
     queue_timer_ = {};
     queue_timer_at_ = kNever;
-    for (auto& a : attempts_) if (a->conn) a->conn->abort();
+    abandon_attempts();
     attempts_.clear();
     inflight_.clear();
     waiting_.clear();

@@ -207,13 +207,15 @@ class MtaHost {
   void deliver_local(std::shared_ptr<Attempt> a);
   void try_target(std::shared_ptr<Attempt> a);
   void on_session_done(std::shared_ptr<Attempt> a, smtp::SmtpClient& client);
+  void record_uncertain(const Attempt& a, const std::vector<smtp::MessageResult>& results);
+  void abandon_attempts();
   void finish_attempt(std::shared_ptr<Attempt> a);
   void fail_attempt(std::shared_ptr<Attempt> a, bool permanent, int code, const std::string& enhanced,
                     const std::string& text, const std::string& host);
+  void flush_notices();
   // mta_bounce.cpp
   // bounce - `expired`: given up after temporary failures (the DSN keeps their 4.x.x status).
-  void bounce(const std::string& qid, const std::vector<std::size_t>& rcpts, const std::string& why,
-              bool expired = false);
+  void bounce(const std::string& qid, const std::vector<std::size_t>& rcpts, bool expired);
   void warn_delay(const std::string& qid, const std::vector<std::size_t>& rcpts);
 
 
@@ -235,6 +237,11 @@ class MtaHost {
   std::uint64_t generation_ = 1;
   mail::IdGenerator ids_;
   std::uint64_t delivered_out_ = 0;
+  // Notices - recipients an attempt found failed, expired or late: at its end each message gets
+  // one DSN per kind for all of them (as Postfix' bounce daemon does per queue file).
+  struct Notices {
+    std::map<std::string, std::vector<std::size_t>> failed, expired, delayed;
+  } notices_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

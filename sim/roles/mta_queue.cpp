@@ -154,7 +154,7 @@ void MtaHost::apply_failed(const Item& it, const std::string& reply, const std::
   QueueRcpt& r = e->second.rcpts[it.rcpt];
   r.last_reply = reply;
   r.last_host = host;
-  bounce(it.qid, {it.rcpt}, host.empty() ? reply : host + " said: " + reply);
+  notices_.failed[it.qid].push_back(it.rcpt);
 }
 
 void MtaHost::apply_deferred(const Item& it, const std::string& reply, const std::string& host, SimTime attempt_start) {
@@ -171,8 +171,8 @@ void MtaHost::apply_deferred(const Item& it, const std::string& reply, const std
   if (!next || now >= give_up_at) {
     if (now >= give_up_at) {
       queue_event(q, r, "deferred: " + reply + (host.empty() ? "" : " (" + host + ")") + "; time is up");
-      bounce(it.qid, {it.rcpt}, "delivery time expired after " + format_duration(cfg_.retry.give_up_after) +
-                                   "; last error: " + reply, true);
+      r.next_at = kNever;
+      notices_.expired[it.qid].push_back(it.rcpt);
       return;
     }
     r.next_at = kNever;
@@ -190,7 +190,7 @@ void MtaHost::apply_deferred(const Item& it, const std::string& reply, const std
   if (cfg_.retry.warn_after && !r.warned && now - q.arrival >= *cfg_.retry.warn_after && !q.is_dsn &&
       !q.sender.empty() && (r.notify == 0 || (r.notify & smtp::kNotifyDelay))) {
     r.warned = true;
-    warn_delay(q.qid, {it.rcpt});
+    notices_.delayed[q.qid].push_back(it.rcpt);
   }
 }
 
@@ -200,17 +200,30 @@ void MtaHost::expire(const std::string& qid) {
   if (e == spool_.end()) return;
   e->second.expiry = {};
   std::vector<std::size_t> rs;
-  std::string last;
   for (std::size_t i = 0; i < e->second.rcpts.size(); ++i) {
     const QueueRcpt& r = e->second.rcpts[i];
-    if (r.state == RcptState::Queued || r.state == RcptState::Deferred) {
-      rs.push_back(i);
-      last = r.last_reply;
-    }
+    if (r.state == RcptState::Queued || r.state == RcptState::Deferred) rs.push_back(i);
   }
-  if (!rs.empty())
-    bounce(qid, rs, "delivery time expired after " + format_duration(cfg_.retry.give_up_after) +
-                        (last.empty() ? "" : "; last error: " + last), true);
+  if (!rs.empty()) bounce(qid, rs, true);
+}
+
+// flush_notices - send what the attempt that just ended found: per message one bounce for the
+// recipients that failed, one for those whose time ran out, one delay warning for the late ones.
+void MtaHost::flush_notices() {
+  Notices n = std::move(notices_);
+  notices_ = {};
+  for (auto& [qid, rs] : n.failed) bounce(qid, rs, false);
+  for (auto& [qid, rs] : n.expired) bounce(qid, rs, true);
+  for (auto& [qid, rs] : n.delayed) {
+    // A recipient that ended in the same attempt needs no warning any more.
+    auto e = spool_.find(qid);
+    if (e == spool_.end()) continue;
+    std::vector<std::size_t> late;
+    for (std::size_t i : rs)
+      if (e->second.rcpts[i].state == RcptState::Queued || e->second.rcpts[i].state == RcptState::Deferred)
+        late.push_back(i);
+    if (!late.empty()) warn_delay(qid, late);
+  }
 }
 
 void MtaHost::maybe_finish(const std::string& qid) {
