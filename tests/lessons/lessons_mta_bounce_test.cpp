@@ -221,3 +221,46 @@ TEST_CASE("a notification's NOTIFY=NEVER recipient gets no bounce; NOTIFY=FAILUR
   CHECK(links == 1);
   for (const DsnLink& d : w.ledger.dsn_links()) CHECK(d.original.rcpt != "nobody@b.example");
 }
+
+TEST_CASE("a bounce goes to the sender exactly as the envelope had it, quoted local part and all") {
+  // B's MX sends in plain text here, so the bounce's bytes can be read on the wire.
+  std::string text = kProviders;
+  const std::string mx_b = "deliver_to: mda.b.example }";
+  text.replace(text.find(mx_b), mx_b.size(), "deliver_to: mda.b.example, tls_policy: none }");
+  Lesson l = start_lesson(text);
+  World& w = l.world();
+  const std::string data =
+      "From: \"Odd\" <\"odd user\"@a.example>\r\nTo: <nobody@b.example>\r\nSubject: q\r\n"
+      "Date: Mon, 02 Mar 2026 09:00:00 +0000\r\nMessage-ID: <quoted.1@a.example>\r\n\r\nhi\r\n";
+  w.mta("mx.b.example")->inject("\"odd user\"@a.example", {"nobody@b.example"}, data, false);
+  finish_lesson(l);
+  // The bounce's transaction names the same mailbox, not a doubly quoted one.
+  auto rcpts = commands_of(w, "mx.b.example", "RCPT TO:<\"odd user\"@a.example>");
+  CHECK(rcpts.size() == 1);
+  bool header = false;
+  for (const TraceEvent& e : w.trace.events())
+    if (e.kind == TraceKind::BytesSent && e.host == "mx.b.example" &&
+        e.data.find("\r\nTo: \"odd user\"@a.example\r\n") != std::string::npos)
+      header = true;
+  CHECK(header);
+}
+
+TEST_CASE("a behaviour with `times: 1` refuses the next command only, even among pipelined ones") {
+  std::string text = kProviders;
+  const std::string users = "users: { b: banana } }";
+  text.replace(text.find(users), users.size(), "users: { b: banana, c: cherry } }");
+  Lesson l = run_lesson(text + R"(send:
+  - { id: both, at: 1m, from: a@a.example, to: [b@b.example, c@b.example], subject: two, body: "two" }
+  - { id: later, at: 2m, from: a@a.example, to: b@b.example, subject: later, body: "later" }
+timeline:
+  - { at: 0s, host: mx.b.example, behaviour: { rcpt: { reply: "550 5.7.1 Not today", times: 1 } } }
+expect:
+  - { bounced: b@b.example, message: both, status: 5.7.1 }
+  - { delivered: c@b.example, message: both }
+  - { delivered: b@b.example, message: later }
+  - { lost: 0 }
+)");
+  INFO(l.problems());
+  CHECK(l.report.ok());
+  CHECK(replies_of(l.world(), "mx.b.example", 550).size() == 1);
+}
