@@ -99,8 +99,11 @@ void Network::Impl::connect(HostId from, std::uint32_t ip, std::uint16_t port, C
   if (!to) why = "no host has address " + ipv4_to_string(ip);
   else if (!hosts[from].up) why = hosts[from].name + " is down";
   else if (route(from, *to).hosts.empty()) why = "no route to " + hosts[*to].name;
-  std::uint16_t sport = why.empty() ? alloc_port(from) : 0;
-  if (why.empty() && sport == 0) why = hosts[from].name + " has no free ephemeral port";
+  // connect_as takes the port from the impersonated host's range, so that the proxy's leg never
+  // has the same address and port pair as a connection of that host (captures stay apart).
+  const HostId port_owner = as != kNoHost && as != from ? as : from;
+  std::uint16_t sport = why.empty() ? alloc_port(port_owner) : 0;
+  if (why.empty() && sport == 0) why = hosts[port_owner].name + " has no free ephemeral port";
   if (!why.empty()) {
     TraceEvent e = event(TraceKind::ConnTimeout);
     e.host = hosts[from].name;
@@ -121,6 +124,7 @@ void Network::Impl::connect(HostId from, std::uint32_t ip, std::uint16_t port, C
   c->net = this;
   c->life = life;
   c->id = id;
+  c->port_owner = port_owner;
   Endpoint& cl = c->ep[0];
   cl.host = from;
   cl.name = hosts[from].name;

@@ -104,6 +104,7 @@ struct Conn {
   bool connecting = false;      // the client's connect callback has not fired yet
   bool accepted = false;        // a listener took the connection (the server endpoint exists)
   bool intercepted = false;     // ep[1] is a transparent proxy on the path, not the dialled host
+  HostId port_owner = kNoHost;  // whose ephemeral port ep[0] holds (connect_as: the impersonated host)
   bool finished = false;        // removed from the network's table
   int syn_attempts = 0;
   SimTime opened_at = 0;

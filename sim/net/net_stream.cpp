@@ -412,7 +412,7 @@ void Network::Impl::drop_dir(const ConnPtr& c, int s) {
 void Network::Impl::maybe_finish(const ConnPtr& c) {
   if (c->finished || c->connecting || !c->ep[0].gone || !c->ep[1].gone) return;
   c->finished = true;
-  if (c->ep[0].port) hosts[c->ep[0].host].ports_in_use.erase(c->ep[0].port);
+  if (c->ep[0].port) hosts[c->port_owner == kNoHost ? c->ep[0].host : c->port_owner].ports_in_use.erase(c->ep[0].port);
   conns.erase(c->id);
 }
 

@@ -186,7 +186,8 @@ class Network {
   bool intercepting(HostId via, std::uint16_t port) const;
   // connect_as - connect from `from` while presenting `as`'s address and name as the source (the
   // proxy's half of a transparent connection): the server's stream sees `as` as its peer. The
-  // path, the ephemeral port and the host named in trace events are `from`'s.
+  // path and the host named in trace events are `from`'s; the ephemeral port comes from `as`'s
+  // range (so it never equals one of `as`'s own connections).
   void connect_as(HostId from, HostId as, std::uint32_t ip, std::uint16_t port, ConnectFn cb);
 
   // --- datagrams (DNS) ---

@@ -496,7 +496,8 @@ void MitmProxy::write_server(const std::shared_ptr<Session>& s, std::string_view
   if (!wire.empty()) s->server->write(wire);
 }
 
-// impersonate - answer the client's STARTTLS as if we were the server, and do our own with it.
+// impersonate - answer the client's STARTTLS as if we were the server (our own STARTTLS with the
+// server follows once the client has accepted the forged certificate).
 void MitmProxy::impersonate(const std::shared_ptr<Session>& s) {
   note(s, "mitm answers STARTTLS itself and presents a self-signed certificate in the name of " + s->server_name);
   s->client->write("220 2.0.0 Ready to start TLS\r\n");
@@ -510,9 +511,8 @@ void MitmProxy::impersonate(const std::shared_ptr<Session>& s) {
   trace_tls(s->client, "start (server)", 2);
   s->tls_client->start();
   pump_client_tls(s);
-  if (s->ended) return;
-  s->own_starttls = true;
-  s->server->write("STARTTLS\r\n");
+  // Our own STARTTLS with the server waits until the client has accepted the forgery: a client
+  // that refuses it leaves no trace of TLS at the server.
 }
 
 // pump_client_tls - our TLS with the client: handshake result, then its plaintext to be read.
@@ -533,6 +533,8 @@ void MitmProxy::pump_client_tls(const std::shared_ptr<Session>& s) {
     stats_.impersonated++;
     note(s, s->client_name + " accepted the forged certificate for " + s->server_name +
                 ": the mitm reads everything inside this TLS session");
+    s->own_starttls = true;
+    s->server->write("STARTTLS\r\n");
     std::string pending = std::move(s->to_client);
     s->to_client.clear();
     write_client(s, pending);

@@ -11,7 +11,8 @@
 //    address, then opens its own connection to the real server presenting the client's name and
 //    address (Network::connect_as). Neither end can tell from the addresses; both still believe
 //    they talk to each other. Nothing else is touched: DNS, POP3 and other traffic is routed
-//    through untouched.
+//    through untouched. (It answers the client's SYN at once; if the real server then cannot be
+//    reached, the client's connection is reset.)
 //  * It splices the two connections (like the cluster balancer) and parses the SMTP dialogue in
 //    both directions while it is plaintext: every client command is written to the trace as a
 //    Note "mitm read: MAIL FROM:<...>", a whole message read in DATA as "mitm read a whole

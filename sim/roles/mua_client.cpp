@@ -47,8 +47,8 @@ std::string Mua::send(const SendRequest& req) {
   spec.subject = req.subject;
   spec.date = ctx_.clock.rfc5322(now);
   spec.message_id = ids_.message_id(now, ctx_.clock);
-  spec.body = req.body;
-  spec.body_size = req.size;
+  spec.body = req.raw ? std::string() : req.body;
+  spec.body_size = req.raw ? std::nullopt : req.size;
   spec.extra_headers.push_back({"User-Agent", "smtpsim-mua/1.0"});
   for (const auto& h : req.headers) spec.extra_headers.push_back(h);
   mail::Message m = mail::compose(spec);
@@ -69,6 +69,21 @@ std::string Mua::send(const SendRequest& req) {
   o.msg.ret = req.ret;
   o.msg.envid = req.envid;
   o.msg.data = m.serialize();
+  if (req.raw) {
+    // Hostile input on purpose: the body goes out byte for byte after the header.
+    o.msg.data += req.raw_body;
+    o.msg.raw = true;
+    std::size_t lf = 0, cr = 0;
+    for (std::size_t i = 0; i < req.raw_body.size(); ++i) {
+      const bool crlf = req.raw_body[i] == '\r' && i + 1 < req.raw_body.size() && req.raw_body[i + 1] == '\n';
+      if (crlf) ++i;
+      else if (req.raw_body[i] == '\n') ++lf;
+      else if (req.raw_body[i] == '\r') ++cr;
+    }
+    ctx_.note(cfg_.name, "sends a raw body: " + std::to_string(lf) + " bare LF and " + std::to_string(cr) +
+                             " bare CR go out unrepaired (RFC 5321 2.3.8 forbids them)",
+              spec.message_id);
+  }
   ctx_.note(cfg_.name, "writes \"" + req.subject + "\" to " + [&] {
     std::string s;
     for (const auto& r : o.msg.recipients) s += (s.empty() ? "" : ", ") + r.address;

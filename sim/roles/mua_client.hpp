@@ -50,6 +50,8 @@ struct SendRequest {
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;  // extra header fields
   std::optional<std::size_t> size;   // a filler body of this size instead of `body`
+  bool raw = false;                  // raw_body follows the header exactly as written: bare CR/LF
+  std::string raw_body;              // are sent unrepaired (SMTP smuggling lessons; see OutgoingMessage::raw)
   unsigned notify = 0;               // DSN NOTIFY flags for every recipient
   smtp::DsnRet ret = smtp::DsnRet::Unspecified;
   std::string envid;

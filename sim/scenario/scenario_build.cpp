@@ -3,6 +3,8 @@
 
 #include <stdexcept>
 
+#include "sim/roles/mta_server.hpp"
+
 namespace smtpsim::scenario {
 
 namespace {
@@ -42,6 +44,13 @@ void server(MtaConfig& c, const SmtpServerOptions& s) {
   c.max_message_size = s.max_size;
 }
 
+// add_mta - an MTA role with its server-side switches that live outside MtaConfig.
+MtaHost& add_mta(World& w, HostId id, MtaConfig c, const SmtpServerOptions& s) {
+  MtaHost& m = w.add_mta(id, std::move(c));
+  m.server_side().bare_newline = s.normalize_bare_newline ? smtp::BareNewlineMode::Normalize : smtp::BareNewlineMode::Reject;
+  return m;
+}
+
 }  // namespace
 
 smtpsim::RetrySchedule to_retry_preset(const RetrySpec& r) {
@@ -65,6 +74,11 @@ smtpsim::RetrySchedule to_retry_preset(const RetrySpec& r) {
   return p;
 }
 
+std::vector<LinkId> BuiltWorld::links_between(const std::string& a, const std::string& b) const {
+  auto it = links.find({a, b});
+  return it == links.end() ? std::vector<LinkId>{} : it->second;
+}
+
 BuiltWorld build_world(const ScenarioSpec& spec, std::uint64_t seed) {
   BuiltWorld b;
   b.world = std::make_unique<World>(seed);
@@ -82,14 +96,34 @@ BuiltWorld build_world(const ScenarioSpec& spec, std::uint64_t seed) {
     w.set_dns_host(it != b.hosts.end() ? it->second : b.hosts.begin()->second);
   }
 
-  // Links.
+  // Links. A mitm is cabled into the link it sits on: a <-> b is built as a <-> mitm <-> b, each
+  // half with half the latency (the loss on the first half only), so that every packet between
+  // the two sides crosses the mitm's host (mitm_proxy.hpp).
+  std::map<std::pair<std::string, std::string>, std::string> mitm_on;
+  for (const HostSpec& h : spec.hosts)
+    if (const auto* o = h.as<MitmOptions>()) {
+      if (mitm_on.count({o->a, o->b})) fail(h.src.pos, "two mitm hosts sit on the link between " + o->a + " and " + o->b);
+      mitm_on[{o->a, o->b}] = mitm_on[{o->b, o->a}] = h.name;
+    }
   for (const LinkSpec& l : spec.links) {
     LinkParams p;
     p.latency = l.latency;
     p.bandwidth_bps = l.bandwidth_bps;
     p.loss = l.loss;
-    LinkId id = w.net.add_link(b.hosts.at(l.a), b.hosts.at(l.b), p);
-    if (!l.up) w.net.set_link_up(id, false);
+    std::vector<LinkId> ids;
+    if (auto m = mitm_on.find({l.a, l.b}); m != mitm_on.end()) {
+      LinkParams first = p, second = p;
+      first.latency = p.latency / 2;
+      second.latency = p.latency - first.latency;
+      second.loss = 0;
+      ids.push_back(w.net.add_link(b.hosts.at(l.a), b.hosts.at(m->second), first));
+      ids.push_back(w.net.add_link(b.hosts.at(m->second), b.hosts.at(l.b), second));
+    } else {
+      ids.push_back(w.net.add_link(b.hosts.at(l.a), b.hosts.at(l.b), p));
+    }
+    if (!l.up)
+      for (LinkId id : ids) w.net.set_link_up(id, false);
+    b.links[{l.a, l.b}] = b.links[{l.b, l.a}] = ids;
   }
 
   // DNS zones.
@@ -165,7 +199,7 @@ BuiltWorld build_world(const ScenarioSpec& spec, std::uint64_t seed) {
       outbound(c, o->out);
       c.submission = o->auth == AuthRequirement::Required;
       c.users = accounts;
-      w.add_mta(id, c);
+      add_mta(w, id, c, o->server);
     } else if (const auto* o = h.as<MtaOptions>()) {
       MtaConfig c;
       c.name = h.name;
@@ -182,7 +216,7 @@ BuiltWorld build_world(const ScenarioSpec& spec, std::uint64_t seed) {
         if (const HostSpec* cl = spec.find_host(o->member_of))
           if (const auto* co = cl->as<ClusterOptions>()) c.relay_clients.insert(co->relay_for.begin(), co->relay_for.end());
       }
-      w.add_mta(id, c);
+      add_mta(w, id, c, o->server);
     } else if (const auto* o = h.as<ClusterOptions>()) {
       std::vector<BalancerMember> members;
       for (const std::string& m : o->members) {
@@ -205,14 +239,14 @@ BuiltWorld build_world(const ScenarioSpec& spec, std::uint64_t seed) {
         c.relay_domains.insert(d);
         if (!o->deliver_to.empty()) c.transport[d] = o->deliver_to;
       }
-      w.add_mta(id, c);
+      add_mta(w, id, c, o->server);
     } else if (const auto* o = h.as<MdaOptions>()) {
       MtaConfig c;
       c.name = h.name;
       server(c, o->server);
       c.directory = b.directories.at(h.name);
       c.store = b.stores.at(h.name);
-      w.add_mta(id, c);
+      add_mta(w, id, c, o->server);
     } else if (const auto* o = h.as<Pop3Options>()) {
       Pop3HostConfig c;
       c.name = h.name;
@@ -225,8 +259,11 @@ BuiltWorld build_world(const ScenarioSpec& spec, std::uint64_t seed) {
       c.directory = d->second;
       c.store = b.stores.at(o->store);
       w.add_pop3(id, c);
-    } else if (h.as<MitmOptions>()) {
-      fail(h.src.pos, "role mitm is not supported by this version of the simulator yet");
+    } else if (const auto* o = h.as<MitmOptions>()) {
+      MitmConfig c;
+      c.name = h.name;
+      c.mode = o->impersonate ? MitmMode::Impersonate : o->strip_starttls ? MitmMode::StripStartTls : MitmMode::Relay;
+      w.add_mitm(id, c);
     }
   }
   // Cluster members report their queue depth to the balancer (its agent check).

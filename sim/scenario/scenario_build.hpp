@@ -17,6 +17,12 @@ struct BuiltWorld {
   std::map<std::string, std::shared_ptr<mail::Directory>> directories;  // MDA host -> its users
   std::map<std::string, std::shared_ptr<mail::MailboxStore>> stores;    // MDA host -> its mailboxes
   std::map<std::string, HostId> hosts;
+  // links - each written link under both orders of its ends: its network link, or the two halves
+  // a <-> mitm <-> b when a mitm sits on it.
+  std::map<std::pair<std::string, std::string>, std::vector<LinkId>> links;
+
+  // links_between - the network links that make up the written link a <-> b (empty: none).
+  std::vector<LinkId> links_between(const std::string& a, const std::string& b) const;
 };
 
 // to_retry_preset - the roles' schedule for a lesson's retry spec.

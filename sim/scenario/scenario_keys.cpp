@@ -52,7 +52,7 @@ const std::vector<std::string>& keys_of(KeyPlace p) {
   static const std::vector<std::string> layout{"x", "y"};
   static const std::vector<std::string> link{"between", "latency", "bandwidth", "loss", "state"};
   static const std::vector<std::string> send{"id",   "at",      "from",    "to",   "cc",
-                                             "bcc",  "subject", "body",    "size", "via",
+                                             "bcc",  "subject", "body",    "size", "raw_body", "via",
                                              "dsn",  "headers", "repeat",  "every", "unknown_ok"};
   static const std::vector<std::string> dsn{"notify", "ret", "envid"};
   static const std::vector<std::string> timeline{"at",    "note",  "link",    "state",
@@ -110,22 +110,22 @@ const std::vector<std::string>& keys_of(KeyPlace p) {
 const std::vector<std::string>& role_keys(Role r) {
   static const std::vector<std::string> mua{"user", "password", "submit",          "fetch", "poll",
                                             "tls",  "auth",     "leave_on_server", "pipelining"};
-  static const std::vector<std::string> msa{"port",     "tls",         "max_size",   "auth",
+  static const std::vector<std::string> msa{"port",     "tls",         "max_size",   "bare_newline", "auth",
                                             "auth_mechs", "relay_to",  "retry",      "tls_policy",
                                             "concurrency", "spool"};
-  static const std::vector<std::string> mta{"port",       "tls",        "max_size", "greylisting",
+  static const std::vector<std::string> mta{"port",       "tls",        "max_size", "bare_newline", "greylisting",
                                             "relay_to",   "retry",      "tls_policy", "concurrency",
                                             "spool",      "local_domains", "relay_for"};
   static const std::vector<std::string> cluster{
-      "members",  "balance", "health_check", "port",        "tls",   "max_size", "greylisting",
+      "members",  "balance", "health_check", "port",        "tls",   "max_size", "bare_newline", "greylisting",
       "relay_to", "retry",   "tls_policy",   "concurrency", "spool", "relay_for"};
-  static const std::vector<std::string> mx{"port",     "tls",   "max_size",   "greylisting",
+  static const std::vector<std::string> mx{"port",     "tls",   "max_size",   "bare_newline", "greylisting",
                                            "deliver_to", "relay_to", "retry", "tls_policy",
                                            "concurrency", "spool", "accepts"};
-  static const std::vector<std::string> mda{"port", "tls", "max_size", "mailboxes", "quota"};
+  static const std::vector<std::string> mda{"port", "tls", "max_size", "bare_newline", "mailboxes", "quota"};
   static const std::vector<std::string> pop3{"store", "port", "tls", "apop"};
   static const std::vector<std::string> dns{"timeout"};
-  static const std::vector<std::string> mitm{"between", "strip_starttls"};
+  static const std::vector<std::string> mitm{"between", "strip_starttls", "impersonate"};
   static const std::vector<std::string> router{};
   switch (r) {
     case Role::Mua: return mua;

@@ -23,6 +23,9 @@ bool is_final_reply_line(const TraceEvent& e) {
 std::string ReplyTracker::observe(const TraceEvent& in) {
   if (in.kind == TraceKind::Note && in.text.rfind("forwards connection #", 0) == 0 && in.code > 0) {
     alias_[in.conn] = std::uint64_t(in.code);
+    // The server greets as soon as it accepts, which a relay (balancer, mitm) learns only a
+    // moment later: a greeting already seen on the server side was the client's greeting.
+    if (greeted_[in.conn]) greeted_[std::uint64_t(in.code)] = true;
     return "";
   }
   const TraceEvent& e = in;

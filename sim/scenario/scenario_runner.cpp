@@ -88,6 +88,8 @@ void ScenarioRun::schedule_sends() {
         r.bcc = m.bcc;
         r.subject = m.subject;
         r.body = m.body;
+        r.raw = m.raw;
+        r.raw_body = m.raw_body;
         if (m.size > 0) r.size = m.size;
         r.notify = notify_flags(m.dsn);
         r.ret = m.dsn.ret == DsnSpec::Ret::Full ? smtp::DsnRet::Full
@@ -146,14 +148,17 @@ void ScenarioRun::apply(const TimelineEntry& t) {
           w.ctx.note("", t.note);
           return;
         } else if constexpr (std::is_same_v<A, LinkAction>) {
-          auto l = w.net.find_link(built_.hosts.at(a.a), built_.hosts.at(a.b));
-          if (!l) { what = "no link between " + a.a + " and " + a.b; return; }
-          LinkParams p = w.net.link_params(*l);
-          if (a.latency) p.latency = *a.latency;
-          if (a.bandwidth_bps) p.bandwidth_bps = *a.bandwidth_bps;
-          if (a.loss) p.loss = *a.loss;
-          w.net.set_link_params(*l, p);
-          if (a.up) w.net.set_link_up(*l, *a.up);
+          // One network link, or the two halves of a link a mitm sits on (scenario_build.cpp).
+          std::vector<LinkId> ls = built_.links_between(a.a, a.b);
+          if (ls.empty()) { what = "no link between " + a.a + " and " + a.b; return; }
+          for (std::size_t i = 0; i < ls.size(); ++i) {
+            LinkParams p = w.net.link_params(ls[i]);
+            if (a.latency) p.latency = ls.size() == 1 ? *a.latency : i == 0 ? *a.latency / 2 : *a.latency - *a.latency / 2;
+            if (a.bandwidth_bps) p.bandwidth_bps = *a.bandwidth_bps;
+            if (a.loss && i == 0) p.loss = *a.loss;
+            w.net.set_link_params(ls[i], p);
+            if (a.up) w.net.set_link_up(ls[i], *a.up);
+          }
           what = "link " + a.a + " <-> " + a.b + (a.up ? (*a.up ? " up" : " down") : " changed");
         } else if constexpr (std::is_same_v<A, HostAction>) {
           HostId h = built_.hosts.at(a.host);

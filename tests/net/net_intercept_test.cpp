@@ -138,3 +138,20 @@ TEST_CASE("intercept: refusals and a crash") {
   n.sched.run_until(sec(1));
   CHECK(n.at_b);
 }
+
+TEST_CASE("connect_as: the proxy's leg never reuses the impersonated host's address and port pair") {
+  Inline n;
+  n.dial(n.a, n.b, 25);  // intercepted: a's own connection from 10.0.0.1:49152
+  n.sched.run_until(sec(1));
+  REQUIRE(n.at_a);
+  StreamPtr mine;
+  n.net.connect_as(n.r, n.a, n.ip(n.b), 25, [&](ConnectResult res, StreamPtr s) {
+    REQUIRE(res == ConnectResult::Ok);
+    mine = s;
+  });
+  n.sched.run_until(sec(2));
+  REQUIRE(mine);
+  CHECK(n.at_a->local_port() == 49152);
+  CHECK(mine->local_ip() == n.ip(n.a));
+  CHECK(mine->local_port() == 49153);  // taken from a's range, so a capture keeps the flows apart
+}

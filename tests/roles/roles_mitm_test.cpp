@@ -220,6 +220,7 @@ TEST_CASE("mitm impersonate: a verifying sender refuses the forged certificate")
   CHECK(n.mitm->stats().forgery_refused == 1);
   CHECK(n.mitm->stats().impersonated == 0);
   CHECK(n.tls_done("mta.a.example") == 0);
+  CHECK(n.tls_done("mx.b.example") == 0);  // eve never started TLS with the server for nothing
   CHECK(n.note_has("refused the forged certificate"));
   CHECK_FALSE(n.read_line("MAIL"));
   CHECK(n.mitm->captures().empty());
