@@ -94,7 +94,13 @@ void explain(mail::DsnRecipientReport& rr, const QueueRcpt& r, const std::string
     rr.remote_mta = r.last_host;  // RFC 3464 2.3.5: the MTA that reported it - none did for a timeout
     rr.diagnostic = r.last_reply;
   } else {
-    rr.reason = r.last_reply.empty() ? why : r.last_reply;
+    // The codes are the Status field's business; the diagnostic keeps the words (Postfix writes
+    // "X-Postfix; connect to mx[192.0.2.1]:25: Connection timed out" the same way).
+    std::string text = r.last_reply.empty() ? why : r.last_reply;
+    if (reply_code(text)) text = text.size() > 4 ? text.substr(4) : std::string();
+    if (std::string e = enhanced_of(text); !e.empty() && text.size() > e.size() && text[e.size()] == ' ')
+      text = text.substr(e.size() + 1);
+    rr.reason = text.empty() ? why : text;
   }
   if (r.last_attempt >= 0) rr.last_attempt = r.last_attempt;
   rr.attempts = r.retry.attempts;
@@ -171,6 +177,7 @@ void MtaHost::warn_delay(const std::string& qid, const std::vector<std::size_t>&
   rep.now = now;
   rep.arrival = e.arrival;
   rep.queue_id = e.qid;
+  rep.received_from_mta = e.received_from;
   rep.message_id = ids_.message_id(now, ctx_.clock);
   mail::Envelope env = original_envelope(e);
   for (std::size_t i : rcpts) {
