@@ -289,6 +289,16 @@ void Loader::read_send(const Val& v) {
           m.size = *n;
         }
     }
+    if (auto x = f.get("raw_body"); x.present) {
+      // Exact bytes, for hostile input (SMTP smuggling): YAML's "\r" and "\n" escapes give bare
+      // CR / LF; the client sends them as they are (see OutgoingMessage::raw).
+      if (f.has("body") || f.has("size"))
+        d.error(x.pos, "raw_body: give either raw_body: (exact bytes) or body:/size:, not both");
+      else if (auto s = read_text(d, x)) {
+        m.raw_body = *s;
+        m.raw = true;
+      }
+    }
     if (auto x = f.get("via"); x.present)
       if (auto h = read_host_name(d, x)) m.via = *h;
     if (auto x = f.get("dsn"); x.present) read_dsn(d, x, m.dsn);
