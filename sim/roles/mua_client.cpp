@@ -69,6 +69,7 @@ std::string Mua::send(const SendRequest& req) {
   o.msg.ret = req.ret;
   o.msg.envid = req.envid;
   o.msg.data = m.serialize();
+  std::string raw_note;
   if (req.raw) {
     // Hostile input on purpose: the body goes out byte for byte after the header.
     o.msg.data += req.raw_body;
@@ -80,15 +81,15 @@ std::string Mua::send(const SendRequest& req) {
       else if (req.raw_body[i] == '\n') ++lf;
       else if (req.raw_body[i] == '\r') ++cr;
     }
-    ctx_.note(cfg_.name, "sends a raw body: " + std::to_string(lf) + " bare LF and " + std::to_string(cr) +
-                             " bare CR go out unrepaired (RFC 5321 2.3.8 forbids them)",
-              spec.message_id);
+    raw_note = "the body is raw: " + std::to_string(lf) + " bare LF and " + std::to_string(cr) +
+               " bare CR go out unrepaired (RFC 5321 2.3.8 forbids them)";
   }
   ctx_.note(cfg_.name, "writes \"" + req.subject + "\" to " + [&] {
     std::string s;
     for (const auto& r : o.msg.recipients) s += (s.empty() ? "" : ", ") + r.address;
     return s;
   }(), o.message_id);
+  if (!raw_note.empty()) ctx_.note(cfg_.name, raw_note, o.message_id);
   outbox_.push_back(std::move(o));
   submit();
   return spec.message_id;
