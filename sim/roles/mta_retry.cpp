@@ -25,8 +25,7 @@ std::optional<RetrySchedule> retry_preset(std::string_view name) {
     p.description = "Postfix: first retry after 300 s, the wait doubles up to 4000 s "
                     "(minimal/maximal_backoff_time), on deferred-queue scans every 300 s "
                     "(queue_run_delay); no delay warning; bounce after 5 days.";
-    p.rules = {{days(5), sec(300), 2.0}};
-    p.max_interval = sec(4000);
+    p.rules = {{days(5), sec(300), 2.0, 0, sec(4000)}};
     p.queue_run = sec(300);
     p.give_up_after = days(5);
   } else if (name == "exim") {
@@ -46,15 +45,23 @@ std::vector<std::string> retry_preset_names() { return {"story", "sendmail", "po
 std::optional<SimTime> next_attempt(const RetrySchedule& p, SimTime arrival, SimTime last_end, RetryState& st) {
   if (p.rules.empty()) return std::nullopt;
   Duration age = last_end - arrival;
-  std::size_t phase = 0;
-  while (phase + 1 < p.rules.size() && age >= p.rules[phase].until) ++phase;
+  // Phases only move forward: past their `until`, or with their failures used up.
+  std::size_t phase = std::min(st.phase, p.rules.size() - 1);
+  int in_phase = phase == st.phase ? st.in_phase : 0;
+  while (phase + 1 < p.rules.size() &&
+         (age >= p.rules[phase].until || (p.rules[phase].attempts > 0 && in_phase >= p.rules[phase].attempts))) {
+    ++phase;
+    in_phase = 0;
+  }
   const RetryRule& r = p.rules[phase];
-  if (st.wait == 0 || phase != st.phase) {
+  if (st.wait == 0 || in_phase == 0) {
     st.wait = r.interval;  // entering a phase: its first wait
   } else {
     st.wait = Duration(std::llround(double(st.wait) * r.factor));
   }
   st.phase = phase;
+  st.in_phase = in_phase + 1;
+  if (r.max_interval && st.wait > r.max_interval) st.wait = r.max_interval;
   if (p.max_interval && st.wait > p.max_interval) st.wait = p.max_interval;
   SimTime next = last_end + st.wait;
   if (p.min_queue_age && next < last_end + p.min_queue_age) next = last_end + p.min_queue_age;
@@ -84,7 +91,9 @@ std::string describe(const RetrySchedule& p) {
     if (i) s += "; ";
     s += r.factor == 1.0 ? "every " + format_duration(r.interval)
                          : "from " + format_duration(r.interval) + " x" + std::to_string(r.factor).substr(0, 3);
-    if (p.max_interval) s += " (max " + format_duration(p.max_interval) + ")";
+    if (Duration cap = r.max_interval ? r.max_interval : p.max_interval; cap && r.factor != 1.0)
+      s += " (max " + format_duration(cap) + ")";
+    if (r.attempts > 0) s += " for " + std::to_string(r.attempts) + " attempt" + (r.attempts == 1 ? "" : "s") + " or";
     s += " until " + format_duration(r.until);
   }
   if (p.queue_run) s += "; queue runs every " + format_duration(p.queue_run);

@@ -13,12 +13,15 @@
 
 namespace smtpsim {
 
-// RetryRule - one phase of a schedule: until `until` after arrival, wait `interval` between
-// attempts, multiplying it by `factor` after each attempt (1.0 = fixed), as Exim's F/G rules.
+// RetryRule - one phase of a schedule: until `until` after arrival (and for at most `attempts`
+// failures, when set), wait `interval` between attempts, multiplying it by `factor` after each
+// attempt (1.0 = fixed), as Exim's F/G rules; a growing wait stops at `max_interval` (0 = none).
 struct RetryRule {
   Duration until = 0;
   Duration interval = minutes(15);
   double factor = 1.0;
+  int attempts = 0;          // failures this phase covers (0 = as many as fit before `until`)
+  Duration max_interval = 0; // cap for this phase (the schedule's max_interval caps every phase)
 };
 
 struct RetrySchedule {
@@ -43,6 +46,7 @@ std::vector<std::string> retry_preset_names();
 struct RetryState {
   int attempts = 0;        // attempts made so far
   std::size_t phase = 0;   // the rule the last wait came from
+  int in_phase = 0;        // waits already taken from that rule
   Duration wait = 0;       // the last wait (grows in geometric phases)
 };
 

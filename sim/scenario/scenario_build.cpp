@@ -63,8 +63,9 @@ smtpsim::RetrySchedule to_retry_preset(const RetrySpec& r) {
     rule.interval = s.interval;
     rule.factor = s.factor;
     rule.until = s.until == kNever ? r.give_up_after : s.until;
+    rule.attempts = s.attempts;
+    rule.max_interval = s.max_interval;  // per stage: a cap on one stage is not a cap on the others
     p.rules.push_back(rule);
-    if (s.max_interval > 0) p.max_interval = s.max_interval;
   }
   p.queue_run = r.queue_run;
   if (r.preset == RetryPreset::Sendmail) p.min_queue_age = minutes(30);

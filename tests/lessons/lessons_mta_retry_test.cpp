@@ -259,6 +259,28 @@ TEST_CASE("retry presets: the MTA's schedules and the lesson file's are the same
   }
 }
 
+TEST_CASE("a lesson's own stages: `attempts` ends a stage early, `max_interval` caps only its own stage") {
+  const std::string retry =
+      "retry: { stages: [ { every: 5m, attempts: 2 }, { first: 10m, backoff: 3, max_interval: 40m, until: 3h }, "
+      "{ every: 2h } ], give_up_after: 8h }";
+  auto loaded = scenario::load_scenario_string(retry + "\nhosts:\n  - { name: r, role: router }\n", "r.yaml");
+  INFO(loaded.format());
+  REQUIRE(loaded.ok());
+  const RetrySchedule p = scenario::to_retry_preset(loaded.spec->retry);
+  const Times want{0,           minutes(5),  minutes(10),           minutes(20),           minutes(50),
+                   hours(1) + minutes(30),   hours(2) + minutes(10), hours(2) + minutes(50), hours(3) + minutes(30),
+                   hours(5) + minutes(30),   hours(7) + minutes(30)};
+  CHECK(times_text(attempt_times(p, 0)) == times_text(want));
+  Times preview = scenario::schedule_preview(loaded.spec->retry);
+  preview.pop_back();
+  CHECK(attempt_times(p, 0) == preview);
+  // And an MTA keeps to it, attempt by attempt (each attempt's own 30 s added to its wait).
+  Lesson l = run_lesson(lesson(retry, "", ", state: down", kSend));
+  World& w = l.world();
+  CHECK(times_text(relative(message_attempts(w), arrival(w))) == times_text(attempt_times(p, attempt_cost(w))));
+  CHECK(bounce_time(w) == expected_bounce(w, hours(8)));
+}
+
 // ---------------------------------------------------------------- presets in real runs
 
 TEST_CASE("retry presets in a run: a destination that never answers, attempt by attempt") {
