@@ -104,7 +104,7 @@ TEST_CASE("cluster failover: a crashed member leaves rotation; its durable queue
   for (const auto& [t, id] : held) CHECK((t < minutes(10) || t > back[0]));
   // Every late message went to the other members.
   std::size_t late_elsewhere = 0;
-  for (const std::string& m : {"out1", "out3"})
+  for (const char* m : {"out1", "out3"})
     for (const auto& [t, id] : accepted_by(w, m)) late_elsewhere += t > minutes(12);
   CHECK(late_elsewhere == 3);
 
