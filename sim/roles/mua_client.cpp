@@ -25,7 +25,15 @@ void Mua::start() {
 void Mua::on_host_change(bool up) {
   ++generation_;
   if (!up) {
-    if (submit_conn_) submit_conn_->abort();
+    if (submit_conn_) {
+      // The session dies with the host; what it already learned still counts (a 250 is a 250,
+      // and an end of DATA left unanswered is the at-least-once doubt of a lost connection).
+      if (auto* client = dynamic_cast<smtp::SmtpClient*>(&submit_conn_->engine())) {
+        if (!submit_conn_->done()) client->on_closed(ctx_.sched.now());
+        apply_submit_results(client->take_results());
+      }
+      submit_conn_->abort();
+    }
     if (fetch_conn_) fetch_conn_->abort();
     submit_conn_.reset();
     fetch_conn_.reset();
@@ -171,7 +179,13 @@ void Mua::submit() {
 void Mua::on_submit_done(smtp::SmtpClient& client) {
   std::shared_ptr<Conn> keep = std::move(submit_conn_);
   submitting_ = false;
-  for (const smtp::MessageResult& m : client.take_results()) {
+  apply_submit_results(client.take_results());
+  schedule_resubmit();
+}
+
+// apply_submit_results - each submitted message's outcome: sent, to be tried again, or given up.
+void Mua::apply_submit_results(const std::vector<smtp::MessageResult>& results) {
+  for (const smtp::MessageResult& m : results) {
     for (OutboxEntry& o : outbox_) {
       if (o.msg.id != m.id || o.state != OutboxEntry::State::Submitting) continue;
       std::size_t ok = m.count(smtp::Outcome::Delivered), temp = m.count(smtp::Outcome::Deferred);
@@ -209,7 +223,6 @@ void Mua::on_submit_done(smtp::SmtpClient& client) {
       }
     }
   }
-  schedule_resubmit();
 }
 
 void Mua::schedule_resubmit() {

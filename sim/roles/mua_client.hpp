@@ -102,6 +102,7 @@ class Mua {
  private:
   void submit();
   void on_submit_done(smtp::SmtpClient& client);
+  void apply_submit_results(const std::vector<smtp::MessageResult>& results);
   void schedule_resubmit();
   void schedule_poll();
   void on_fetch_done(pop3::Client& c);

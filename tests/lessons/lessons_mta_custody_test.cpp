@@ -42,11 +42,25 @@ send:
 SimTime dot_time() {
   Lesson l = run_lesson(kChain);
   REQUIRE(l.report.ok());
+  REQUIRE(l.report.ledger.delivered == 1);
   for (const TraceEvent& e : l.world().trace.events())
     if (e.kind == TraceKind::BytesSent && e.host == "relay.a.example" && e.peer == "mx.b.example" &&
         e.data.size() >= 5 && e.data.compare(e.data.size() - 5, 5, "\r\n.\r\n") == 0)
       return e.time;
   FAIL("the relay never sent an end-of-data dot");
+  return 0;
+}
+
+// submit_dot_time - the same for the client's submission to the MSA, sent in plain text here.
+SimTime submit_dot_time(const std::string& text) {
+  Lesson l = run_lesson(text);
+  REQUIRE(l.report.ok());
+  REQUIRE(l.report.ledger.delivered == 1);
+  for (const TraceEvent& e : l.world().trace.events())
+    if (e.kind == TraceKind::BytesSent && e.host == "client-a" && e.data.size() >= 5 &&
+        e.data.compare(e.data.size() - 5, 5, "\r\n.\r\n") == 0)
+      return e.time;
+  FAIL("the client never sent an end-of-data dot");
   return 0;
 }
 
@@ -133,4 +147,27 @@ TEST_CASE("at-least-once: the receiver stores the message and drops the connecti
   CHECK(line.deliveries == 2);  // the stored copy, and the one sent again at the 15-minute retry
   CHECK(line.cause.find("after the end of DATA") != std::string::npos);
   CHECK(mailbox(l.world(), "mda.b.example", "b@b.example").size() == 2);
+}
+
+TEST_CASE("at-least-once: the mail client crashes while the MSA's 250 is on its way") {
+  // The client is 10 ms from its MSA: the dot arrives at +10 ms and is stored, the 250 would arrive
+  // at +20 ms, the client is gone at +15 ms. Its outbox still has the message, so after the restart
+  // it submits again - as Thunderbird would - and B gets two copies, which the ledger explains.
+  std::string text = kChain;
+  const std::string submit = "submit: msa.a.example }";
+  text.replace(text.find(submit), submit.size(), "submit: msa.a.example, tls: none }");
+  const std::string msa = "relay_to: relay.a.example }";  // no STARTTLS offered: AUTH in the clear is allowed
+  text.replace(text.find(msa), msa.size(), "relay_to: relay.a.example, tls: none }");
+  const SimTime dot = submit_dot_time(text);
+  Lesson l = run_lesson(text + "timeline:\n  - { at: " + at(dot + msec(15)) + ", crash: client-a }\n  - { at: " +
+                        at(dot + minutes(1)) + ", restart: client-a }\n");
+  INFO(l.problems());
+  CHECK(l.report.ledger.problems.empty());
+  LedgerLine line = b_line(l);
+  CHECK(line.deliveries == 2);
+  CHECK(line.cause.find("client-a lost the connection to msa.a.example after the end of DATA") != std::string::npos);
+  const auto& outbox = l.world().mua("client-a")->outbox();
+  REQUIRE(outbox.size() == 1);
+  CHECK(outbox[0].state == OutboxEntry::State::Sent);
+  CHECK(outbox[0].tries == 2);
 }
