@@ -1,5 +1,6 @@
 // mail_address.cpp - parsing and canonical forms of RFC 5321 mailboxes and SMTP paths.
 #include "sim/mail/mail_address.hpp"
+#include "sim/mail/mail_cfws.hpp"
 
 #include <algorithm>
 #include <vector>
@@ -357,13 +358,7 @@ std::vector<std::string> header_addresses(std::string_view v) {
       continue;
     }
     if (c == '(') {  // comment, possibly nested
-      int depth = 0;
-      while (i < v.size()) {
-        if (v[i] == '\\') { i += 2; continue; }
-        if (v[i] == '(') ++depth;
-        else if (v[i] == ')' && --depth == 0) { ++i; break; }
-        ++i;
-      }
+      i = skip_comment(v, i);
       plain.push_back(' ');
       continue;
     }

@@ -1,5 +1,6 @@
 // mail_date.cpp - civil calendar arithmetic and RFC 5322 date-time formatting/parsing.
 #include "sim/mail/mail_date.hpp"
+#include "sim/mail/mail_cfws.hpp"
 
 #include <cstdio>
 
@@ -40,13 +41,7 @@ struct Cursor {
       char c = s[i];
       if (c == ' ' || c == '\t' || c == '\r' || c == '\n') { ++i; continue; }
       if (c == '(') {
-        int depth = 0;
-        while (i < s.size()) {
-          if (s[i] == '\\') { i += 2; continue; }
-          if (s[i] == '(') ++depth;
-          if (s[i] == ')' && --depth == 0) { ++i; break; }
-          ++i;
-        }
+        i = skip_comment(s, i);
         continue;
       }
       break;

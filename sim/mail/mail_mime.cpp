@@ -1,5 +1,6 @@
 // mail_mime.cpp - Content-Type parsing, multipart split/join, quoted-printable, base64, RFC 2047.
 #include "sim/mail/mail_mime.hpp"
+#include "sim/mail/mail_cfws.hpp"
 
 #include "sim/mail/mail_message.hpp"
 
@@ -56,13 +57,7 @@ struct Scanner {
       char c = s[i];
       if (c == ' ' || c == '\t' || c == '\r' || c == '\n') { ++i; continue; }
       if (c == '(') {
-        int depth = 0;
-        while (i < s.size()) {
-          if (s[i] == '\\') { i += 2; continue; }
-          if (s[i] == '(') ++depth;
-          else if (s[i] == ')' && --depth == 0) { ++i; break; }
-          ++i;
-        }
+        i = skip_comment(s, i);
         continue;
       }
       break;

@@ -1,5 +1,6 @@
 // mail_received.cpp - building Received/Return-Path/Delivered-To fields and reading Received back.
 #include "sim/mail/mail_received.hpp"
+#include "sim/mail/mail_cfws.hpp"
 
 #include "sim/mail/mail_date.hpp"
 
@@ -45,15 +46,8 @@ std::vector<Token> tokenize(std::string_view s) {
     char c = s[i];
     if (c == ' ' || c == '\t' || c == '\r' || c == '\n') { ++i; continue; }
     if (c == '(') {
-      int depth = 0;
       std::size_t start = i;
-      while (i < s.size()) {
-        if (s[i] == '\\') { i += 2; continue; }
-        if (s[i] == '(') ++depth;
-        else if (s[i] == ')' && --depth == 0) { ++i; break; }
-        ++i;
-      }
-      if (i > s.size()) i = s.size();
+      i = skip_comment(s, i);
       std::size_t end = (i > start + 1 && s[i - 1] == ')') ? i - 1 : i;
       out.push_back({Token::Kind::Comment, std::string(trim(s.substr(start + 1, end - start - 1)))});
       continue;
