@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstring>
 #include <optional>
+#include <set>
 #include <utility>
 
 #include "sim/pop3/pop3_auth.hpp"
@@ -295,6 +296,8 @@ void Client::on_block_done(SimTime /*now*/) {
     }
     case Op::Uidl: {
       std::vector<std::pair<std::size_t, std::string>> listing;
+      std::set<std::uint64_t> numbers;
+      std::set<std::string> uids;
       std::size_t pos = 0;
       while (pos < block_.size()) {
         std::size_t e = block_.find('\n', pos);
@@ -308,7 +311,15 @@ void Client::on_block_done(SimTime /*now*/) {
           if (!l.empty()) note("ignored malformed UIDL line \"" + printable(l) + "\"", ProtoEvent::Kind::Error);
           continue;
         }
-        listing.emplace_back(std::size_t(*n), std::string(l.substr(sp + 1)));
+        // Message numbers and unique-ids are unique in a maildrop (RFC 1939 7): a listing that
+        // repeats one is not trusted for it, or one DELE could count (or remove) twice.
+        std::string_view uid = l.substr(sp + 1);
+        if (!numbers.insert(*n).second || !uids.insert(std::string(uid)).second) {
+          note("ignored UIDL line repeating a message number or unique-id: \"" + printable(l) + "\"",
+               ProtoEvent::Kind::Error);
+          continue;
+        }
+        listing.emplace_back(std::size_t(*n), std::string(uid));
       }
       plan_fetch(listing);
       return;

@@ -4,6 +4,7 @@
 // and with TLS required it never sends credentials outside TLS.
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <string>
 
@@ -55,8 +56,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   SimTime now = 0;
   bool closed = false, tls = false, awaiting_tls = false;
   std::string wire_plain;  // what the client wrote outside TLS
+  const bool verbose = std::getenv("FUZZ_VERBOSE") != nullptr;  // replaying one input by hand
   auto drain = [&]() {
     EngineOutput o = client.take_output();
+    if (verbose && !o.bytes.empty()) std::fprintf(stderr, "C: %s", o.bytes.c_str());
+    if (verbose)
+      for (const auto& ev : o.events) std::fprintf(stderr, "   [%d %d] %s\n", int(ev.kind), ev.code, ev.text.c_str());
     if (closed) check(o.bytes.empty());
     check(lines_ok(o.bytes));
     if (!tls) wire_plain += o.bytes;
@@ -86,6 +91,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       default: {  // server bytes
         std::size_t len = (op & 63) + 1;
         if (len > size - pos) len = size - pos;
+        if (verbose) {
+          std::fputs("S: ", stderr);
+          std::fwrite(data + pos, 1, len, stderr);
+          std::fputs("\n", stderr);
+        }
         client.on_bytes(std::string_view(reinterpret_cast<const char*>(data + pos), len), now);
         pos += len;
         break;
@@ -99,6 +109,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     check(wire_plain.find("AUTH ") == std::string::npos);
   }
   const auto& r = client.result();
+  if (verbose) std::fprintf(stderr, "deleted %d, retrieved %d\n", int(r.deleted), int(r.messages.size()));
   check(r.deleted <= r.messages.size() + 1);  // +1: the pre-seen "1.a" may be deleted
   return 0;
 }

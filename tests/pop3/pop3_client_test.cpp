@@ -217,6 +217,35 @@ TEST_CASE("pop3 client: pipelining and deletion", "[pop3][client]") {
   CHECK(rig.state.seen == std::set<std::string, std::less<>>{"uid-old", "uid-a"});
 }
 
+TEST_CASE("pop3 client: a UIDL listing repeating a number or unique-id is not trusted twice", "[pop3][client]") {
+  // Found by fuzz_pop3_client: "1 uid-old" listed twice made the client DELE 1 twice and count
+  // two deletions for one message.
+  ClientRig rig;
+  rig.cfg.leave_on_server = false;
+  rig.state.seen.insert("uid-old");
+  rig.start();
+  run_steps(rig, {
+                     {kGreeting, "CAPA\r\n"},
+                     {kCapa, "USER b@b.example\r\n"},
+                     {"+OK\r\n", "PASS secret\r\n"},
+                     {"+OK\r\n", "STAT\r\n"},
+                     {"+OK 3 60\r\n", "UIDL\r\n"},
+                     {"+OK\r\n1 uid-old\r\n2 uid-a\r\n1 uid-old\r\n3 uid-a\r\n.\r\n", "DELE 1\r\n"},
+                     {"+OK\r\n", "RETR 2\r\n"},
+                     {"+OK\r\na\r\n.\r\n", "DELE 2\r\n"},
+                     {"+OK\r\n", "QUIT\r\n"},
+                     {"+OK\r\n", ""},
+                 });
+  const ClientResult& r = rig.c->result();
+  CHECK(r.ok);
+  CHECK(r.deleted == 2);
+  CHECK(r.messages.size() == 1);
+  int repeats = 0;
+  for (const auto& e : rig.events)
+    if (e.kind == ProtoEvent::Kind::Error && e.text.find("repeating a message number or unique-id") != std::string::npos) ++repeats;
+  CHECK(repeats == 2);
+}
+
 TEST_CASE("pop3 client: a connection lost before QUIT deletes nothing", "[pop3][client]") {
   ClientRig rig;
   rig.cfg.leave_on_server = false;
