@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 
 #include "sim/core/rng.hpp"
 
@@ -35,20 +36,34 @@ const char* to_string(TraceKind k) {
 }
 
 namespace {
-std::uint64_t mix_int(std::uint64_t h, std::uint64_t v) {
-  for (int i = 0; i < 8; ++i) {
-    h ^= (v >> (8 * i)) & 0xff;
-    h *= 0x100000001b3ULL;
+// mix_int - fold one 64-bit word into the running hash (multiply-xorshift: one multiply per word,
+// where byte-wise FNV-1a spent eight).
+inline std::uint64_t mix_int(std::uint64_t h, std::uint64_t v) {
+  h ^= v;
+  h *= 0x9E3779B97F4A7C15ULL;
+  return h ^ (h >> 29);
+}
+// mix_str - fold a length-prefixed byte string, eight bytes (little-endian) per step.
+std::uint64_t mix_str(std::uint64_t h, std::string_view s) {
+  h = mix_int(h, s.size());
+  const char* p = s.data();
+  std::size_t n = s.size(), i = 0;
+  for (; i + 8 <= n; i += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, p + i, 8);
+    h = mix_int(h, w);
+  }
+  if (i < n) {
+    std::uint64_t w = 0;
+    std::memcpy(&w, p + i, n - i);
+    h = mix_int(h, w);
   }
   return h;
 }
-std::uint64_t mix_str(std::uint64_t h, const std::string& s) {
-  h = mix_int(h, s.size());
-  return fnv1a64(s, h);
-}
 }  // namespace
 
-void Trace::emit(TraceEvent e) {
+// hash_event - fold every field of e (with `data` standing for e.data) into the running hash.
+void Trace::hash_event(const TraceEvent& e, std::string_view data) {
   std::uint64_t h = hash_;
   h = mix_int(h, static_cast<std::uint64_t>(e.time));
   h = mix_int(h, static_cast<std::uint64_t>(e.kind));
@@ -59,11 +74,26 @@ void Trace::emit(TraceEvent e) {
   h = mix_int(h, (std::uint64_t(e.src_port) << 16) | e.dst_port);
   h = mix_int(h, static_cast<std::uint64_t>(static_cast<std::int64_t>(e.code)));
   h = mix_str(h, e.text);
-  h = mix_str(h, e.data);
+  h = mix_str(h, data);
   h = mix_str(h, e.msg);
   h = mix_str(h, e.rcpt);
   hash_ = h;
   ++count_;
+}
+
+void Trace::emit_bytes(TraceEvent e, std::string_view data) {
+  hash_event(e, data);
+  if (!subs_.empty() || (recording_ && keep_bytes_)) e.data.assign(data.data(), data.size());
+  publish(std::move(e));
+}
+
+void Trace::emit(TraceEvent e) {
+  hash_event(e, e.data);
+  publish(std::move(e));
+}
+
+// publish - store (when recording) and notify subscribers; e is already hashed.
+void Trace::publish(TraceEvent e) {
   const bool strip = !keep_bytes_ && (e.kind == TraceKind::BytesSent || e.kind == TraceKind::BytesDelivered);
   if (subs_.empty()) {
     if (recording_) {
@@ -117,9 +147,16 @@ std::string Trace::hash_hex() const {
 }
 
 std::string ipv4_to_string(std::uint32_t ip) {
-  char buf[20];
-  std::snprintf(buf, sizeof buf, "%u.%u.%u.%u", ip >> 24, (ip >> 16) & 0xff, (ip >> 8) & 0xff, ip & 0xff);
-  return buf;
+  std::string s;
+  s.reserve(15);
+  for (int shift = 24; shift >= 0; shift -= 8) {
+    unsigned v = (ip >> shift) & 0xff;
+    if (v >= 100) s += char('0' + v / 100);
+    if (v >= 10) s += char('0' + v / 10 % 10);
+    s += char('0' + v % 10);
+    if (shift) s += '.';
+  }
+  return s;
 }
 
 bool parse_ipv4(std::string_view text, std::uint32_t& out) {

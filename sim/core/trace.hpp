@@ -63,6 +63,9 @@ class Trace {
 
   // emit - append one event (its time is the caller's virtual now).
   void emit(TraceEvent e);
+  // emit_bytes - emit an event whose payload is `data` (BytesSent / BytesDelivered): the bytes are
+  // hashed from the view and copied into e.data only when stored or shown to a subscriber.
+  void emit_bytes(TraceEvent e, std::string_view data);
   // subscribe - call fn for every later event; returns a handle for unsubscribe.
   std::size_t subscribe(Subscriber fn);
   void unsubscribe(std::size_t handle);
@@ -75,12 +78,15 @@ class Trace {
 
   const std::vector<TraceEvent>& events() const { return events_; }
   std::uint64_t count() const { return count_; }
-  // hash - FNV-1a over every field of every event: equal hashes mean identical runs.
+  // hash - a 64-bit multiply-xorshift hash over every field of every event, in order: equal
+  // hashes mean identical runs.
   std::uint64_t hash() const { return hash_; }
   // hash_hex - the hash as 16 hex digits.
   std::string hash_hex() const;
 
  private:
+  void hash_event(const TraceEvent& e, std::string_view data);
+  void publish(TraceEvent e);
   std::vector<TraceEvent> events_;
   std::vector<std::pair<std::size_t, Subscriber>> subs_;
   std::vector<std::pair<std::size_t, Subscriber>> added_;  // subscribed while emitting
