@@ -93,8 +93,7 @@ std::uint16_t Network::Impl::alloc_port(HostId h) {
 void Network::Impl::connect(HostId from, std::uint32_t ip, std::uint16_t port, ConnectFn cb, HostId as) {
   std::uint64_t id = next_conn++;
   std::optional<HostId> to;
-  for (std::size_t i = 0; i < hosts.size(); ++i)
-    if (hosts[i].ip == ip) to = static_cast<HostId>(i);
+  if (auto h = by_ip.find(ip); h != by_ip.end()) to = h->second;
   std::string why;
   if (!to) why = "no host has address " + ipv4_to_string(ip);
   else if (!hosts[from].up) why = hosts[from].name + " is down";
@@ -170,8 +169,7 @@ void Network::Impl::syn_attempt(const ConnPtr& c) {
   e.text = k == 0 ? "SYN" : "SYN retry " + std::to_string(k);
   trace.emit(std::move(e));
   HostId from = c->ep[0].host, to = c->ep[1].host;
-  if (reachable(from, to)) {
-    const Route& r = route(from, to);
+  if (const Route& r = dir_route(*c, 0); usable(r, from, to)) {
     if (!lost(r)) sched.schedule_in(r.latency, [c] { if (c->alive()) c->net->on_syn_arrival(c); });
   }
   if (k < 40) {
@@ -196,8 +194,8 @@ void Network::Impl::on_syn_arrival(const ConnPtr& c) {
   auto& table = c->intercepted ? hs.intercepts : hs.listeners;
   auto it = table.find(sv.port);
   if (it == table.end()) {
-    if (!reachable(sv.host, c->ep[0].host)) return;
-    const Route& r = route(sv.host, c->ep[0].host);
+    const Route& r = dir_route(*c, 1);
+    if (!usable(r, sv.host, c->ep[0].host)) return;
     if (lost(r)) return;
     sched.schedule_in(r.latency, [c] { if (c->alive()) c->net->on_refused_arrival(c); });
     return;
@@ -218,8 +216,8 @@ void Network::Impl::on_syn_arrival(const ConnPtr& c) {
 // send_synack - the server's SYN-ACK towards the client (lost or blocked: the client retries SYN).
 void Network::Impl::send_synack(const ConnPtr& c) {
   HostId from = c->ep[1].host, to = c->ep[0].host;
-  if (!reachable(from, to)) return;
-  const Route& r = route(from, to);
+  const Route& r = dir_route(*c, 1);
+  if (!usable(r, from, to)) return;
   if (lost(r)) return;
   sched.schedule_in(r.latency, [c] { if (c->alive()) c->net->on_synack_arrival(c); });
 }

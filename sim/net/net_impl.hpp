@@ -65,6 +65,8 @@ struct Dir {
   int failing = 0;            // chunks with first_fail != kNever
   SimTime stall_since = kNever;
   EventId stall_event;
+  const Route* route = nullptr;     // cached from Impl::route_cache (see Impl::dir_route)
+  std::uint64_t route_version = 0;  // Impl::routes_version the pointer belongs to
 };
 
 struct InboxItem {
@@ -131,10 +133,12 @@ struct Network::Impl {
   Rng rng;
   NetConfig cfg;
   std::vector<net_detail::HostState> hosts;
+  std::unordered_map<std::uint32_t, HostId> by_ip;  // address -> host
   std::vector<net_detail::LinkState> links;
   std::map<std::pair<HostId, HostId>, std::vector<HostId>> static_routes;
   mutable std::unordered_map<std::uint64_t, net_detail::Route> route_cache;
-  mutable std::vector<std::vector<std::vector<HostId>>> shortest;  // [src][dst] host path
+  mutable std::vector<std::vector<HostId>> shortest;  // [src][v]: v's predecessor towards src (src: itself)
+  std::uint64_t routes_version = 1;  // bumped by invalidate_routes
   std::vector<int> group;  // partition group per host, -1 = none
   bool partitioned = false;
   std::vector<HostHook> hooks;
@@ -152,12 +156,15 @@ struct Network::Impl {
   const net_detail::Route& route(HostId from, HostId to) const;
   void invalidate_routes();
   void shortest_from(HostId src) const;
+  std::vector<HostId> tree_path(HostId src, HostId dst) const;
   bool reachable(HostId from, HostId to) const;
+  bool usable(const net_detail::Route& r, HostId from, HostId to) const;
+  const net_detail::Route& dir_route(net_detail::Conn& c, int s) const;
   bool lost(const net_detail::Route& r);
   static Duration ser_delay(std::size_t bytes, std::uint64_t bps);
   SimTime traverse(const net_detail::Route& r, std::size_t bytes, SimTime t,
                    std::vector<std::pair<LinkId, SimTime>>* link_free) const;
-  Duration initial_rto(HostId from, HostId to) const;
+  Duration initial_rto(net_detail::Conn& c) const;
 
   // --- net_connect.cpp ---
   void connect(HostId from, std::uint32_t ip, std::uint16_t port, ConnectFn cb, HostId as = kNoHost);

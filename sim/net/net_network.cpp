@@ -110,6 +110,7 @@ HostId Network::add_host(const std::string& name, const std::string& ip) {
   HostState h;
   h.name = name;
   h.ip = addr;
+  impl_->by_ip[addr] = HostId(impl_->hosts.size());  // the last host added with an address owns it
   impl_->hosts.push_back(std::move(h));
   impl_->group.push_back(-1);
   impl_->invalidate_routes();
@@ -308,9 +309,8 @@ std::size_t Network::open_connections() const { return impl_->conns.size(); }
 bool Network::send_datagram(HostId from, HostId to, std::size_t bytes, Callback on_arrival) {
   impl_->check_host(from);
   impl_->check_host(to);
-  if (!impl_->reachable(from, to)) return false;
   const Route& r = impl_->route(from, to);
-  if (impl_->lost(r)) return false;
+  if (!impl_->usable(r, from, to) || impl_->lost(r)) return false;
   SimTime at = impl_->traverse(r, bytes, sched_.now(), nullptr);
   std::uint64_t epoch = impl_->hosts[to].epoch;
   std::weak_ptr<char> life = impl_->life;

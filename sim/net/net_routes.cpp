@@ -18,14 +18,15 @@ std::uint64_t route_key(HostId from, HostId to) { return (std::uint64_t(from) <<
 
 // invalidate_routes - forget cached paths after a topology or latency change.
 void Network::Impl::invalidate_routes() {
+  ++routes_version;  // connections' cached Route pointers die with the cache
   route_cache.clear();
   shortest.clear();
 }
 
 // shortest_from - Dijkstra from src over all links (up or down), with the documented tie-breaks
 // (least latency, then fewest hops, then the lexicographically smallest list of host ids). A binary
-// heap and predecessor links keep it O((n + m) log n): networks of a thousand hosts build their
-// routes in microseconds each, not milliseconds.
+// heap and predecessor links keep it O((n + m) log n); only the predecessor tree is kept (four
+// bytes a host), so a thousand sources cost megabytes, not a vector per pair.
 void Network::Impl::shortest_from(HostId src) const {
   const std::size_t n = hosts.size();
   if (shortest.size() != n) shortest.assign(n, {});
@@ -72,10 +73,19 @@ void Network::Impl::shortest_from(HostId src) const {
       pq.push({cl, ch, nb});
     }
   }
-  std::vector<std::vector<HostId>> out(n);
-  for (std::size_t i = 0; i < n; ++i)
-    if (lat[i] != kInf) out[i] = path_of(HostId(i));
-  shortest[src] = std::move(out);
+  prev[src] = src;  // marks the root; kNoHost now means "unreachable"
+  shortest[src] = std::move(prev);
+}
+
+// tree_path - the hosts from src to dst in src's predecessor tree (empty when unreachable).
+std::vector<HostId> Network::Impl::tree_path(HostId src, HostId dst) const {
+  const std::vector<HostId>& prev = shortest[src];
+  std::vector<HostId> p;
+  if (prev[dst] == kNoHost) return p;
+  for (HostId x = dst; x != src; x = prev[x]) p.push_back(x);
+  p.push_back(src);
+  std::reverse(p.begin(), p.end());
+  return p;
 }
 
 // route - the resolved path from -> to (static route, reversed static route, or least latency).
@@ -90,7 +100,7 @@ const Route& Network::Impl::route(HostId from, HostId to) const {
     hs.assign(r->second.rbegin(), r->second.rend());
   } else {
     if (shortest.size() != hosts.size() || shortest[from].empty()) shortest_from(from);
-    hs = shortest[from][to];
+    hs = tree_path(from, to);
   }
   Route rt;
   for (std::size_t i = 0; i + 1 < hs.size(); ++i) {
@@ -106,9 +116,11 @@ const Route& Network::Impl::route(HostId from, HostId to) const {
 }
 
 // reachable - the path exists and everything on it is up and inside one partition group.
-bool Network::Impl::reachable(HostId from, HostId to) const {
+bool Network::Impl::reachable(HostId from, HostId to) const { return usable(route(from, to), from, to); }
+
+// usable - r (the route from -> to) exists and everything on it is up and inside one partition group.
+bool Network::Impl::usable(const Route& r, HostId from, HostId to) const {
   if (!hosts[from].up || !hosts[to].up) return false;
-  const Route& r = route(from, to);
   if (r.hosts.empty()) return false;
   for (LinkId l : r.links)
     if (!links[l].up) return false;
@@ -121,6 +133,16 @@ bool Network::Impl::reachable(HostId from, HostId to) const {
     }
   }
   return true;
+}
+
+// dir_route - the route of one direction of c, looked up once per topology version.
+const Route& Network::Impl::dir_route(Conn& c, int s) const {
+  Dir& d = c.dir[s];
+  if (d.route_version != routes_version || !d.route) {
+    d.route = &route(c.ep[s].host, c.ep[1 - s].host);
+    d.route_version = routes_version;
+  }
+  return *d.route;
 }
 
 // lost - draw per link in path order whether a packet is lost (stops at the first loss).
@@ -166,9 +188,9 @@ SimTime Network::Impl::traverse(const Route& r, std::size_t bytes, SimTime t,
   return t;
 }
 
-// initial_rto - the first retransmission timeout: max(min_rto, 2 * RTT).
-Duration Network::Impl::initial_rto(HostId from, HostId to) const {
-  Duration rtt = route(from, to).latency + route(to, from).latency;
+// initial_rto - the first retransmission timeout of c: max(min_rto, 2 * RTT).
+Duration Network::Impl::initial_rto(Conn& c) const {
+  Duration rtt = dir_route(c, 0).latency + dir_route(c, 1).latency;
   return std::min(std::max(cfg.min_rto, 2 * rtt), std::max(cfg.min_rto, cfg.max_rto));
 }
 

@@ -38,8 +38,8 @@ class VStream final : public Stream {
     return c_->alive() && e.established && !e.gone && !e.app_done;
   }
   std::uint64_t id() const override { return c_->id; }
-  std::string local_name() const override { return c_->ep[side_].name; }
-  std::string remote_name() const override {
+  const std::string& local_name() const override { return c_->ep[side_].name; }
+  const std::string& remote_name() const override {
     const Endpoint& e = c_->ep[1 - side_];
     return e.shown.empty() ? e.name : e.shown;  // a transparent proxy shows the name it stands in for
   }
@@ -126,8 +126,7 @@ void Network::Impl::write(const ConnPtr& c, int s, std::string_view bytes) {
   Endpoint& e = c->ep[s];
   if (bytes.empty() || !e.established || e.gone || e.wr_shut || e.app_done) return;
   TraceEvent ev = conn_event(TraceKind::BytesSent, *c, s);
-  ev.data.assign(bytes.data(), bytes.size());
-  trace.emit(std::move(ev));
+  trace.emit_bytes(std::move(ev), bytes);
   Dir& d = c->dir[s];
   Chunk ch;
   ch.data.assign(bytes.data(), bytes.size());
@@ -212,11 +211,11 @@ void Network::Impl::send_chunk(const ConnPtr& c, int s, std::uint64_t idx) {
   SimTime now = sched.now();
   ch.sent = now;
   HostId from = c->ep[s].host, to = c->ep[1 - s].host;
-  if (!reachable(from, to)) {
+  const Route& r = dir_route(*c, s);
+  if (!usable(r, from, to)) {
     fail_chunk(c, s, idx);
     return;
   }
-  const Route& r = route(from, to);
   if (lost(r)) {
     fail_chunk(c, s, idx);
     return;
@@ -232,7 +231,7 @@ void Network::Impl::send_chunk(const ConnPtr& c, int s, std::uint64_t idx) {
 void Network::Impl::fail_chunk(const ConnPtr& c, int s, std::uint64_t idx) {
   Dir& d = c->dir[s];
   Chunk& ch = d.chunks[idx - d.base];
-  if (ch.rto == 0) ch.rto = initial_rto(c->ep[s].host, c->ep[1 - s].host);
+  if (ch.rto == 0) ch.rto = initial_rto(*c);
   else ch.rto = std::max(ch.rto, std::min(ch.rto * 2, cfg.max_rto));
   if (ch.first_fail == kNever) {
     ch.first_fail = ch.sent;
@@ -290,8 +289,7 @@ void Network::Impl::deliver_ready(const ConnPtr& c, int s) {
       if (!rcv.app_done) rcv.inbox.push_back({InboxItem::Eof, {}, CloseReason::Closed});
     } else {
       TraceEvent ev = conn_event(TraceKind::BytesDelivered, *c, s);
-      ev.data = ch.data;
-      trace.emit(std::move(ev));
+      trace.emit_bytes(std::move(ev), ch.data);
       if (!rcv.app_done) rcv.inbox.push_back({InboxItem::Data, std::move(ch.data), CloseReason::Closed});
     }
   }
@@ -352,8 +350,8 @@ void Network::Impl::check_full_close(const ConnPtr& c, int x) {
 // send_rst - an RST from one end to the other (0 bytes; lost or blocked RSTs are simply gone).
 void Network::Impl::send_rst(const ConnPtr& c, int from_side) {
   HostId from = c->ep[from_side].host, to = c->ep[1 - from_side].host;
-  if (!reachable(from, to)) return;
-  const Route& r = route(from, to);
+  const Route& r = dir_route(*c, from_side);
+  if (!usable(r, from, to)) return;
   if (lost(r)) return;
   int target = 1 - from_side;
   sched.schedule_in(r.latency, [c, target] {

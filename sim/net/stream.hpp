@@ -56,8 +56,8 @@ class Stream {
   virtual bool is_open() const = 0;
 
   virtual std::uint64_t id() const = 0;             // connection id (as in the trace)
-  virtual std::string local_name() const = 0;       // host names of both ends
-  virtual std::string remote_name() const = 0;
+  virtual const std::string& local_name() const = 0;  // host names of both ends (valid while the stream is)
+  virtual const std::string& remote_name() const = 0;
   virtual std::uint32_t local_ip() const = 0;
   virtual std::uint32_t remote_ip() const = 0;
   virtual std::uint16_t local_port() const = 0;
