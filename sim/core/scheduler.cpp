@@ -83,7 +83,20 @@ bool Scheduler::cancel(EventId id) {
   ++dead_in_heap_;
   release_slot(id.slot);
   --live_;
+  if (dead_in_heap_ > 1024 && dead_in_heap_ > live_) compact();
   return true;
+}
+
+// compact - drop every dead entry and rebuild the heap: long timers that are set and cancelled
+// (idle and stall timeouts) would otherwise pile up and make every push and pop deeper. The
+// order of (time, seq) is total, so the events still run in exactly the same order.
+void Scheduler::compact() {
+  std::erase_if(heap_, [this](const Entry& e) { return seqs_[e.slot] != e.seq; });
+  dead_in_heap_ = 0;
+  std::vector<Entry> old;
+  old.swap(heap_);
+  heap_.reserve(old.size());
+  for (const Entry& e : old) push_heap(e);
 }
 
 // is_pending - the slot still belongs to this event.

@@ -73,6 +73,7 @@ class Scheduler {
   std::uint32_t take_slot();
   void release_slot(std::uint32_t slot);
   void drop_cancelled_top();
+  void compact();
   void push_heap(Entry e);
   Entry pop_heap();
 
