@@ -229,7 +229,7 @@ class MtaHost {
   std::map<std::string, QueueEntry> spool_;
   std::set<std::tuple<SimTime, std::string, std::size_t>> due_;  // (time, qid, rcpt)
   std::map<std::string, int> inflight_;                        // destination -> connections
-  std::map<std::string, std::vector<Item>> waiting_;           // held back by the concurrency limit
+  std::map<std::string, std::deque<Item>> waiting_;            // held back by the concurrency limit
   std::set<std::shared_ptr<Attempt>> attempts_;
   std::set<std::shared_ptr<Conn>> server_conns_;
   EventId queue_timer_;

@@ -120,12 +120,27 @@ void MtaHost::run_queue() {
   kick();
 }
 
-// release_waiting - a connection to dest finished: its waiting recipients are due now.
+// release_waiting - a connection to dest finished: as many of its waiting recipients as the free
+// connections can carry (max_messages_per_connection messages each, oldest first) are due now;
+// the rest keep waiting for the next free connection. Releasing all of them would reschedule a
+// long queue to a slow destination on every finished connection.
 void MtaHost::release_waiting(const std::string& dest) {
   auto w = waiting_.find(dest);
   if (w == waiting_.end()) return;
-  std::vector<Item> items = std::move(w->second);
-  waiting_.erase(w);
+  std::deque<Item>& all = w->second;
+  auto busy = inflight_.find(dest);
+  const int free_conns = std::max(1, std::max(1, cfg_.max_per_destination) - (busy == inflight_.end() ? 0 : busy->second));
+  const std::size_t max_msgs = std::size_t(std::max(1, cfg_.max_messages_per_connection)) * std::size_t(free_conns);
+  std::vector<std::string_view> msgs;  // distinct messages taken so far
+  std::size_t n = 0;
+  for (; n < all.size(); ++n) {
+    if (std::find(msgs.begin(), msgs.end(), all[n].qid) != msgs.end()) continue;
+    if (msgs.size() == max_msgs) break;
+    msgs.push_back(all[n].qid);
+  }
+  std::vector<Item> items(std::make_move_iterator(all.begin()), std::make_move_iterator(all.begin() + std::ptrdiff_t(n)));
+  all.erase(all.begin(), all.begin() + std::ptrdiff_t(n));
+  if (all.empty()) waiting_.erase(w);
   for (const Item& it : items) {
     auto e = spool_.find(it.qid);
     if (e == spool_.end()) continue;
