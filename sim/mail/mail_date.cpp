@@ -152,10 +152,33 @@ std::int64_t unix_from_civil(const CivilTime& c) {
 
 std::string format_rfc5322_date(std::int64_t unix_seconds, int offset_minutes) {
   CivilTime c = civil_from_unix(unix_seconds, offset_minutes);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%s, %02d %s %04d %02d:%02d:%02d ", kDays[c.weekday], c.day,
-                kMonths[c.month - 1], c.year, c.hour, c.minute, c.second);
-  return buf + format_offset(offset_minutes);
+  if (c.year < 0 || c.year > 9999) {  // outside the fixed-width fast path below
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%s, %02d %s %04d %02d:%02d:%02d ", kDays[c.weekday], c.day,
+                  kMonths[c.month - 1], static_cast<int>(c.year), c.hour, c.minute, c.second);
+    return buf + format_offset(offset_minutes);
+  }
+  // "Mon, 02 Mar 2026 09:15:00 +0100" digit by digit (every Received and Date header has one).
+  auto two = [](std::string& s, int v) { s += char('0' + v / 10); s += char('0' + v % 10); };
+  std::string s;
+  s.reserve(31);
+  s.append(kDays[c.weekday]).append(", ");
+  two(s, c.day);
+  s.append(" ").append(kMonths[c.month - 1]).append(" ");
+  two(s, int(c.year / 100));
+  two(s, int(c.year % 100));
+  s += ' ';
+  two(s, c.hour);
+  s += ':';
+  two(s, c.minute);
+  s += ':';
+  two(s, c.second);
+  s += ' ';
+  const int a = offset_minutes < 0 ? -offset_minutes : offset_minutes;
+  s += offset_minutes < 0 ? '-' : '+';
+  two(s, (a / 60) % 100);
+  two(s, a % 60);
+  return s;
 }
 
 std::optional<ParsedDate> parse_rfc5322_date(std::string_view text) {

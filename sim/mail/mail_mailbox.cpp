@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 
 #include "sim/core/rng.hpp"
 
@@ -24,6 +25,23 @@ const char* to_string(StoreStatus s) {
 
 // canonical_crlf - normalise every line end to CRLF and end a non-empty text with CRLF.
 std::string canonical_crlf(std::string_view raw) {
+  // Fast path: mail that crossed SMTP already has CRLF line ends only - jump from LF to LF.
+  bool clean = true;
+  for (std::size_t pos = 0; pos < raw.size();) {
+    const void* lf = std::memchr(raw.data() + pos, '\n', raw.size() - pos);
+    const std::size_t end = lf ? std::size_t(static_cast<const char*>(lf) - raw.data()) : raw.size();
+    const void* cr = std::memchr(raw.data() + pos, '\r', end - pos);
+    if ((lf && (cr == nullptr || static_cast<const char*>(cr) != raw.data() + end - 1)) || (!lf && cr)) {
+      clean = false;
+      break;
+    }
+    pos = end + 1;
+  }
+  if (clean) {
+    std::string out(raw);
+    if (!out.empty() && out.back() != '\n') out.append("\r\n");
+    return out;
+  }
   std::string out;
   out.reserve(raw.size() + raw.size() / 32 + 2);
   const char* p = raw.data();

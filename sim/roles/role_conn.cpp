@@ -79,7 +79,7 @@ void Conn::flush() {
   for (int rounds = 0; rounds < 64 && !done_; ++rounds) {
     EngineOutput out = engine_->take_output();
     if (out.empty()) break;
-    for (const ProtoEvent& ev : out.events) emit(ev);
+    for (ProtoEvent& ev : out.events) emit(std::move(ev));
     if (!out.bytes.empty() && stream_->is_open()) {
       if (tls_ && tls_->handshake_done()) {
         tls_->write_plaintext(out.bytes);
@@ -116,7 +116,7 @@ void Conn::flush() {
   if (!done_) arm_timer();
 }
 
-void Conn::emit(const ProtoEvent& ev) {
+void Conn::emit(ProtoEvent&& ev) {
   TraceEvent e;
   e.time = sched_.now();
   e.host = stream_->local_name();
@@ -127,13 +127,13 @@ void Conn::emit(const ProtoEvent& ev) {
   e.src_port = stream_->local_port();
   e.dst_port = stream_->remote_port();
   e.code = ev.code;
-  e.text = ev.text;
+  e.text = std::move(ev.text);
   switch (ev.kind) {
     case ProtoEvent::Kind::Command: e.kind = TraceKind::Command; break;
     case ProtoEvent::Kind::Reply: e.kind = TraceKind::Reply; break;
-    case ProtoEvent::Kind::Data: e.kind = TraceKind::Note; e.text = "data: " + ev.text; break;
+    case ProtoEvent::Kind::Data: e.kind = TraceKind::Note; e.text.insert(0, "data: "); break;
     case ProtoEvent::Kind::Note: e.kind = TraceKind::Note; break;
-    case ProtoEvent::Kind::Error: e.kind = TraceKind::Note; e.text = "protocol error: " + ev.text; break;
+    case ProtoEvent::Kind::Error: e.kind = TraceKind::Note; e.text.insert(0, "protocol error: "); break;
   }
   trace_.emit(std::move(e));
 }

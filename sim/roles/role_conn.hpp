@@ -57,7 +57,7 @@ class Conn : public std::enable_shared_from_this<Conn> {
   void on_data(std::string_view bytes);
   void pump_tls();
   void flush();
-  void emit(const ProtoEvent& ev);
+  void emit(ProtoEvent&& ev);
   void trace_tls(const std::string& text, int code);
   void arm_timer();
   void finish(CloseReason why);
