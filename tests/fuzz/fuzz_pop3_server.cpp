@@ -63,14 +63,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   cfg.max_bad_commands = 1 + (limits >> 2 & 31);
   pop3::LoginTracker logins;
 
-  bool deleted_ok = false;
+  std::size_t deleted = 0;
   {
     pop3::Server srv(cfg, dir, store, &logins);
     SimTime now = 0;
     bool closed = false;
     std::string all;
+    const bool verbose = std::getenv("FUZZ_VERBOSE") != nullptr;  // replaying one input by hand
     auto drain = [&]() {
       EngineOutput o = srv.take_output();
+      if (verbose && !o.bytes.empty()) std::fprintf(stderr, "S: %s", o.bytes.c_str());
+      if (verbose)
+        for (const auto& ev : o.events) std::fprintf(stderr, "   [%d %d] %s\n", int(ev.kind), ev.code, ev.text.c_str());
       if (closed) check(o.bytes.empty());
       check(crlf_only(o.bytes));
       all += o.bytes;
@@ -85,6 +89,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::size_t pos = 0;
     while (pos < size) {
       const std::uint8_t op = data[pos++];
+      if (verbose && op >> 5 < 3) std::fprintf(stderr, "-- op %d (t=%lld)\n", op >> 5, (long long)now);
       switch (op >> 5) {
         case 0:  // on_tls success / failure
           srv.on_tls(TlsInfo{(op & 1) != 0, "TLSv1.3", "TLS_AES_128_GCM_SHA256", false, "fuzz"}, now);
@@ -99,6 +104,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         default: {  // a chunk of bytes
           std::size_t len = (op & 63) + 1;
           if (len > size - pos) len = size - pos;
+          if (verbose) {
+            std::fputs("C: ", stderr);
+            std::fwrite(data + pos, 1, len, stderr);
+            std::fputs("\n", stderr);
+          }
           srv.on_bytes(std::string_view(reinterpret_cast<const char*>(data + pos), len), now);
           pos += len;
           break;
@@ -116,11 +126,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       srv.on_timer(now);
       drain();
     }
-    deleted_ok = srv.stats().deleted > 0 && all.find("signing off (") != std::string::npos;
+    // UPDATE commits when QUIT is processed (RFC 1939 6); a slow server's held "+OK ... signing off"
+    // may then be lost with the connection, so the reply is not required - the count is.
+    deleted = srv.stats().deleted;
     if (srv.finished()) check(!store.is_locked("b") && !store.is_locked("c@x"));
   }
   check(!store.is_locked("b"));
   const std::size_t after = store.list("b").messages.size();
-  check(after == before || (after < before && deleted_ok));
+  check(after + deleted == before);
   return 0;
 }
