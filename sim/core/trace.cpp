@@ -62,34 +62,73 @@ std::uint64_t mix_str(std::uint64_t h, std::string_view s) {
 }
 }  // namespace
 
-// hash_event - fold every field of e (with `data` standing for e.data) into the running hash.
-void Trace::hash_event(const TraceEvent& e, std::string_view data) {
+// view_of - e as a TraceView.
+TraceView view_of(const TraceEvent& e) {
+  TraceView v;
+  v.time = e.time;
+  v.kind = e.kind;
+  v.host = e.host;
+  v.peer = e.peer;
+  v.conn = e.conn;
+  v.src_ip = e.src_ip;
+  v.dst_ip = e.dst_ip;
+  v.src_port = e.src_port;
+  v.dst_port = e.dst_port;
+  v.code = e.code;
+  v.text = e.text;
+  v.data = e.data;
+  v.msg = e.msg;
+  v.rcpt = e.rcpt;
+  return v;
+}
+
+TraceEvent TraceView::event() const {
+  TraceEvent e;
+  e.time = time;
+  e.kind = kind;
+  e.host = host;
+  e.peer = peer;
+  e.conn = conn;
+  e.src_ip = src_ip;
+  e.dst_ip = dst_ip;
+  e.src_port = src_port;
+  e.dst_port = dst_port;
+  e.code = code;
+  e.text = text;
+  e.data = data;
+  e.msg = msg;
+  e.rcpt = rcpt;
+  return e;
+}
+
+// hash_event - fold every field of v into the running hash.
+void Trace::hash_event(const TraceView& v) {
   std::uint64_t h = hash_;
-  h = mix_int(h, static_cast<std::uint64_t>(e.time));
-  h = mix_int(h, static_cast<std::uint64_t>(e.kind));
-  h = mix_str(h, e.host);
-  h = mix_str(h, e.peer);
-  h = mix_int(h, e.conn);
-  h = mix_int(h, (std::uint64_t(e.src_ip) << 32) | e.dst_ip);
-  h = mix_int(h, (std::uint64_t(e.src_port) << 16) | e.dst_port);
-  h = mix_int(h, static_cast<std::uint64_t>(static_cast<std::int64_t>(e.code)));
-  h = mix_str(h, e.text);
-  h = mix_str(h, data);
-  h = mix_str(h, e.msg);
-  h = mix_str(h, e.rcpt);
+  h = mix_int(h, static_cast<std::uint64_t>(v.time));
+  h = mix_int(h, static_cast<std::uint64_t>(v.kind));
+  h = mix_str(h, v.host);
+  h = mix_str(h, v.peer);
+  h = mix_int(h, v.conn);
+  h = mix_int(h, (std::uint64_t(v.src_ip) << 32) | v.dst_ip);
+  h = mix_int(h, (std::uint64_t(v.src_port) << 16) | v.dst_port);
+  h = mix_int(h, static_cast<std::uint64_t>(static_cast<std::int64_t>(v.code)));
+  h = mix_str(h, v.text);
+  h = mix_str(h, v.data);
+  h = mix_str(h, v.msg);
+  h = mix_str(h, v.rcpt);
   hash_ = h;
   ++count_;
 }
 
-void Trace::emit_bytes(TraceEvent e, std::string_view data) {
-  hash_event(e, data);
-  if (!subs_.empty() || (recording_ && keep_bytes_)) e.data.assign(data.data(), data.size());
+void Trace::emit(TraceEvent e) {
+  hash_event(view_of(e));
   publish(std::move(e));
 }
 
-void Trace::emit(TraceEvent e) {
-  hash_event(e, e.data);
-  publish(std::move(e));
+void Trace::emit_view(const TraceView& v) {
+  hash_event(v);
+  if (!recording_ && subs_.empty()) return;  // nobody keeps or watches it: the hash is all
+  publish(v.event());
 }
 
 // publish - store (when recording) and notify subscribers; e is already hashed.

@@ -56,6 +56,28 @@ struct TraceEvent {
   std::string rcpt;          // recipient, when about one
 };
 
+// TraceView - the fields of one event as views into the caller's strings. Trace::emit_view hashes
+// it exactly as the equal TraceEvent and builds a TraceEvent only when one is kept or watched, so
+// headless runs (recording off, no subscribers) copy no names or payloads per event.
+struct TraceView {
+  SimTime time = 0;
+  TraceKind kind = TraceKind::Note;
+  std::string_view host;
+  std::string_view peer;
+  std::uint64_t conn = 0;
+  std::uint32_t src_ip = 0;
+  std::uint32_t dst_ip = 0;
+  std::uint16_t src_port = 0;
+  std::uint16_t dst_port = 0;
+  int code = 0;
+  std::string_view text;
+  std::string_view data;
+  std::string_view msg;
+  std::string_view rcpt;
+  // event - the same fields as an owning TraceEvent.
+  TraceEvent event() const;
+};
+
 // Trace - collects events in order, keeps a stable hash of them, and notifies subscribers.
 class Trace {
  public:
@@ -63,9 +85,8 @@ class Trace {
 
   // emit - append one event (its time is the caller's virtual now).
   void emit(TraceEvent e);
-  // emit_bytes - emit an event whose payload is `data` (BytesSent / BytesDelivered): the bytes are
-  // hashed from the view and copied into e.data only when stored or shown to a subscriber.
-  void emit_bytes(TraceEvent e, std::string_view data);
+  // emit_view - emit the event v describes (see TraceView).
+  void emit_view(const TraceView& v);
   // subscribe - call fn for every later event; returns a handle for unsubscribe.
   std::size_t subscribe(Subscriber fn);
   void unsubscribe(std::size_t handle);
@@ -85,7 +106,7 @@ class Trace {
   std::string hash_hex() const;
 
  private:
-  void hash_event(const TraceEvent& e, std::string_view data);
+  void hash_event(const TraceView& v);
   void publish(TraceEvent e);
   std::vector<TraceEvent> events_;
   std::vector<std::pair<std::size_t, Subscriber>> subs_;

@@ -164,10 +164,11 @@ void Network::Impl::connect(HostId from, std::uint32_t ip, std::uint16_t port, C
 // syn_attempt - send SYN number k (traced) and plan the next one at open + (2^(k+1) - 1) s.
 void Network::Impl::syn_attempt(const ConnPtr& c) {
   int k = c->syn_attempts++;
-  TraceEvent e = conn_event(TraceKind::ConnOpen, *c, 0);
+  TraceView e = conn_event(TraceKind::ConnOpen, *c, 0);
   e.code = k;
-  e.text = k == 0 ? "SYN" : "SYN retry " + std::to_string(k);
-  trace.emit(std::move(e));
+  const std::string text = k == 0 ? "SYN" : "SYN retry " + std::to_string(k);
+  e.text = text;
+  trace.emit_view(e);
   HostId from = c->ep[0].host, to = c->ep[1].host;
   if (const Route& r = dir_route(*c, 0); usable(r, from, to)) {
     if (!lost(r)) sched.schedule_in(r.latency, [c] { if (c->alive()) c->net->on_syn_arrival(c); });
@@ -205,9 +206,10 @@ void Network::Impl::on_syn_arrival(const ConnPtr& c) {
   sv.gone = false;
   sv.app_done = false;
   sv.established = true;
-  TraceEvent e = conn_event(TraceKind::ConnAccept, *c, 0);
-  e.text = (c->intercepted ? "intercepted by " : "accepted by ") + sv.name;
-  trace.emit(std::move(e));
+  TraceView e = conn_event(TraceKind::ConnAccept, *c, 0);
+  const std::string text = (c->intercepted ? "intercepted by " : "accepted by ") + sv.name;
+  e.text = text;
+  trace.emit_view(e);
   send_synack(c);
   std::shared_ptr<AcceptFn> fn = it->second;
   if (*fn) (*fn)(make_stream(c, 1));
@@ -260,9 +262,9 @@ void Network::Impl::finish_connect(const ConnPtr& c, ConnectResult r, TraceKind 
   cl.gone = true;
   cl.app_done = true;
   cl.inbox.clear();  // early server bytes; the server finds out by the RST its next chunk draws
-  TraceEvent e = conn_event(k, *c, 0);
+  TraceView e = conn_event(k, *c, 0);
   e.text = text;
-  trace.emit(std::move(e));
+  trace.emit_view(e);
   ConnectFn cb = std::move(c->connect_cb);
   c->connect_cb = nullptr;
   maybe_finish(c);
@@ -286,9 +288,9 @@ void Network::Impl::crash_conns(HostId h) {
         continue;
       }
       if (e.gone) continue;
-      TraceEvent ev = conn_event(TraceKind::ConnReset, *c, x);
+      TraceView ev = conn_event(TraceKind::ConnReset, *c, x);
       ev.text = "host crash";
-      trace.emit(std::move(ev));
+      trace.emit_view(ev);
       e.gone = true;
       drop_dir(c, x);
       if (!c->ep[1 - x].gone && c->ep[1 - x].host != h) send_rst(c, x);

@@ -148,7 +148,7 @@ struct Resolver::State {
     pending.erase(it);
     if (a.rcode != DnsRcode::Timeout) net->scheduler().cancel(p.timeout);
     if (!net->host_up(self) || net->host_epoch(self) != p.epoch) return;  // the asker crashed
-    TraceEvent e;
+    TraceView e;
     e.time = net->scheduler().now();
     e.kind = TraceKind::Dns;
     e.host = net->host_name(self);
@@ -158,8 +158,9 @@ struct Resolver::State {
     e.src_port = p.port;
     e.dst_port = 53;
     e.code = dns_wire_rcode(a.rcode);
-    e.text = p.question + " -> " + describe(a, mx, timeout);
-    net->trace().emit(std::move(e));
+    const std::string text = p.question + " -> " + describe(a, mx, timeout);
+    e.text = text;
+    net->trace().emit_view(e);
     if (p.cb) p.cb(a);
   }
 };
@@ -228,7 +229,7 @@ void Resolver::query(const std::string& name, bool mx, AnswerFn cb) {
   p.question = std::string(mx ? "MX " : "A ") + norm + "?";
   p.port = static_cast<std::uint16_t>(32768 + (q - 1) % 16384);
   p.epoch = net_.host_epoch(self_);
-  TraceEvent e;
+  TraceView e;
   e.time = net_.scheduler().now();
   e.kind = TraceKind::Dns;
   e.host = net_.host_name(self_);
@@ -238,7 +239,7 @@ void Resolver::query(const std::string& name, bool mx, AnswerFn cb) {
   e.src_port = p.port;
   e.dst_port = 53;
   e.text = p.question;
-  net_.trace().emit(std::move(e));
+  net_.trace().emit_view(e);
   Scheduler& sch = net_.scheduler();
   const SimTime deadline = timeout_ >= kNever - sch.now() ? kNever : sch.now() + timeout_;
   if (deadline != kNever)

@@ -180,7 +180,7 @@ struct Network::Impl {
 
   // --- net_stream.cpp ---
   static StreamPtr make_stream(const net_detail::ConnPtr& c, int side);
-  TraceEvent conn_event(TraceKind k, const net_detail::Conn& c, int side) const;
+  TraceView conn_event(TraceKind k, const net_detail::Conn& c, int side) const;
   void write(const net_detail::ConnPtr& c, int s, std::string_view bytes);
   void shutdown_write(const net_detail::ConnPtr& c, int s);
   void close(const net_detail::ConnPtr& c, int s);

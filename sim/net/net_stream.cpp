@@ -57,9 +57,12 @@ class VStream final : public Stream {
 // make_stream - the application's handle on one end.
 StreamPtr Network::Impl::make_stream(const ConnPtr& c, int side) { return std::make_shared<VStream>(c, side); }
 
-// conn_event - a connection trace event seen from `side` (host, src = that end; peer, dst = other).
-TraceEvent Network::Impl::conn_event(TraceKind k, const Conn& c, int side) const {
-  TraceEvent e = event(k);
+// conn_event - a connection trace event seen from `side` (host, src = that end; peer, dst = other),
+// as views into the connection's names (see Trace::emit_view).
+TraceView Network::Impl::conn_event(TraceKind k, const Conn& c, int side) const {
+  TraceView e;
+  e.time = sched.now();
+  e.kind = k;
   const Endpoint& a = c.ep[side];
   const Endpoint& b = c.ep[1 - side];
   e.host = a.name;                               // the host really acting
@@ -125,8 +128,9 @@ void Network::Impl::schedule_pump(const ConnPtr& c, int s) {
 void Network::Impl::write(const ConnPtr& c, int s, std::string_view bytes) {
   Endpoint& e = c->ep[s];
   if (bytes.empty() || !e.established || e.gone || e.wr_shut || e.app_done) return;
-  TraceEvent ev = conn_event(TraceKind::BytesSent, *c, s);
-  trace.emit_bytes(std::move(ev), bytes);
+  TraceView ev = conn_event(TraceKind::BytesSent, *c, s);
+  ev.data = bytes;
+  trace.emit_view(ev);
   Dir& d = c->dir[s];
   Chunk ch;
   ch.data.assign(bytes.data(), bytes.size());
@@ -148,9 +152,9 @@ void Network::Impl::shutdown_write(const ConnPtr& c, int s) {
   Endpoint& e = c->ep[s];
   if (!e.established || e.gone || e.app_done || e.wr_shut) return;
   e.wr_shut = true;
-  TraceEvent ev = conn_event(TraceKind::ConnClose, *c, s);
+  TraceView ev = conn_event(TraceKind::ConnClose, *c, s);
   ev.text = "half";
-  trace.emit(std::move(ev));
+  trace.emit_view(ev);
   queue_fin(c, s);
 }
 
@@ -160,9 +164,9 @@ void Network::Impl::close(const ConnPtr& c, int s) {
   if (!e.established || e.app_done) return;
   if (!e.gone && !e.wr_shut) {
     e.wr_shut = true;
-    TraceEvent ev = conn_event(TraceKind::ConnClose, *c, s);
+    TraceView ev = conn_event(TraceKind::ConnClose, *c, s);
     ev.text = "full";
-    trace.emit(std::move(ev));
+    trace.emit_view(ev);
     queue_fin(c, s);
   }
   e.app_done = true;
@@ -186,9 +190,9 @@ void Network::Impl::release(const ConnPtr& c, int s) {
 void Network::Impl::abort(const ConnPtr& c, int s) {
   Endpoint& e = c->ep[s];
   if (!e.established || e.gone) return;
-  TraceEvent ev = conn_event(TraceKind::ConnReset, *c, s);
+  TraceView ev = conn_event(TraceKind::ConnReset, *c, s);
   ev.text = "abort (RST sent)";
-  trace.emit(std::move(ev));
+  trace.emit_view(ev);
   e.gone = true;
   drop_dir(c, 0);
   drop_dir(c, 1);
@@ -288,8 +292,9 @@ void Network::Impl::deliver_ready(const ConnPtr& c, int s) {
       c->ep[s].fin_acked = true;
       if (!rcv.app_done) rcv.inbox.push_back({InboxItem::Eof, {}, CloseReason::Closed});
     } else {
-      TraceEvent ev = conn_event(TraceKind::BytesDelivered, *c, s);
-      trace.emit_bytes(std::move(ev), ch.data);
+      TraceView ev = conn_event(TraceKind::BytesDelivered, *c, s);
+      ev.data = ch.data;
+      trace.emit_view(ev);
       if (!rcv.app_done) rcv.inbox.push_back({InboxItem::Data, std::move(ch.data), CloseReason::Closed});
     }
   }
@@ -383,9 +388,9 @@ void Network::Impl::reset_endpoint(const ConnPtr& c, int x, TraceKind k, CloseRe
     return;
   }
   Endpoint& e = c->ep[x];
-  TraceEvent ev = conn_event(k, *c, x);
+  TraceView ev = conn_event(k, *c, x);
   ev.text = text;
-  trace.emit(std::move(ev));
+  trace.emit_view(ev);
   e.gone = true;
   if (!e.app_done) {
     e.app_done = true;

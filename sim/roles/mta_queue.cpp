@@ -36,15 +36,18 @@ std::string MtaHost::destination_of(const std::string& rcpt) const {
 }
 
 void MtaHost::queue_event(const QueueEntry& e, const QueueRcpt& r, const std::string& text) {
-  TraceEvent ev;
+  TraceView ev;
   ev.time = ctx_.sched.now();
   ev.kind = TraceKind::Queue;
   ev.host = cfg_.name;
   ev.msg = e.msgid;
   ev.rcpt = r.address;
   ev.code = r.retry.attempts;
-  ev.text = e.qid + ": " + text;
-  ctx_.trace.emit(std::move(ev));
+  std::string line;
+  line.reserve(e.qid.size() + 2 + text.size());
+  line.append(e.qid).append(": ").append(text);
+  ev.text = line;
+  ctx_.trace.emit_view(ev);
 }
 
 void MtaHost::schedule_item(const std::string& qid, std::size_t r, SimTime at) {

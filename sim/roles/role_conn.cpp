@@ -117,31 +117,32 @@ void Conn::flush() {
 }
 
 void Conn::emit(ProtoEvent&& ev) {
-  TraceEvent e;
-  e.time = sched_.now();
-  e.host = stream_->local_name();
-  e.peer = stream_->remote_name();
-  e.conn = stream_->id();
-  e.src_ip = stream_->local_ip();
-  e.dst_ip = stream_->remote_ip();
-  e.src_port = stream_->local_port();
-  e.dst_port = stream_->remote_port();
+  TraceView e = view_base();
   e.code = ev.code;
-  e.text = std::move(ev.text);
+  e.text = ev.text;
+  std::string prefixed;
   switch (ev.kind) {
     case ProtoEvent::Kind::Command: e.kind = TraceKind::Command; break;
     case ProtoEvent::Kind::Reply: e.kind = TraceKind::Reply; break;
-    case ProtoEvent::Kind::Data: e.kind = TraceKind::Note; e.text.insert(0, "data: "); break;
+    case ProtoEvent::Kind::Data: e.kind = TraceKind::Note; prefixed = "data: " + ev.text; e.text = prefixed; break;
     case ProtoEvent::Kind::Note: e.kind = TraceKind::Note; break;
-    case ProtoEvent::Kind::Error: e.kind = TraceKind::Note; e.text.insert(0, "protocol error: "); break;
+    case ProtoEvent::Kind::Error: e.kind = TraceKind::Note; prefixed = "protocol error: " + ev.text; e.text = prefixed; break;
   }
-  trace_.emit(std::move(e));
+  trace_.emit_view(e);
 }
 
 void Conn::trace_tls(const std::string& text, int code) {
-  TraceEvent e;
-  e.time = sched_.now();
+  TraceView e = view_base();
   e.kind = TraceKind::Tls;
+  e.code = code;
+  e.text = text;
+  trace_.emit_view(e);
+}
+
+// view_base - the time, names and endpoints every event of this connection carries.
+TraceView Conn::view_base() const {
+  TraceView e;
+  e.time = sched_.now();
   e.host = stream_->local_name();
   e.peer = stream_->remote_name();
   e.conn = stream_->id();
@@ -149,9 +150,7 @@ void Conn::trace_tls(const std::string& text, int code) {
   e.dst_ip = stream_->remote_ip();
   e.src_port = stream_->local_port();
   e.dst_port = stream_->remote_port();
-  e.code = code;
-  e.text = text;
-  trace_.emit(std::move(e));
+  return e;
 }
 
 // arm_timer - keep exactly one scheduler event at the engine's deadline.

@@ -58,6 +58,7 @@ class Conn : public std::enable_shared_from_this<Conn> {
   void pump_tls();
   void flush();
   void emit(ProtoEvent&& ev);
+  TraceView view_base() const;
   void trace_tls(const std::string& text, int code);
   void arm_timer();
   void finish(CloseReason why);

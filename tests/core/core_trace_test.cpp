@@ -103,6 +103,47 @@ TEST_CASE("recording off keeps the hash; keep_bytes off drops stored bytes only"
   CHECK(seen == std::vector<std::string>{"EHLO a\r\n", "EHLO a\r\n"});  // subscribers see the bytes
 }
 
+TEST_CASE("emit_view is emit without the copies: same hash, same stored and watched event") {
+  const TraceEvent e = sample();
+  TraceView v;
+  v.time = e.time;
+  v.kind = e.kind;
+  v.host = e.host;
+  v.peer = e.peer;
+  v.conn = e.conn;
+  v.src_ip = e.src_ip;
+  v.dst_ip = e.dst_ip;
+  v.src_port = e.src_port;
+  v.dst_port = e.dst_port;
+  v.code = e.code;
+  v.text = e.text;
+  v.data = e.data;
+  v.msg = e.msg;
+  v.rcpt = e.rcpt;
+  Trace by_event, by_view, quiet, nobytes;
+  quiet.set_recording(false);
+  nobytes.set_keep_bytes(false);
+  std::vector<std::string> seen;
+  by_view.subscribe([&](const TraceEvent& got) { seen.push_back(got.host + "|" + got.data + "|" + got.rcpt); });
+  by_event.emit(e);
+  by_view.emit_view(v);
+  quiet.emit_view(v);
+  nobytes.emit_view(v);
+  CHECK(by_view.hash() == by_event.hash());
+  CHECK(quiet.hash() == by_event.hash());
+  CHECK(quiet.count() == 1);
+  CHECK(quiet.events().empty());
+  REQUIRE(by_view.events().size() == 1);
+  CHECK(hash_of(by_view.events()) == by_event.hash());  // every field survived the copy
+  CHECK(seen == std::vector<std::string>{e.host + "|" + e.data + "|" + e.rcpt});
+  REQUIRE(nobytes.events().size() == 1);
+  CHECK(nobytes.events()[0].data.empty());
+  v.text = "changed";
+  Trace other;
+  other.emit_view(v);
+  CHECK(other.hash() != by_event.hash());
+}
+
 TEST_CASE("subscribers: order, unsubscribe, and changes made from inside a callback") {
   Trace t;
   std::vector<std::string> log;
