@@ -36,6 +36,13 @@ struct EngineOutput {
   bool close = false;
 
   bool empty() const { return bytes.empty() && events.empty() && !start_tls && !close; }
+  // clear - empty, keeping the buffers' capacity for the next round.
+  void clear() {
+    bytes.clear();
+    events.clear();
+    start_tls = false;
+    close = false;
+  }
 };
 
 // TlsInfo - what the driver tells the engine when a TLS handshake ends.
@@ -64,6 +71,9 @@ class Engine {
   virtual SimTime deadline() const = 0;
   // take_output - drain what the last calls produced.
   virtual EngineOutput take_output() = 0;
+  // take_output_into - the same, into a driver's buffer whose capacity the engine may keep and
+  // hand back later (no allocation per round); `into`'s old content is discarded.
+  virtual void take_output_into(EngineOutput& into) { into = take_output(); }
   // finished - the engine has closed or finished its dialogue; the driver may drop it.
   virtual bool finished() const = 0;
 };

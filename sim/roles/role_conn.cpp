@@ -77,7 +77,8 @@ void Conn::flush() {
   if (in_flush_) return;
   in_flush_ = true;
   for (int rounds = 0; rounds < 64 && !done_; ++rounds) {
-    EngineOutput out = engine_->take_output();
+    EngineOutput& out = out_buf_;
+    engine_->take_output_into(out);
     if (out.empty()) break;
     for (ProtoEvent& ev : out.events) emit(std::move(ev));
     if (!out.bytes.empty() && stream_->is_open()) {

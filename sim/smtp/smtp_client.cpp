@@ -85,6 +85,12 @@ EngineOutput SmtpClient::take_output() {
   return o;
 }
 
+// take_output_into - drain into the driver's buffer, keeping its capacity for the next round.
+void SmtpClient::take_output_into(EngineOutput& into) {
+  into.clear();
+  std::swap(into, out_);
+}
+
 // on_open - connected: wait for the greeting (RFC 5321 3.1).
 void SmtpClient::on_open(SimTime now) {
   if (opened_ || phase_ == ClientPhase::Closed) return;

@@ -106,6 +106,7 @@ class SmtpClient final : public Engine {
   void on_closed(SimTime now) override;
   SimTime deadline() const override { return deadline_; }
   EngineOutput take_output() override;
+  void take_output_into(EngineOutput& into) override;
   bool finished() const override { return phase_ == ClientPhase::Closed; }
 
   // Inspection.

@@ -37,11 +37,15 @@ bool istarts(std::string_view s, std::string_view prefix) {
 
 // append_output - move everything from src to the end of dst.
 void append_output(EngineOutput& dst, EngineOutput&& src) {
-  dst.bytes += src.bytes;
-  for (ProtoEvent& e : src.events) dst.events.push_back(std::move(e));
-  dst.start_tls = dst.start_tls || src.start_tls;
-  dst.close = dst.close || src.close;
-  src = EngineOutput{};
+  if (dst.empty()) {
+    std::swap(dst, src);  // src keeps dst's empty buffers and their capacity
+  } else {
+    dst.bytes += src.bytes;
+    for (ProtoEvent& e : src.events) dst.events.push_back(std::move(e));
+    dst.start_tls = dst.start_tls || src.start_tls;
+    dst.close = dst.close || src.close;
+  }
+  src.clear();
 }
 
 // generic_enhanced - "<class>.0.0" for a reply code of class 2, 4 or 5; "" otherwise.
@@ -214,6 +218,12 @@ EngineOutput SmtpServer::take_output() {
   EngineOutput out = std::move(ready_);
   ready_ = EngineOutput{};
   return out;
+}
+
+// take_output_into - drain into the driver's buffer, keeping its capacity for the next round.
+void SmtpServer::take_output_into(EngineOutput& into) {
+  into.clear();
+  std::swap(into, ready_);
 }
 
 // finished - closed and everything handed out.
@@ -419,7 +429,9 @@ void SmtpServer::compact_input() {
 
 // send_line - one reply line into the step's output, with its event.
 void SmtpServer::send_line(int code, std::string_view enhanced, std::string_view text, bool more) {
-  std::string line = std::to_string(code);
+  std::string line;
+  line.reserve(5 + enhanced.size() + 1 + text.size());  // one allocation for the whole line
+  line += std::to_string(code);
   line += more ? '-' : ' ';
   if (cfg_.enhanced_status_codes && !enhanced.empty()) {
     line += enhanced;

@@ -103,6 +103,7 @@ class SmtpServer final : public Engine {
   void on_closed(SimTime now) override;
   SimTime deadline() const override;
   EngineOutput take_output() override;
+  void take_output_into(EngineOutput& into) override;
   bool finished() const override;
 
   // Inspection (views, tests).
