@@ -62,8 +62,7 @@ std::uint64_t mix_str(std::uint64_t h, std::string_view s) {
 }
 }  // namespace
 
-// view_of - e as a TraceView.
-TraceView view_of(const TraceEvent& e) {
+TraceView TraceView::of(const TraceEvent& e) {
   TraceView v;
   v.time = e.time;
   v.kind = e.kind;
@@ -121,7 +120,7 @@ void Trace::hash_event(const TraceView& v) {
 }
 
 void Trace::emit(TraceEvent e) {
-  hash_event(view_of(e));
+  hash_event(TraceView::of(e));
   publish(std::move(e));
 }
 

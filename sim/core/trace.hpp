@@ -76,6 +76,8 @@ struct TraceView {
   std::string_view rcpt;
   // event - the same fields as an owning TraceEvent.
   TraceEvent event() const;
+  // of - a view of e's fields (valid while e is).
+  static TraceView of(const TraceEvent& e);
 };
 
 // Trace - collects events in order, keeps a stable hash of them, and notifies subscribers.

@@ -105,21 +105,7 @@ TEST_CASE("recording off keeps the hash; keep_bytes off drops stored bytes only"
 
 TEST_CASE("emit_view is emit without the copies: same hash, same stored and watched event") {
   const TraceEvent e = sample();
-  TraceView v;
-  v.time = e.time;
-  v.kind = e.kind;
-  v.host = e.host;
-  v.peer = e.peer;
-  v.conn = e.conn;
-  v.src_ip = e.src_ip;
-  v.dst_ip = e.dst_ip;
-  v.src_port = e.src_port;
-  v.dst_port = e.dst_port;
-  v.code = e.code;
-  v.text = e.text;
-  v.data = e.data;
-  v.msg = e.msg;
-  v.rcpt = e.rcpt;
+  TraceView v = TraceView::of(e);
   Trace by_event, by_view, quiet, nobytes;
   quiet.set_recording(false);
   nobytes.set_keep_bytes(false);

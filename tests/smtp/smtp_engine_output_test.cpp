@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sim/smtp/smtp_client.hpp"
@@ -39,6 +40,28 @@ struct Drained {
   bool operator==(const Drained&) const = default;
 };
 
+// feed_both - the same inputs to two identical engines; a drains with take_output, b with
+// take_output_into over one reused buffer that starts out dirty.
+template <class E>
+std::pair<Drained, Drained> feed_both(E& a, E& b, const std::vector<std::string>& inputs, EngineOutput& buf) {
+  Drained da, db;
+  a.on_open(0);
+  b.on_open(0);
+  da.add(a.take_output());
+  b.take_output_into(buf);
+  db.add(buf);
+  SimTime t = 0;
+  for (const std::string& in : inputs) {
+    t += msec(10);
+    a.on_bytes(in, t);
+    b.on_bytes(in, t);
+    da.add(a.take_output());
+    b.take_output_into(buf);
+    db.add(buf);
+  }
+  return {da, db};
+}
+
 const std::vector<std::string> kClientLines = {
     "EHLO c.a.example\r\n", "MAIL FROM:<a@a.example>\r\nRCPT TO:<bob@b.example>\r\nRCPT TO:<nobody@b.example>\r\nDATA\r\n",
     "Subject: x\r\n\r\nhello\r\n.\r\n", "NOOP\r\n", "QUIT\r\n"};
@@ -51,25 +74,11 @@ TEST_CASE("server: take_output_into drains what take_output drains, into a dirty
   OnePolicy p1, p2;
   SmtpServer a(cfg, p1, PeerInfo{"192.0.2.1", "c.a.example"});
   SmtpServer b(cfg, p2, PeerInfo{"192.0.2.1", "c.a.example"});
-  Drained da, db;
   EngineOutput buf;
   buf.bytes = "stale bytes";
   buf.events.push_back(ProtoEvent{ProtoEvent::Kind::Note, 1, "stale"});
   buf.close = true;
-  a.on_open(0);
-  b.on_open(0);
-  da.add(a.take_output());
-  b.take_output_into(buf);
-  db.add(buf);
-  SimTime t = 0;
-  for (const std::string& in : kClientLines) {
-    t += msec(10);
-    a.on_bytes(in, t);
-    b.on_bytes(in, t);
-    da.add(a.take_output());
-    b.take_output_into(buf);
-    db.add(buf);
-  }
+  auto [da, db] = feed_both(a, b, kClientLines, buf);
   CHECK(da == db);
   CHECK(db.bytes.find("250 2.0.0") != std::string::npos);  // the message was accepted
   CHECK(db.close == 1);
@@ -96,20 +105,9 @@ TEST_CASE("client: take_output_into drains what take_output drains", "[smtp][eng
   b.no_more_messages();
   const std::vector<std::string> replies = {"220 mx.b.example ESMTP\r\n", "250-mx.b.example\r\n250 PIPELINING\r\n",
                                             "250 ok\r\n250 ok\r\n354 go\r\n", "250 queued\r\n", "221 bye\r\n"};
-  Drained da, db;
   EngineOutput buf;
   buf.bytes = "stale";
-  a.on_open(0);
-  b.on_open(0);
-  SimTime t = 0;
-  for (const std::string& r : replies) {
-    t += msec(10);
-    a.on_bytes(r, t);
-    b.on_bytes(r, t);
-    da.add(a.take_output());
-    b.take_output_into(buf);
-    db.add(buf);
-  }
+  auto [da, db] = feed_both(a, b, replies, buf);
   CHECK(da == db);
   CHECK(db.bytes.find("MAIL FROM:<a@a.example>") != std::string::npos);
   CHECK(db.bytes.find("QUIT\r\n") != std::string::npos);
