@@ -19,6 +19,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "sim/net/network.hpp"
@@ -70,8 +71,8 @@ class DnsZones {
     std::vector<MxRecord> mx;
     std::vector<std::uint32_t> a;
   };
-  std::map<std::string, Entry> names_;
-  std::map<std::string, DnsFault> faults_;
+  std::unordered_map<std::string, Entry> names_;  // never iterated: order does not matter
+  std::unordered_map<std::string, DnsFault> faults_;
 };
 
 // Resolver - a host's stub resolver: sends queries to the DNS host, times out after `timeout`.

@@ -304,6 +304,7 @@ void Network::Impl::crash_conns(HostId h) {
   }
   HostState& hs = hosts[h];
   hs.up = false;
+  ++up_version;
   ++hs.epoch;
   hs.listeners.clear();
   hs.intercepts.clear();

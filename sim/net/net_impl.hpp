@@ -44,6 +44,8 @@ struct Route {
   std::vector<HostId> hosts;
   std::vector<LinkId> links;
   Duration latency = 0;
+  mutable std::uint64_t usable_version = 0;  // Impl::up_version when `usable` was worked out
+  mutable bool usable = false;
 };
 
 // Chunk - one write() (or a FIN) travelling in one direction until it is delivered in order.
@@ -136,9 +138,11 @@ struct Network::Impl {
   std::unordered_map<std::uint32_t, HostId> by_ip;  // address -> host
   std::vector<net_detail::LinkState> links;
   std::map<std::pair<HostId, HostId>, std::vector<HostId>> static_routes;
-  mutable std::unordered_map<std::uint64_t, net_detail::Route> route_cache;
+  mutable std::vector<std::vector<std::uint32_t>> route_index;  // [from][to]: 1 + slot in route_store, 0 = none yet
+  mutable std::deque<net_detail::Route> route_store;            // stable addresses (dir_route keeps pointers)
   mutable std::vector<std::vector<HostId>> shortest;  // [src][v]: v's predecessor towards src (src: itself)
   std::uint64_t routes_version = 1;  // bumped by invalidate_routes
+  std::uint64_t up_version = 1;      // bumped whenever a host, link or partition changes reachability
   std::vector<int> group;  // partition group per host, -1 = none
   bool partitioned = false;
   std::vector<HostHook> hooks;
@@ -159,6 +163,7 @@ struct Network::Impl {
   std::vector<HostId> tree_path(HostId src, HostId dst) const;
   bool reachable(HostId from, HostId to) const;
   bool usable(const net_detail::Route& r, HostId from, HostId to) const;
+  bool reachable_now(const net_detail::Route& r) const;
   const net_detail::Route& dir_route(net_detail::Conn& c, int s) const;
   bool lost(const net_detail::Route& r);
   static Duration ser_delay(std::size_t bytes, std::uint64_t bps);

@@ -167,6 +167,7 @@ void Network::set_link_up(LinkId l, bool up) {
   LinkState& ls = impl_->links[l];
   if (ls.up == up) return;
   ls.up = up;
+  ++impl_->up_version;
   TraceEvent e = impl_->event(TraceKind::LinkChange);
   e.host = host_name(ls.a);
   e.peer = host_name(ls.b);
@@ -196,6 +197,7 @@ void Network::partition(std::vector<std::vector<HostId>> groups) {
   }
   impl_->group = std::move(g);
   impl_->partitioned = true;
+  ++impl_->up_version;
   TraceEvent e = impl_->event(TraceKind::Fault);
   e.text = text;
   trace_.emit(std::move(e));
@@ -206,6 +208,7 @@ void Network::heal_partition() {
   if (!impl_->partitioned) return;
   std::fill(impl_->group.begin(), impl_->group.end(), -1);
   impl_->partitioned = false;
+  ++impl_->up_version;
   TraceEvent e = impl_->event(TraceKind::Fault);
   e.text = "partition healed";
   trace_.emit(std::move(e));
@@ -291,6 +294,7 @@ void Network::restart(HostId h) {
   HostState& hs = impl_->hosts[h];
   if (hs.up) return;
   hs.up = true;
+  ++impl_->up_version;
   TraceEvent e = impl_->event(TraceKind::HostUp);
   e.host = hs.name;
   e.src_ip = hs.ip;

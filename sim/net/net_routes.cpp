@@ -11,15 +11,14 @@ namespace smtpsim {
 using namespace net_detail;
 
 namespace {
-// route_key - one cache key per ordered host pair.
-std::uint64_t route_key(HostId from, HostId to) { return (std::uint64_t(from) << 32) | to; }
 
 }  // namespace
 
 // invalidate_routes - forget cached paths after a topology or latency change.
 void Network::Impl::invalidate_routes() {
   ++routes_version;  // connections' cached Route pointers die with the cache
-  route_cache.clear();
+  route_index.clear();
+  route_store.clear();
   shortest.clear();
 }
 
@@ -90,9 +89,10 @@ std::vector<HostId> Network::Impl::tree_path(HostId src, HostId dst) const {
 
 // route - the resolved path from -> to (static route, reversed static route, or least latency).
 const Route& Network::Impl::route(HostId from, HostId to) const {
-  std::uint64_t key = route_key(from, to);
-  auto it = route_cache.find(key);
-  if (it != route_cache.end()) return it->second;
+  if (route_index.size() != hosts.size()) route_index.assign(hosts.size(), {});
+  std::vector<std::uint32_t>& row = route_index[from];
+  if (row.size() != hosts.size()) row.assign(hosts.size(), 0);
+  if (row[to] != 0) return route_store[row[to] - 1];
   std::vector<HostId> hs;
   if (auto s = static_routes.find({from, to}); s != static_routes.end()) {
     hs = s->second;
@@ -112,7 +112,9 @@ const Route& Network::Impl::route(HostId from, HostId to) const {
     }
   }
   rt.hosts = std::move(hs);
-  return route_cache.emplace(key, std::move(rt)).first->second;
+  route_store.push_back(std::move(rt));
+  row[to] = std::uint32_t(route_store.size());
+  return route_store.back();
 }
 
 // reachable - the path exists and everything on it is up and inside one partition group.
@@ -122,6 +124,14 @@ bool Network::Impl::reachable(HostId from, HostId to) const { return usable(rout
 bool Network::Impl::usable(const Route& r, HostId from, HostId to) const {
   if (!hosts[from].up || !hosts[to].up) return false;
   if (r.hosts.empty()) return false;
+  if (r.usable_version == up_version) return r.usable;  // nothing went up or down since
+  r.usable_version = up_version;
+  r.usable = reachable_now(r);
+  return r.usable;
+}
+
+// reachable_now - every link and host of r is up and inside one partition group.
+bool Network::Impl::reachable_now(const Route& r) const {
   for (LinkId l : r.links)
     if (!links[l].up) return false;
   int g = -1;
