@@ -55,7 +55,8 @@ void MtaHost::on_host_change(bool up) {
     for (auto& c : server_conns_) c->abort();
     server_conns_.clear();
     std::size_t lost = 0;
-    for (auto& [qid, e] : spool_) {
+    for (const std::string& qid : spool_ids()) {
+      QueueEntry& e = spool_.at(qid);
       for (QueueRcpt& r : e.rcpts) {
         if (r.state == RcptState::Delivered || r.state == RcptState::Bounced) continue;
         if (r.state == RcptState::InFlight) r.state = RcptState::Deferred;
@@ -79,7 +80,8 @@ void MtaHost::on_host_change(bool up) {
   // Back up: listen again and rescan the queue, like a real MTA at start-up.
   listen_all();
   const SimTime now = ctx_.sched.now();
-  for (auto& [qid, e] : spool_) {
+  for (const std::string& qid : spool_ids()) {
+    QueueEntry& e = spool_.at(qid);
     for (std::size_t i = 0; i < e.rcpts.size(); ++i) {
       QueueRcpt& r = e.rcpts[i];
       if (r.state == RcptState::Queued || r.state == RcptState::Deferred) {

@@ -14,6 +14,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <unordered_map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -226,7 +227,10 @@ class MtaHost {
   std::unique_ptr<Resolver> resolver_;
   std::unique_ptr<mail::Mda> mda_;
   std::unique_ptr<ServerSide> server_;
-  std::map<std::string, QueueEntry> spool_;
+  std::unordered_map<std::string, QueueEntry> spool_;  // qid -> entry; walk it with spool_ids()
+  // spool_ids - the spool's queue ids, sorted: every walk that traces or lists something goes in
+  // this order (the same on every build), never in the hash map's.
+  std::vector<std::string> spool_ids() const;
   std::set<std::tuple<SimTime, std::string, std::size_t>> due_;  // (time, qid, rcpt)
   std::map<std::string, int> inflight_;                        // destination -> connections
   std::map<std::string, std::deque<Item>> waiting_;            // held back by the concurrency limit

@@ -255,11 +255,20 @@ void MtaHost::maybe_finish(const std::string& qid) {
 
 std::size_t MtaHost::queue_depth() const { return spool_.size(); }
 
+std::vector<std::string> MtaHost::spool_ids() const {
+  std::vector<std::string> ids;
+  ids.reserve(spool_.size());
+  for (const auto& kv : spool_) ids.push_back(kv.first);
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
 QueueSnapshot MtaHost::snapshot() const {
   QueueSnapshot s;
   s.host = cfg_.name;
   s.active_connections = attempts_.size();
-  for (const auto& [qid, e] : spool_) {
+  for (const std::string& qid : spool_ids()) {
+    const QueueEntry& e = spool_.at(qid);
     for (const QueueRcpt& r : e.rcpts) {
       QueueSnapshot::Line l;
       l.qid = qid;
