@@ -1,6 +1,8 @@
 // rng.cpp - xoshiro256** seeded through splitmix64.
 #include "sim/core/rng.hpp"
 
+#include <cstring>
+
 namespace smtpsim {
 
 namespace {
@@ -17,6 +19,23 @@ std::uint64_t fnv1a64(std::string_view data, std::uint64_t h) {
   for (unsigned char c : data) {
     h ^= c;
     h *= 0x100000001b3ULL;
+  }
+  return h;
+}
+
+std::uint64_t hash_bytes(std::string_view data, std::uint64_t h) {
+  const char* p = data.data();
+  const std::size_t n = data.size();
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, p + i, 8);
+    h = hash_mix(h, w);
+  }
+  if (i < n) {
+    std::uint64_t w = 0;
+    std::memcpy(&w, p + i, n - i);
+    h = hash_mix(h, w);
   }
   return h;
 }

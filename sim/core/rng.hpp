@@ -23,7 +23,18 @@ class Rng {
   std::uint64_t s_[4];
 };
 
-// fnv1a64 - the stable 64-bit FNV-1a hash used for names and trace hashes.
+// fnv1a64 - the stable 64-bit FNV-1a hash used for names and seeds.
 std::uint64_t fnv1a64(std::string_view data, std::uint64_t h = 0xcbf29ce484222325ULL);
+
+// hash_mix - fold one 64-bit word into a running hash (multiply-xorshift).
+inline std::uint64_t hash_mix(std::uint64_t h, std::uint64_t v) {
+  h ^= v;
+  h *= 0x9E3779B97F4A7C15ULL;
+  return h ^ (h >> 29);
+}
+
+// hash_bytes - a stable 64-bit hash of bulk bytes, eight (little-endian) per step: for the trace
+// hash and message digests, where byte-wise FNV-1a was the cost.
+std::uint64_t hash_bytes(std::string_view data, std::uint64_t h = 0xcbf29ce484222325ULL);
 
 }  // namespace smtpsim

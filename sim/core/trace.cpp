@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <cstring>
 
 #include "sim/core/rng.hpp"
 
@@ -36,30 +35,9 @@ const char* to_string(TraceKind k) {
 }
 
 namespace {
-// mix_int - fold one 64-bit word into the running hash (multiply-xorshift: one multiply per word,
-// where byte-wise FNV-1a spent eight).
-inline std::uint64_t mix_int(std::uint64_t h, std::uint64_t v) {
-  h ^= v;
-  h *= 0x9E3779B97F4A7C15ULL;
-  return h ^ (h >> 29);
-}
-// mix_str - fold a length-prefixed byte string, eight bytes (little-endian) per step.
-std::uint64_t mix_str(std::uint64_t h, std::string_view s) {
-  h = mix_int(h, s.size());
-  const char* p = s.data();
-  std::size_t n = s.size(), i = 0;
-  for (; i + 8 <= n; i += 8) {
-    std::uint64_t w;
-    std::memcpy(&w, p + i, 8);
-    h = mix_int(h, w);
-  }
-  if (i < n) {
-    std::uint64_t w = 0;
-    std::memcpy(&w, p + i, n - i);
-    h = mix_int(h, w);
-  }
-  return h;
-}
+// mix_int / mix_str - fold a word, or a length-prefixed byte string, into the running hash.
+std::uint64_t mix_int(std::uint64_t h, std::uint64_t v) { return hash_mix(h, v); }
+std::uint64_t mix_str(std::uint64_t h, std::string_view s) { return hash_bytes(s, hash_mix(h, s.size())); }
 }  // namespace
 
 TraceView TraceView::of(const TraceEvent& e) {

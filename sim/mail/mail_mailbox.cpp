@@ -78,11 +78,12 @@ bool valid_uidl(std::string_view uid) {
   });
 }
 
-// make_uid - "<counter>.<16 hex digits of FNV-1a>": unique by the counter, recognisable by the hash.
+// make_uid - "<counter>.<16 hex digits of the message's hash>": unique by the counter, recognisable
+// by the hash.
 std::string make_uid(std::uint64_t counter, std::string_view canonical) {
   char buf[48];
   std::snprintf(buf, sizeof buf, "%llu.%016llx", static_cast<unsigned long long>(counter),
-                static_cast<unsigned long long>(fnv1a64(canonical)));
+                static_cast<unsigned long long>(hash_bytes(canonical)));
   return buf;
 }
 

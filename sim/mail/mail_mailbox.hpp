@@ -4,9 +4,9 @@
 // message is kept in canonical form: CRLF line ends, ending in CRLF, so its size is exactly the
 // number of octets POP3 announces. Each message has a UID that is its POP3 UIDL: 1-70 characters
 // 0x21-0x7E, stable across sessions and never derived from a clock (a per-mailbox counter plus the
-// message's FNV-1a hash). Locks (one POP3 session per mailbox), quotas and lesson faults are kept
-// here, common to every backend; the backends (MemoryStore below, MaildirStore in mail_maildir.hpp)
-// only store, list, read and remove.
+// message's hash_bytes digest). Locks (one POP3 session per mailbox), quotas and lesson faults are
+// kept here, common to every backend; the backends (MemoryStore below, MaildirStore in
+// mail_maildir.hpp) only store, list, read and remove.
 #pragma once
 #include <cstdint>
 #include <map>
