@@ -44,6 +44,7 @@ struct Route {
   std::vector<HostId> hosts;
   std::vector<LinkId> links;
   Duration latency = 0;
+  bool lossy = false;  // some link on it has loss > 0 (params changes rebuild every route)
   mutable std::uint64_t usable_version = 0;  // Impl::up_version when `usable` was worked out
   mutable bool usable = false;
 };

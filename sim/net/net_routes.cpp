@@ -108,6 +108,7 @@ const Route& Network::Impl::route(HostId from, HostId to) const {
       if (nb != hs[i + 1]) continue;
       rt.links.push_back(l);
       rt.latency += links[l].params.latency;
+      rt.lossy = rt.lossy || links[l].params.loss > 0;
       break;
     }
   }
@@ -157,6 +158,7 @@ const Route& Network::Impl::dir_route(Conn& c, int s) const {
 
 // lost - draw per link in path order whether a packet is lost (stops at the first loss).
 bool Network::Impl::lost(const Route& r) {
+  if (!r.lossy) return false;  // no draw to make: skip touching every link
   for (LinkId l : r.links) {
     LinkState& ls = links[l];
     if (ls.params.loss > 0 && ls.rng.chance(ls.params.loss)) return true;
