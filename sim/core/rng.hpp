@@ -33,8 +33,9 @@ inline std::uint64_t hash_mix(std::uint64_t h, std::uint64_t v) {
   return h ^ (h >> 29);
 }
 
-// hash_bytes - a stable 64-bit hash of bulk bytes, eight (little-endian) per step: for the trace
-// hash and message digests, where byte-wise FNV-1a was the cost.
+// hash_bytes - a stable 64-bit hash of bulk bytes, eight (little-endian) per step in two lanes: for
+// the trace hash and message digests, where byte-wise FNV-1a was the cost. The length is not folded
+// in (a zero-padded tail word is): fold it first where "a" and "a\0" must differ.
 std::uint64_t hash_bytes(std::string_view data, std::uint64_t h = 0xcbf29ce484222325ULL);
 
 }  // namespace smtpsim

@@ -2,7 +2,9 @@
 // independence, below()/unit()/chance() ranges, fnv1a64.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <set>
+#include <string>
 #include <vector>
 
 #include "sim/core/rng.hpp"
@@ -84,4 +86,26 @@ TEST_CASE("fnv1a64 matches the published test vectors") {
   CHECK(fnv1a64("") == 0xcbf29ce484222325ULL);
   CHECK(fnv1a64("a") == 0xaf63dc4c8601ec8cULL);
   CHECK(fnv1a64("foobar") == 0x85944171f73967e8ULL);
+}
+
+TEST_CASE("hash_bytes: every byte and the length count, in both lanes and the tail") {
+  CHECK(hash_bytes("") == 0xcbf29ce484222325ULL);  // nothing folded in: the seed
+  CHECK(hash_bytes("abc") == hash_bytes("abc"));
+  CHECK(hash_bytes("abc", 1) != hash_bytes("abc", 2));  // chains through its seed
+  for (std::size_t n : {1u, 7u, 8u, 9u, 15u, 16u, 31u, 32u, 33u, 47u, 64u, 100u, 1024u}) {
+    std::string s(n, 'x');
+    for (std::size_t i = 0; i < n; ++i) s[i] = char('a' + i % 26);
+    const std::uint64_t base = hash_bytes(s);
+    for (std::size_t i = 0; i < n; ++i) {
+      std::string t = s;
+      t[i] = char(t[i] ^ 1);
+      if (hash_bytes(t) == base) FAIL("byte " << i << " of " << n << " does not change the hash");
+    }
+    // Swapping two 8-byte words (one in each lane) changes it too.
+    if (n >= 32) {
+      std::string t = s;
+      std::swap_ranges(t.begin(), t.begin() + 8, t.begin() + 8);
+      CHECK(hash_bytes(t) != base);
+    }
+  }
 }
