@@ -232,7 +232,7 @@ void MtaHost::abandon_attempts() {
 
 void MtaHost::fail_attempt(std::shared_ptr<Attempt> a, bool permanent, int code, const std::string& enhanced,
                            const std::string& text, const std::string& host) {
-  std::string reply = (code ? std::to_string(code) + " " : std::string()) + enhanced + " " + text;
+  std::string reply = smtp::format_reply(code, enhanced, text);
   for (const Item& it : a->items) {
     if (permanent) apply_failed(it, reply, host, code, enhanced);
     else apply_deferred(it, reply, host, a->started);

@@ -193,7 +193,7 @@ void Mua::apply_submit_results(const std::vector<smtp::MessageResult>& results) 
       bool uncertain = false;
       for (const auto& r : m.recipients) {
         if (reply.empty() || r.outcome != smtp::Outcome::Delivered)
-          reply = r.reply.code ? r.reply.summary() : r.reply.enhanced + " " + r.reply.text();
+          reply = r.reply.summary();
         uncertain |= r.outcome == smtp::Outcome::Deferred && r.reply.code == 0 &&
                      r.reply.text().find("end of data") != std::string::npos;
       }

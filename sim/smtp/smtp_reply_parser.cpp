@@ -2,6 +2,7 @@
 #include "sim/smtp/smtp_reply_parser.hpp"
 
 #include <cstring>
+#include <initializer_list>
 
 namespace smtpsim::smtp {
 namespace {
@@ -52,14 +53,21 @@ std::string Reply::message() const {
 
 // Reply::summary - "550 5.1.1 text" from the first line; local replies (code 0) omit the code.
 std::string Reply::summary() const {
+  return format_reply(code, enhanced, lines.empty() ? std::string_view() : std::string_view(lines.front()));
+}
+
+// format_reply - "code enhanced text", each part only when there is one, the enhanced code once.
+std::string format_reply(int code, std::string_view enhanced, std::string_view text) {
+  const bool has_enhanced = !enhanced.empty() && text.substr(0, enhanced.size()) == enhanced &&
+                            (text.size() == enhanced.size() || text[enhanced.size()] == ' ');
+  if (has_enhanced) enhanced = {};
   std::string out;
+  out.reserve(4 + enhanced.size() + 1 + text.size());
   if (code != 0) out = std::to_string(code);
-  if (!lines.empty() && !lines.front().empty()) {
+  for (std::string_view part : {enhanced, text}) {
+    if (part.empty()) continue;
     if (!out.empty()) out += ' ';
-    out += lines.front();
-  } else if (!enhanced.empty()) {
-    if (!out.empty()) out += ' ';
-    out += enhanced;
+    out += part;
   }
   return out;
 }

@@ -42,6 +42,13 @@ struct ReplyLimits {
   std::size_t max_total = 64 * 1024;  // bytes of text in one reply
 };
 
+// format_reply - one reply for people to read: "550 5.1.1 <b@x>: User unknown". A code of 0 (a
+// client's own finding) and an empty enhanced code are left out, and so is an enhanced code that
+// the text already starts with ("4.7.5" + "4.7.5 TLS handshake failed" -> "4.7.5 TLS handshake
+// failed", never "4.7.5 4.7.5 ..."). Every note, deferral reason and DSN text that shows a reply
+// is built with it (or with Reply::summary, which uses it).
+std::string format_reply(int code, std::string_view enhanced, std::string_view text);
+
 // parse_enhanced_code - RFC 3463 code at the start of text whose class matches reply_code's first
 // digit ("5.1.1 User unknown" -> "5.1.1"); "" when there is none.
 std::string parse_enhanced_code(std::string_view text, int reply_code);
