@@ -25,6 +25,8 @@ smtp::ServerConfig MtaHost::ServerSide::config() const {
   sc.tls_available = c.offer_starttls;
   sc.tls_required = tls_required;
   sc.auth = c.submission || !c.users.empty();
+  sc.auth_plain = c.auth_plain;
+  sc.auth_login = c.auth_login;
   sc.auth_plaintext = !c.require_tls_for_auth || !c.offer_starttls;
   sc.msa_mode = c.submission;
   sc.bare_newline = bare_newline;
@@ -41,7 +43,8 @@ bool MtaHost::ServerSide::recipient_exists(std::string_view address) {
 }
 
 bool MtaHost::ServerSide::may_relay(const smtp::SessionFacts& s) {
-  return !s.auth_user.empty() || host.cfg_.relay_clients.count(lower(s.client_name)) > 0;
+  return !s.auth_user.empty() || host.cfg_.relay_without_auth ||
+         host.cfg_.relay_clients.count(lower(s.client_name)) > 0;
 }
 
 bool MtaHost::ServerSide::check_credentials(std::string_view user, std::string_view password) {

@@ -39,7 +39,11 @@ struct MtaConfig {
   std::string name;                            // host name (also HELO name and Reporting-MTA)
   std::vector<std::uint16_t> ports{25};        // where the SMTP server listens
   bool submission = false;                     // MSA: AUTH required before MAIL (530 5.7.0)
-  std::map<std::string, std::string> users;    // AUTH accounts (user -> password), MSA
+  std::map<std::string, std::string> users;    // AUTH accounts (user -> password), MSA; none = AUTH not offered
+  bool auth_plain = true;                      // AUTH mechanisms offered (MSA auth_mechs)
+  bool auth_login = true;
+  bool relay_without_auth = false;             // MSA with auth optional/off: every client may submit
+                                               // (RFC 6409 4.3: authorised some other way)
   std::set<std::string> relay_domains;         // accepted from anyone and forwarded (MX role)
   std::set<std::string> relay_clients;         // host names that may relay anywhere (trusted network)
   std::map<std::string, std::string> transport;// domain -> next-hop host (MX -> MDA host)

@@ -1,6 +1,7 @@
 // scenario_build.cpp - from ScenarioSpec to World: one function per part of the file.
 #include "sim/scenario/scenario_build.hpp"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "sim/roles/mta_server.hpp"
@@ -198,8 +199,12 @@ BuiltWorld build_world(const ScenarioSpec& spec, std::uint64_t seed) {
       c.name = h.name;
       server(c, o->server);
       outbound(c, o->out);
+      // required: 530 before AUTH; optional: AUTH offered, mail taken without it too; off: no AUTH.
       c.submission = o->auth == AuthRequirement::Required;
-      c.users = accounts;
+      c.relay_without_auth = o->auth != AuthRequirement::Required;
+      if (o->auth != AuthRequirement::Off) c.users = accounts;
+      c.auth_plain = std::find(o->auth_mechs.begin(), o->auth_mechs.end(), AuthMech::Plain) != o->auth_mechs.end();
+      c.auth_login = std::find(o->auth_mechs.begin(), o->auth_mechs.end(), AuthMech::Login) != o->auth_mechs.end();
       add_mta(w, id, c, o->server);
     } else if (const auto* o = h.as<MtaOptions>()) {
       MtaConfig c;
