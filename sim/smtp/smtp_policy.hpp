@@ -34,6 +34,9 @@ struct ServerReply {
   std::string enhanced;
   std::string text;
   int times = 0;  // as a behaviour override: answer only the next N such commands (0 = until changed)
+
+  // refuses - a 4xx/5xx reply (as an override: the command is refused, nothing changes).
+  bool refuses() const { return code >= 400; }
 };
 
 // use_override - one use of a behaviour override: the reply to send (nullopt when none is set);
@@ -89,21 +92,46 @@ struct AcceptResult {
 
 // ServerBehaviour - switches for failure lessons. A plain struct: a scenario fills it and may
 // change it at any time; the engine reads it at every decision.
+//
+// Reply overrides (the std::optional<ServerReply> members) answer one command, once the state
+// table allows it there and its syntax is right:
+//  * a refusal (4xx/5xx) is sent instead of carrying the command out: nothing in the session
+//    changes, and a 421 also closes the connection (RFC 5321 3.8);
+//  * a positive reply (2xx/3xx) changes only the words: the command runs its normal checks, and
+//    when it succeeds this reply goes out instead of the usual one (a refusal the checks make
+//    stays a refusal: an override never makes the server take mail it would refuse). No enhanced
+//    code is added to a greeting, an EHLO/HELO reply or a 354 (RFC 2034).
+// An override with `times` counts only the commands it answered.
 struct ServerBehaviour {
-  // Greeting instead of 220: a 421 reply is sent and the connection closed; any other code
-  // (554) is sent and then only QUIT is accepted (503 to everything else, RFC 5321 3.1).
+  // The greeting. 2xx: the normal session with these words. 421: sent and the connection
+  // closed; any other refusal (554) is sent and then only QUIT is accepted (503 to everything
+  // else, RFC 5321 3.1).
   std::optional<ServerReply> refuse_connection;
   // This command is answered "421 4.3.2 <host> Service not available" and the connection closed.
   Verb close_at = Verb::None;
+  // EHLO / HELO. A positive EHLO override replaces the first line; the extension lines follow it.
+  std::optional<ServerReply> ehlo;
+  std::optional<ServerReply> helo;
   // MAIL FROM (after syntax checks) answered with this.
   std::optional<ServerReply> reject_sender;
   // RCPT TO answered with this; only for reject_recipient_match (case-insensitive) if not "".
   std::optional<ServerReply> reject_recipient;
   std::string reject_recipient_match;
-  // A complete AUTH exchange answered with this instead of checking credentials (535, 454 ...).
+  // A complete AUTH exchange answered with this instead of checking credentials (535, 454 ...);
+  // a positive one (235) is the reply to credentials that check out.
   std::optional<ServerReply> reject_auth;
-  // The final reply after "." (the message is read and discarded), e.g. 554 5.7.1 spam.
+  // The DATA command itself: a refusal instead of the 354 (no message is read), or the 354's words.
+  std::optional<ServerReply> data;
+  // The final reply after "." (the message is read and discarded), e.g. 554 5.7.1 spam; a
+  // positive one is the reply to a message that was stored ("{id}" in its text: the queue id).
   std::optional<ServerReply> reject_data;
+  // RSET, NOOP, VRFY, STARTTLS. A refused STARTTLS leaves the session in plaintext. QUIT always
+  // ends the session: its override is only the reply sent before the connection closes.
+  std::optional<ServerReply> rset;
+  std::optional<ServerReply> noop;
+  std::optional<ServerReply> vrfy;
+  std::optional<ServerReply> starttls;
+  std::optional<ServerReply> quit;
   // MAIL FROM answered 452 4.3.1 Insufficient system storage.
   bool storage_full = false;
   // Greylisting at RCPT: 451 4.7.1 until the same (client ip, sender, recipient) retries after

@@ -75,9 +75,11 @@ void SmtpServer::on_open(SimTime now) {
   opened_ = true;
   facts_.connected_at = now;
   facts_.now = now;
-  if (std::optional<ServerReply> refused = use_override(policy_.behaviour.refuse_connection)) {
+  std::optional<ServerReply>& greeting = policy_.behaviour.refuse_connection;
+  if (greeting && greeting->refuses()) {
+    std::optional<ServerReply> refused = use_override(greeting);
     reply_custom(*refused, refused->code == 421 ? ReplyId::ServiceUnavailable : ReplyId::NoService,
-                 {{"host", cfg_.hostname}}, /*greeting=*/true);
+                 {{"host", cfg_.hostname}}, /*bare=*/true);
     if (refused->code == 421) {
       note("behaviour: connection refused with 421");
       close_session();
@@ -86,7 +88,7 @@ void SmtpServer::on_open(SimTime now) {
       state_ = ServerState::Refused;
     }
   } else {
-    reply(ReplyId::Greeting, {{"host", cfg_.hostname}});
+    answer(greeting, ReplyId::Greeting, {{"host", cfg_.hostname}}, /*bare=*/true);
   }
   end_step(now);
   process(now);
@@ -459,11 +461,12 @@ void SmtpServer::reply_lines(ReplyId id, const std::vector<std::string>& texts) 
 // reply_custom - a reply chosen by a role or scenario, completed from the catalogue: a missing
 // text comes from the context's entry when the code matches (MAIL -> "Sender address rejected"),
 // else from the first catalogue entry with the same (code, enhanced), else with the same code.
+// `bare`: no "<class>.0.0" is added when the reply has no enhanced code (greeting, EHLO, 354).
 void SmtpServer::reply_custom(const ServerReply& r, ReplyId context, std::initializer_list<TextVar> vars,
-                              bool greeting) {
+                              bool bare) {
   int code = (r.code >= 200 && r.code <= 599) ? r.code : 451;
   std::string enhanced = r.enhanced;
-  if (enhanced.empty() && !greeting) enhanced = generic_enhanced(code);
+  if (enhanced.empty() && !bare) enhanced = generic_enhanced(code);
   std::string text;
   if (!r.text.empty()) {
     text = render_text(r.text, vars);
@@ -480,6 +483,33 @@ void SmtpServer::reply_custom(const ServerReply& r, ReplyId context, std::initia
     text = found ? render_text(found->text, vars) : std::string("Error");
   }
   send_line(code, enhanced, text, false);
+}
+
+// refused_by - a behaviour override that refuses this command (4xx/5xx, smtp_policy.hpp): sent
+// instead of carrying it out, one use counted; a 421 also closes the connection. True when sent.
+bool SmtpServer::refused_by(std::optional<ServerReply>& o, ReplyId context, std::initializer_list<TextVar> vars,
+                            std::string_view what) {
+  if (!o || !o->refuses()) return false;
+  const ServerReply r = *use_override(o);
+  note("behaviour: " + std::string(what) + " refused");
+  if (r.code == 421) {
+    reply_custom(r, ReplyId::ServiceUnavailable, {{"host", cfg_.hostname}});
+    close_session();
+  } else {
+    reply_custom(r, context, vars);
+  }
+  return true;
+}
+
+// answer - a command's success reply: a positive behaviour override (its words, one use counted)
+// when one is set, else the catalogue's `normal` reply.
+void SmtpServer::answer(std::optional<ServerReply>& o, ReplyId normal, std::initializer_list<TextVar> vars,
+                        bool bare) {
+  if (o && !o->refuses()) {
+    reply_custom(*use_override(o), normal, vars, bare);
+  } else {
+    reply(normal, vars);
+  }
 }
 
 // count_error - client errors that count towards max_errors.

@@ -27,6 +27,7 @@
 //    into events except a short masked preview in synchronisation errors; AUTH data never.
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -145,8 +146,10 @@ class SmtpServer final : public Engine {
   void send_line(int code, std::string_view enhanced, std::string_view text, bool more);
   void reply(ReplyId id, std::initializer_list<TextVar> vars = {});
   void reply_lines(ReplyId id, const std::vector<std::string>& texts);
-  void reply_custom(const ServerReply& r, ReplyId context, std::initializer_list<TextVar> vars,
-                    bool greeting = false);
+  void reply_custom(const ServerReply& r, ReplyId context, std::initializer_list<TextVar> vars, bool bare = false);
+  bool refused_by(std::optional<ServerReply>& o, ReplyId context, std::initializer_list<TextVar> vars,
+                  std::string_view what);
+  void answer(std::optional<ServerReply>& o, ReplyId normal, std::initializer_list<TextVar> vars, bool bare = false);
   void count_error(int code);
   void note(std::string text);
   void error(std::string text);
@@ -160,6 +163,8 @@ class SmtpServer final : public Engine {
   void cmd_rcpt(std::string_view arg, SimTime now);
   void cmd_data(std::string_view arg, SimTime now);
   void cmd_rset(std::string_view arg);
+  void cmd_noop();
+  void cmd_quit();
   void cmd_vrfy(std::string_view arg);
   void cmd_help();
   void cmd_starttls(std::string_view arg);

@@ -136,9 +136,12 @@ void SmtpServer::auth_finish(std::string_view authzid, std::string_view user, st
   std::string who(user.size() > 64 ? user.substr(0, 64) : user);
   for (char& c : who)
     if (static_cast<unsigned char>(c) < 32 || static_cast<unsigned char>(c) > 126) c = '?';
-  if (std::optional<ServerReply> r = use_override(policy_.behaviour.reject_auth)) {
+  std::optional<ServerReply>& o = policy_.behaviour.reject_auth;
+  if (o && o->refuses()) {
+    const ServerReply r = *use_override(o);
     note("behaviour: AUTH refused for user " + who);
-    reply_custom(*r, r->code == 454 ? ReplyId::AuthTempFail : ReplyId::AuthFailed, {{"user", who}});
+    reply_custom(r, r.code == 454 ? ReplyId::AuthTempFail : ReplyId::AuthFailed, {{"user", who}});
+    if (r.code == 421) close_session();
   } else if (user.empty() || password.empty() || (!authzid.empty() && authzid != user)) {
     error("AUTH " + auth_mech_ + " failed for user " + who + (authzid.empty() || authzid == user ? "" : " (foreign authzid)"));
     reply(ReplyId::AuthFailed);
@@ -146,7 +149,7 @@ void SmtpServer::auth_finish(std::string_view authzid, std::string_view user, st
     facts_.auth_user = std::string(user);
     facts_.auth_mechanism = auth_mech_;
     note("authenticated as " + who + " (" + auth_mech_ + ")");
-    reply(ReplyId::AuthOk);
+    answer(o, ReplyId::AuthOk, {{"user", who}});
   } else {
     error("AUTH " + auth_mech_ + " failed for user " + who);
     reply(ReplyId::AuthFailed);

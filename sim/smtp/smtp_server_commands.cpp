@@ -36,11 +36,8 @@ void SmtpServer::dispatch(const CommandLine& c, const Transition& t, SimTime now
     case Verb::Rcpt: cmd_rcpt(c.arg, now); return;
     case Verb::Data: cmd_data(c.arg, now); return;
     case Verb::Rset: cmd_rset(c.arg); return;
-    case Verb::Noop: reply(ReplyId::Ok); return;
-    case Verb::Quit:
-      reply(ReplyId::Closing);
-      close_session();
-      return;
+    case Verb::Noop: cmd_noop(); return;
+    case Verb::Quit: cmd_quit(); return;
     case Verb::Vrfy: cmd_vrfy(c.arg); return;
     case Verb::Help: cmd_help(); return;
     case Verb::StartTls: cmd_starttls(c.arg); return;
@@ -94,16 +91,29 @@ void SmtpServer::cmd_hello(const CommandLine& c, SimTime now) {
     reply(ReplyId::HeloSyntax, {{"verb", verb_name(c.verb)}});
     return;
   }
+  ServerBehaviour& b = policy_.behaviour;
+  std::optional<ServerReply>& o = c.verb == Verb::Ehlo ? b.ehlo : b.helo;
+  if (refused_by(o, ReplyId::HeloSyntax, {{"verb", verb_name(c.verb)}}, verb_name(c.verb))) return;
   reset_transaction();
   facts_.helo = std::string(c.arg);
   facts_.esmtp = c.verb == Verb::Ehlo;
   state_ = ServerState::Ready;
   if (c.verb == Verb::Helo) {
-    reply(ReplyId::HeloOk, {{"host", cfg_.hostname}});
+    answer(o, ReplyId::HeloOk, {{"host", cfg_.hostname}}, /*bare=*/true);
+    return;
+  }
+  std::vector<std::string> keywords = ehlo_keywords();
+  if (o) {
+    // The behaviour's first line, then the extensions under the same code (RFC 5321 4.2.1).
+    const ServerReply r = *use_override(o);
+    const int code = r.code >= 200 && r.code <= 599 ? r.code : 250;
+    const std::string first = render_text(r.text.empty() ? smtp_reply(ReplyId::EhloOk).text : r.text, {{"host", cfg_.hostname}});
+    send_line(code, r.enhanced, first, !keywords.empty());
+    for (std::size_t i = 0; i < keywords.size(); ++i) send_line(code, "", keywords[i], i + 1 < keywords.size());
     return;
   }
   std::vector<std::string> lines{render_text(smtp_reply(ReplyId::EhloOk).text, {{"host", cfg_.hostname}})};
-  for (std::string& k : ehlo_keywords()) lines.push_back(std::move(k));
+  for (std::string& k : keywords) lines.push_back(std::move(k));
   reply_lines(ReplyId::EhloOk, lines);
 }
 
@@ -134,11 +144,7 @@ void SmtpServer::cmd_mail(std::string_view arg, SimTime now) {
     reply(ReplyId::StorageFull);
     return;
   }
-  if (std::optional<ServerReply> rejected = use_override(b.reject_sender)) {
-    note("behaviour: sender rejected");
-    reply_custom(*rejected, ReplyId::SenderRejected, {{"address", shown}});
-    return;
-  }
+  if (refused_by(b.reject_sender, ReplyId::SenderRejected, {{"address", shown}}, "sender")) return;
   if (auto r = policy_.check_sender(facts_, p.value)) {
     reply_custom(*r, ReplyId::SenderRejected, {{"address", shown}, {"user", facts_.auth_user}});
     return;
@@ -146,7 +152,7 @@ void SmtpServer::cmd_mail(std::string_view arg, SimTime now) {
   reset_transaction();
   env_.mail = std::move(p.value);
   state_ = ServerState::Mail;
-  reply(ReplyId::MailOk);
+  answer(b.reject_sender, ReplyId::MailOk, {{"address", shown}});
 }
 
 // cmd_rcpt - RCPT TO: one recipient through the policy chain (see smtp_policy.hpp).
@@ -165,12 +171,9 @@ void SmtpServer::cmd_rcpt(std::string_view arg, SimTime now) {
     return;
   }
   ServerBehaviour& b = policy_.behaviour;
-  if (b.reject_recipient && (b.reject_recipient_match.empty() || iequal(b.reject_recipient_match, r.forward_path))) {
-    std::optional<ServerReply> rejected = use_override(b.reject_recipient);
-    note("behaviour: recipient rejected");
-    reply_custom(*rejected, ReplyId::RecipientRejected, {{"address", shown}});
+  const bool chosen = b.reject_recipient_match.empty() || iequal(b.reject_recipient_match, r.forward_path);
+  if (chosen && refused_by(b.reject_recipient, ReplyId::RecipientRejected, {{"address", shown}}, "recipient"))
     return;
-  }
   bool relay_ok = false;
   if (!r.postmaster) {
     std::string_view domain = domain_of(r.forward_path);
@@ -204,7 +207,8 @@ void SmtpServer::cmd_rcpt(std::string_view arg, SimTime now) {
   }
   env_.rcpts.push_back(std::move(r));
   state_ = ServerState::Rcpt;
-  reply(ReplyId::RcptOk);
+  if (chosen) answer(b.reject_recipient, ReplyId::RcptOk, {{"address", shown}});
+  else reply(ReplyId::RcptOk);
 }
 
 // cmd_data - DATA: 354 and switch to message input.
@@ -214,9 +218,10 @@ void SmtpServer::cmd_data(std::string_view arg, SimTime now) {
     reply(ReplyId::NoArgsSyntax, {{"verb", "DATA"}});
     return;
   }
+  if (refused_by(policy_.behaviour.data, ReplyId::LocalError, {}, "DATA")) return;
   rx_ = DataRx{};
   state_ = ServerState::Data;
-  reply(ReplyId::StartData);
+  answer(policy_.behaviour.data, ReplyId::StartData, {}, /*bare=*/true);
 }
 
 // cmd_rset - RSET: drop the transaction, keep the session.
@@ -225,9 +230,24 @@ void SmtpServer::cmd_rset(std::string_view arg) {
     reply(ReplyId::NoArgsSyntax, {{"verb", "RSET"}});
     return;
   }
+  if (refused_by(policy_.behaviour.rset, ReplyId::LocalError, {}, "RSET")) return;
   reset_transaction();
   if (state_ != ServerState::Connected) state_ = ServerState::Ready;
-  reply(ReplyId::Ok);
+  answer(policy_.behaviour.rset, ReplyId::Ok, {});
+}
+
+// cmd_noop - NOOP: 250, nothing else.
+void SmtpServer::cmd_noop() {
+  if (refused_by(policy_.behaviour.noop, ReplyId::LocalError, {}, "NOOP")) return;
+  answer(policy_.behaviour.noop, ReplyId::Ok, {});
+}
+
+// cmd_quit - QUIT: 221 and close; a behaviour override is only the reply sent before closing.
+void SmtpServer::cmd_quit() {
+  std::optional<ServerReply>& o = policy_.behaviour.quit;
+  if (o) reply_custom(*use_override(o), ReplyId::Closing, {{"host", cfg_.hostname}});
+  else reply(ReplyId::Closing);
+  close_session();
 }
 
 // cmd_vrfy - VRFY: never reveal, always 252 (RFC 5321 3.5.3).
@@ -236,7 +256,8 @@ void SmtpServer::cmd_vrfy(std::string_view arg) {
     reply(ReplyId::VrfySyntax);
     return;
   }
-  reply(ReplyId::VrfyCannot);
+  if (refused_by(policy_.behaviour.vrfy, ReplyId::LocalError, {}, "VRFY")) return;
+  answer(policy_.behaviour.vrfy, ReplyId::VrfyCannot, {{"address", std::string(arg)}});
 }
 
 // cmd_help - HELP: the command list.
@@ -259,11 +280,12 @@ void SmtpServer::cmd_starttls(std::string_view arg) {
     reply(ReplyId::TlsAlreadyActive);
     return;
   }
+  if (refused_by(policy_.behaviour.starttls, ReplyId::TlsUnavailable, {}, "STARTTLS")) return;
   if (!cfg_.tls_available) {
     reply(ReplyId::TlsUnavailable);
     return;
   }
-  reply(ReplyId::ReadyTls);
+  answer(policy_.behaviour.starttls, ReplyId::ReadyTls, {});
   stage_.start_tls = true;
   state_ = ServerState::StartTls;
   std::size_t pending = in_.size() - in_pos_;

@@ -210,9 +210,11 @@ void SmtpServer::data_finish(SimTime now) {
     error("mail loop: " + std::to_string(rx_.received) + " Received: headers (limit " +
           std::to_string(cfg_.max_received) + ")");
     reply(ReplyId::TooManyHops);
-  } else if (std::optional<ServerReply> refused = use_override(b.reject_data)) {
+  } else if (b.reject_data && b.reject_data->refuses()) {
+    const ServerReply refused = *use_override(b.reject_data);
     note("behaviour: message refused after DATA");
-    reply_custom(*refused, ReplyId::MessageRejected, {});
+    reply_custom(refused, ReplyId::MessageRejected, {});
+    if (refused.code == 421) close_session();
   } else {
     AcceptResult r = policy_.accept_message(facts_, env_, std::move(rx_.message));
     if (r.error) {
@@ -222,7 +224,7 @@ void SmtpServer::data_finish(SimTime now) {
       reply(ReplyId::LocalError);
     } else {
       ++accepted_;
-      reply(ReplyId::Queued, {{"id", r.queue_id}});
+      answer(b.reject_data, ReplyId::Queued, {{"id", r.queue_id}});
     }
   }
   rx_ = DataRx{};
