@@ -23,51 +23,87 @@ smtp::ServerReply reply_of(const ReplyOverride& r) {
   return out;
 }
 
+// smtp_override - the behaviour slot answering a command as the file names it (CONNECT is the
+// greeting, DATA the 354, DOT the reply after the message); nullptr for a name it does not know.
+std::optional<smtp::ServerReply>* smtp_override(smtp::ServerBehaviour& b, const std::string& command) {
+  static const std::pair<const char*, std::optional<smtp::ServerReply> smtp::ServerBehaviour::*> kSlots[] = {
+      {"CONNECT", &smtp::ServerBehaviour::refuse_connection}, {"EHLO", &smtp::ServerBehaviour::ehlo},
+      {"HELO", &smtp::ServerBehaviour::helo},                 {"MAIL", &smtp::ServerBehaviour::reject_sender},
+      {"RCPT", &smtp::ServerBehaviour::reject_recipient},     {"DATA", &smtp::ServerBehaviour::data},
+      {"DOT", &smtp::ServerBehaviour::reject_data},           {"RSET", &smtp::ServerBehaviour::rset},
+      {"NOOP", &smtp::ServerBehaviour::noop},                 {"QUIT", &smtp::ServerBehaviour::quit},
+      {"VRFY", &smtp::ServerBehaviour::vrfy},                 {"STARTTLS", &smtp::ServerBehaviour::starttls},
+      {"AUTH", &smtp::ServerBehaviour::reject_auth}};
+  for (const auto& [name, member] : kSlots)
+    if (command == name) return &(b.*member);
+  return nullptr;
+}
+
 }  // namespace
 
 std::string ScenarioRun::apply_behaviour(World& w, const BehaviourChange& b) {
   std::vector<std::string> done, skipped;
+  // The SMTP servers that change: the host itself, or every member behind a cluster's balancer.
+  std::vector<MtaHost*> servers;
+  std::string members;
   if (MtaHost* m = w.mta(b.host)) {
-    smtp::ServerBehaviour& sb = m->server_side().behaviour;
-    auto& side = m->server_side();
+    servers.push_back(m);
+  } else if (const HostSpec* h = spec_.find_host(b.host); h && h->as<ClusterOptions>()) {
+    for (const std::string& name : h->as<ClusterOptions>()->members)
+      if (MtaHost* m = w.mta(name)) {
+        servers.push_back(m);
+        members += (members.empty() ? " (members " : ", ") + name;
+      }
+    if (!members.empty()) members += ")";
+  }
+  for (std::size_t i = 0; i < servers.size(); ++i) {
+    // say - what changed, told once for all the servers.
+    auto say = [&](std::string what) { if (i == 0) done.push_back(std::move(what)); };
+    smtp::ServerBehaviour& sb = servers[i]->server_side().behaviour;
+    auto& side = servers[i]->server_side();
     if (b.reset) {
       sb = smtp::ServerBehaviour{};
       side.drop_after_data = false;
-      done.push_back("back to normal");
+      say("back to normal");
     }
     for (const ReplyOverride& r : b.replies) {
       std::optional<smtp::ServerReply> v;
       if (!r.clear) v = reply_of(r);
-      if (r.command == "CONNECT") sb.refuse_connection = v;
-      else if (r.command == "MAIL") sb.reject_sender = v;
-      else if (r.command == "RCPT") sb.reject_recipient = v;
-      else if (r.command == "AUTH") sb.reject_auth = v;
-      else if (r.command == "DOT" || r.command == "DATA") sb.reject_data = v;
-      else { skipped.push_back(r.command + " replies cannot be overridden on an SMTP host"); continue; }
-      done.push_back(r.clear ? r.command + " answered normally"
-                             : r.command + " answered \"" + r.line + "\"" +
-                                   (r.times > 0 ? " the next " + std::to_string(r.times) + " time(s)" : ""));
+      std::optional<smtp::ServerReply>* slot = smtp_override(sb, r.command);
+      if (!slot) {
+        if (i == 0) skipped.push_back(r.command + " replies cannot be overridden on an SMTP host");
+        continue;
+      }
+      *slot = v;
+      say(r.clear ? r.command + " answered normally"
+                  : r.command + " answered \"" + r.line + "\"" +
+                        (r.times > 0 ? " the next " + std::to_string(r.times) + " time(s)" +
+                                           (servers.size() > 1 ? " on each member" : "")
+                                     : ""));
     }
-    if (b.greylisting) { sb.greylist = *b.greylisting; done.push_back(*b.greylisting ? "greylisting on" : "greylisting off"); }
-    if (b.tarpit) { sb.tarpit = *b.tarpit; done.push_back("tarpit " + format_duration(*b.tarpit)); }
+    if (b.greylisting) { sb.greylist = *b.greylisting; say(*b.greylisting ? "greylisting on" : "greylisting off"); }
+    if (b.tarpit) { sb.tarpit = *b.tarpit; say("tarpit " + format_duration(*b.tarpit)); }
     if (b.drop_mid_data) {
       if (*b.drop_mid_data) sb.drop_in_data = 512; else sb.drop_in_data.reset();
-      done.push_back(*b.drop_mid_data ? "drops connections in the middle of DATA" : "no longer drops DATA");
+      say(*b.drop_mid_data ? "drops connections in the middle of DATA" : "no longer drops DATA");
     }
     if (b.drop_after_data) {
       side.drop_after_data = *b.drop_after_data;
-      done.push_back(*b.drop_after_data ? "drops connections after storing, before the 250" : "sends its 250 again");
+      say(*b.drop_after_data ? "drops connections after storing, before the 250" : "sends its 250 again");
     }
-    if (b.storage_full) { sb.storage_full = *b.storage_full; done.push_back(*b.storage_full ? "storage full (452)" : "storage ok"); }
+    if (b.storage_full) { sb.storage_full = *b.storage_full; say(*b.storage_full ? "storage full (452)" : "storage ok"); }
     if (b.close_with_421) {
       if (*b.close_with_421) sb.refuse_connection = smtp::ServerReply{421, "", ""};
       else sb.refuse_connection.reset();
-      done.push_back(*b.close_with_421 ? "answers 421 and closes" : "accepts connections again");
+      say(*b.close_with_421 ? "answers 421 and closes" : "accepts connections again");
     }
     if (b.auth_reject) {
       if (*b.auth_reject) sb.reject_auth = smtp::ServerReply{535, "5.7.8", ""}; else sb.reject_auth.reset();
-      done.push_back(*b.auth_reject ? "rejects every AUTH" : "checks AUTH normally");
+      say(*b.auth_reject ? "rejects every AUTH" : "checks AUTH normally");
     }
+  }
+  if (!servers.empty()) {
+    // done above
   } else if (Pop3Host* p = w.pop3(b.host)) {
     pop3::ServerBehaviour& pb = p->config().behaviour;
     if (b.reset) { pb = pop3::ServerBehaviour{}; done.push_back("back to normal"); }
@@ -83,7 +119,7 @@ std::string ScenarioRun::apply_behaviour(World& w, const BehaviourChange& b) {
   } else {
     skipped.push_back("host " + b.host + " has no server whose behaviour can change");
   }
-  std::string s = b.host + ":";
+  std::string s = b.host + members + ":";
   for (const auto& d : done) s += " " + d + ";";
   for (const auto& d : skipped) s += " (ignored: " + d + ");";
   if (!s.empty() && s.back() == ';') s.pop_back();

@@ -1,6 +1,7 @@
 // scenario_validate.cpp - the checks that need the whole file: every name refers to something that
 // exists and has the right role; hosts can reach what they talk to; times fit in the run.
 #include <algorithm>
+#include <cctype>
 #include <functional>
 #include <numeric>
 
@@ -29,6 +30,32 @@ std::string a_role(Role r) {
 // is_smtp_server - roles that listen for SMTP.
 bool is_smtp_server(Role r) {
   return r == Role::Msa || r == Role::Mta || r == Role::Cluster || r == Role::Mx || r == Role::Mda;
+}
+
+// smtp_override_problem - why an SMTP server cannot answer `command` (lower case) with a reply of
+// this code, or "". A refusal (4xx/5xx) fits every command but QUIT; a positive reply must be one
+// the command really succeeds with, since the client reads it as that success.
+std::string smtp_override_problem(const std::string& command, int code) {
+  static const std::vector<std::pair<std::string, std::vector<int>>> kPositive{
+      {"connect", {220}}, {"ehlo", {250}}, {"helo", {250}},      {"mail", {250}},
+      {"rcpt", {250, 251}}, {"data", {354}}, {"dot", {250}},     {"rset", {250}},
+      {"noop", {250}},    {"quit", {221}}, {"vrfy", {250, 251, 252}}, {"starttls", {220}},
+      {"auth", {235}}};
+  auto it = std::find_if(kPositive.begin(), kPositive.end(), [&](const auto& p) { return p.first == command; });
+  if (it == kPositive.end()) return {};
+  const std::vector<int>& ok = it->second;
+  if (command == "quit" && code != 221)
+    return "QUIT is always answered 221 before the server closes (RFC 5321 4.1.1.10); only its words can change";
+  if (code >= 400 || std::find(ok.begin(), ok.end(), code) != ok.end()) return {};
+  std::string list;
+  for (std::size_t i = 0; i < ok.size(); ++i) list += (i ? (i + 1 == ok.size() ? " or " : ", ") : "") + std::to_string(ok[i]);
+  std::string verb = command == "connect" ? "the greeting" : command == "dot" ? "the end of the message" : "";
+  if (verb.empty()) {
+    verb = command;
+    for (char& c : verb) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  return "a server answers " + verb + " with " + list + " when it goes ahead, or refuses it with 4xx/5xx; " +
+         std::to_string(code) + " would leave the client out of step";
 }
 
 // UnionFind - connectivity of the link graph.
@@ -274,6 +301,8 @@ void Loader::validate_references() {
         if (pop3 != pop3_line)
           d.error(o.pos, key + ": " + h->name + " is " + a_role(h->role) + " host, so its replies " +
                              (pop3 ? "start with +OK or -ERR" : "start with a three-digit code"));
+        else if (std::string why = pop3 ? std::string() : smtp_override_problem(key, o.code); !why.empty())
+          d.error(o.pos, key + ": \"" + o.line + "\": " + why);
       }
       auto smtp_only = [&](const std::optional<bool>& flag, const char* key) {
         if (flag && pop3)
