@@ -56,7 +56,15 @@ void Server::on_open(SimTime now) {
   opened_ = true;
   last_activity_ = now;
   if (cfg_.allow_apop) timestamp_ = apop_timestamp(cfg_.session_id, now, cfg_.host_name);
-  reply(Reply::Greeting, {{"host", cfg_.host_name}, {"timestamp", timestamp_}});
+  if (override_for("CONNECT", true)) {
+    refuse_by_override("CONNECT");
+  } else if (override_for("CONNECT", false)) {
+    std::string line = use_override("CONNECT");
+    if (!timestamp_.empty()) line += " " + timestamp_;  // APOP needs it (RFC 1939 7)
+    status_line(1, std::move(line));
+  } else {
+    reply(Reply::Greeting, {{"host", cfg_.host_name}, {"timestamp", timestamp_}});
+  }
   finish_response(now);
 }
 
@@ -293,6 +301,11 @@ void Server::handle_line(std::string_view line, SimTime now) {
 // dispatch - one handler per verb.
 void Server::dispatch(const Command& c, const CommandSpec& spec, SimTime now) {
   const std::string_view v = spec.verb;
+  if (override_for(v, true)) {
+    refuse_by_override(v);
+    return;
+  }
+  if (override_for(v, false)) ok_override_ = v;
   if (v == "USER") cmd_user(c);
   else if (v == "PASS") cmd_pass(c, now);
   else if (v == "APOP") cmd_apop(c, now);
@@ -309,6 +322,36 @@ void Server::dispatch(const Command& c, const CommandSpec& spec, SimTime now) {
   else if (v == "TOP") cmd_top(c);
   else if (v == "UIDL") cmd_uidl(c);
   else reply(Reply::NotImplemented);
+  ok_override_.clear();
+}
+
+// override_for - the behaviour's reply override of `verb` that refuses (-ERR) or goes ahead (+OK).
+const ReplyOverride* Server::override_for(std::string_view verb, bool refusing) const {
+  const auto& all = cfg_.behaviour.replies;
+  if (!all) return nullptr;
+  auto it = all->find(verb);
+  if (it == all->end() || it->second.refuses() != refusing) return nullptr;
+  return &it->second;
+}
+
+// use_override - the line of verb's override, one use counted (gone after its last).
+std::string Server::use_override(std::string_view verb) {
+  auto it = cfg_.behaviour.replies->find(verb);
+  std::string line = it->second.line;
+  if (it->second.times > 0 && --it->second.times == 0) cfg_.behaviour.replies->erase(it);
+  return line;
+}
+
+// refuse_by_override - a -ERR override answers the command and nothing changes; a refused
+// greeting or QUIT also ends the session (a QUIT that removes nothing, RFC 1939 6).
+void Server::refuse_by_override(std::string_view verb) {
+  note("behaviour: " + std::string(verb == "CONNECT" ? "the session" : verb) + " refused");
+  if (verb == "PASS") {
+    have_pending_user_ = false;  // like a failed PASS: the client starts again with USER
+    pending_user_.clear();
+  }
+  status_line(2, use_override(verb));
+  if (verb == "CONNECT" || verb == "QUIT") close_now(verb);
 }
 
 // ============================================================================================
@@ -317,10 +360,22 @@ void Server::dispatch(const Command& c, const CommandSpec& spec, SimTime now) {
 
 // reply - one status line from the catalogue, and its Reply event (1 "+OK", 2 "-ERR").
 void Server::reply(Reply id, std::initializer_list<smtp::TextVar> vars) {
-  std::string line = reply_line(id, vars);
+  const int code = reply_entry(id).code;
+  if (code == 1 && !ok_override_.empty()) {  // the command succeeded: a +OK override's words
+    const std::string verb = std::exchange(ok_override_, std::string());
+    if (override_for(verb, false)) {
+      status_line(code, use_override(verb));
+      return;
+    }
+  }
+  status_line(code, reply_line(id, vars));
+}
+
+// status_line - one status line and its Reply event.
+void Server::status_line(int code, std::string line) {
   out_.bytes += line;
   out_.bytes += "\r\n";
-  out_.events.push_back({ProtoEvent::Kind::Reply, reply_entry(id).code, std::move(line)});
+  out_.events.push_back({ProtoEvent::Kind::Reply, code, std::move(line)});
 }
 
 // line_too_long - the answer to an over-long line.

@@ -15,7 +15,8 @@
 //  * limits: command lines of 255 octets (RFC 2449), N failed logins, M bad commands, then close;
 //    an idle session is closed silently after the autologout time (RFC 1939: at least 10 minutes);
 //  * STLS discards anything pipelined after its line; afterwards CAPA no longer lists STLS;
-//  * lesson behaviours: slow answers, refused credentials, mailbox in use, [SYS/TEMP].
+//  * lesson behaviours: slow answers, refused credentials, mailbox in use, [SYS/TEMP], and a
+//    lesson's own reply to any command (ServerBehaviour::replies).
 // Events: Reply for every status line (code 1 "+OK", 2 "-ERR", text = the line), Data for every
 // multi-line body (code = octets on the wire), Note for state changes, Error for bad input.
 // Passwords never appear in events.
@@ -23,6 +24,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -38,12 +40,28 @@
 
 namespace smtpsim::pop3 {
 
+// ReplyOverride - a lesson's own answer to one command (ServerBehaviour::replies).
+struct ReplyOverride {
+  std::string line;  // "+OK ..." / "-ERR ...", sent as it is
+  int times = 0;     // answer only the next N such commands (0 = until changed)
+
+  bool refuses() const { return line.rfind("-ERR", 0) == 0; }
+};
+// ReplyOverrides - by verb in upper case; "CONNECT" is the greeting.
+using ReplyOverrides = std::map<std::string, ReplyOverride, std::less<>>;
+
 // ServerBehaviour - faults a lesson can switch on (also mid-session, with set_behaviour).
 struct ServerBehaviour {
   Duration response_delay = 0;       // every response, the greeting too, is held this long
   bool reject_credentials = false;   // every login fails: -ERR [AUTH] (as if the password were wrong)
   bool mailbox_in_use = false;       // every login fails: -ERR [IN-USE]
   bool sys_temp = false;             // every login fails: -ERR [SYS/TEMP]
+  // Reply overrides, shared by every session of a host (copies of the behaviour share the map),
+  // so a change and a `times` count reach sessions already open. -ERR: the command is refused and
+  // nothing changes (a refused greeting closes; a refused QUIT closes and removes nothing). +OK:
+  // only the words change - the command runs as usual and, when it succeeds, its status line is
+  // this one (a greeting keeps its APOP timestamp). `times` counts the commands it answered.
+  std::shared_ptr<ReplyOverrides> replies;
 };
 
 // ServerConfig - one server's settings (the POP3 host role fills it per connection).
@@ -154,6 +172,10 @@ class Server final : public Engine {
   void multiline(Reply id, std::initializer_list<smtp::TextVar> vars, std::string_view body);
   void line_too_long(std::size_t limit);
   void note(std::string_view text, ProtoEvent::Kind kind = ProtoEvent::Kind::Note);
+  void status_line(int code, std::string line);
+  const ReplyOverride* override_for(std::string_view verb, bool refusing) const;
+  std::string use_override(std::string_view verb);
+  void refuse_by_override(std::string_view verb);
   void close_now(std::string_view why);
   void release_lock();
   bool holding() const { return hold_until_ != kNever; }
@@ -183,6 +205,7 @@ class Server final : public Engine {
 
   std::string in_;               // unconsumed input
   Command cmd_;                  // the command being handled
+  std::string ok_override_;      // verb whose +OK override the command's success line takes ("" = none)
   bool discarding_ = false;      // dropping the rest of an over-long line
   SimTime last_activity_ = 0;
   struct Mark {
