@@ -5,7 +5,10 @@
 
 namespace smtpsim {
 
-Pop3Host::Pop3Host(WorldContext& ctx, HostId host, Pop3HostConfig cfg) : ctx_(ctx), host_(host), cfg_(std::move(cfg)) {}
+Pop3Host::Pop3Host(WorldContext& ctx, HostId host, Pop3HostConfig cfg) : ctx_(ctx), host_(host), cfg_(std::move(cfg)) {
+  // One map of reply overrides for all sessions: a lesson's change reaches sessions already open.
+  if (!cfg_.behaviour.replies) cfg_.behaviour.replies = std::make_shared<pop3::ReplyOverrides>();
+}
 
 Pop3Host::~Pop3Host() { *alive_ = false; }
 

@@ -106,15 +106,28 @@ std::string ScenarioRun::apply_behaviour(World& w, const BehaviourChange& b) {
     // done above
   } else if (Pop3Host* p = w.pop3(b.host)) {
     pop3::ServerBehaviour& pb = p->config().behaviour;
-    if (b.reset) { pb = pop3::ServerBehaviour{}; done.push_back("back to normal"); }
+    // The overrides live in one map that every session of the host shares: sessions already open
+    // see a change too, so `normal: true` empties it rather than dropping it.
+    if (!pb.replies) pb.replies = std::make_shared<pop3::ReplyOverrides>();
+    if (b.reset) {
+      std::shared_ptr<pop3::ReplyOverrides> keep = pb.replies;
+      keep->clear();
+      pb = pop3::ServerBehaviour{};
+      pb.replies = keep;
+      done.push_back("back to normal");
+    }
     if (b.tarpit) { pb.response_delay = *b.tarpit; done.push_back("slow answers (" + format_duration(*b.tarpit) + ")"); }
     if (b.auth_reject) { pb.reject_credentials = *b.auth_reject; done.push_back("rejects passwords"); }
     if (b.storage_full) { pb.sys_temp = *b.storage_full; done.push_back("[SYS/TEMP] on login"); }
     for (const ReplyOverride& r : b.replies) {
-      if (r.line.find("[IN-USE]") != std::string::npos) { pb.mailbox_in_use = !r.clear; done.push_back("mailbox locked"); }
-      else if (r.line.find("[AUTH]") != std::string::npos) { pb.reject_credentials = !r.clear; done.push_back("rejects passwords"); }
-      else if (r.line.find("[SYS/TEMP]") != std::string::npos) { pb.sys_temp = !r.clear; done.push_back("[SYS/TEMP] on login"); }
-      else skipped.push_back("POP3 reply \"" + r.line + "\" cannot be simulated");
+      if (r.clear) {
+        pb.replies->erase(r.command);
+        done.push_back(r.command + " answered normally");
+      } else {
+        (*pb.replies)[r.command] = pop3::ReplyOverride{r.line, r.times};
+        done.push_back(r.command + " answered \"" + r.line + "\"" +
+                       (r.times > 0 ? " the next " + std::to_string(r.times) + " time(s)" : ""));
+      }
     }
   } else {
     skipped.push_back("host " + b.host + " has no server whose behaviour can change");

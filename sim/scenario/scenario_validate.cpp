@@ -58,6 +58,17 @@ std::string smtp_override_problem(const std::string& command, int code) {
          std::to_string(code) + " would leave the client out of step";
 }
 
+// pop3_override_problem - why a POP3 server cannot answer `command` with +OK (code 1) or -ERR (2)
+// of the lesson's words, or "": STAT's +OK line, and LIST's and UIDL's for one message, are
+// numbers the client reads (RFC 1939 5), so only -ERR can be given there.
+std::string pop3_override_problem(const std::string& command, int code) {
+  if (code != 1 || (command != "stat" && command != "list" && command != "uidl")) return {};
+  std::string verb = command;
+  for (char& c : verb) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return "the +OK line of " + verb + " carries message numbers and sizes the client reads (RFC 1939 5); " +
+         "only a -ERR reply can be given";
+}
+
 // UnionFind - connectivity of the link graph.
 struct UnionFind {
   std::vector<std::size_t> parent;
@@ -301,7 +312,8 @@ void Loader::validate_references() {
         if (pop3 != pop3_line)
           d.error(o.pos, key + ": " + h->name + " is " + a_role(h->role) + " host, so its replies " +
                              (pop3 ? "start with +OK or -ERR" : "start with a three-digit code"));
-        else if (std::string why = pop3 ? std::string() : smtp_override_problem(key, o.code); !why.empty())
+        else if (std::string why = pop3 ? pop3_override_problem(key, o.code) : smtp_override_problem(key, o.code);
+                 !why.empty())
           d.error(o.pos, key + ": \"" + o.line + "\": " + why);
       }
       auto smtp_only = [&](const std::optional<bool>& flag, const char* key) {

@@ -163,3 +163,56 @@ expect:
   REQUIRE(fault.size() == 2);
   CHECK(fault[0].text == "cluster-fra (members out1.fra, out2.fra): RCPT answered \"452 4.3.1 Cluster full\"");
 }
+
+TEST_CASE("behaviour: a POP3 server's own replies - a locked login, then a RETR refused once") {
+  Lesson l = run_lesson(R"(
+seed: 8
+domains:
+  a.example: { mx: mda.a.example, users: { a: apple } }
+  b.example: { mx: mda.b.example, users: { b: banana } }
+hosts:
+  - { name: client-a,      role: mua,  user: a@a.example, submit: msa.a.example }
+  - { name: msa.a.example, role: msa }
+  - { name: mda.a.example, role: mda,  mailboxes: [a.example] }
+  - { name: mda.b.example, role: mda,  mailboxes: [b.example] }
+  - { name: pop.b.example, role: pop3, store: mda.b.example }
+  - { name: client-b,      role: mua,  user: b@b.example, fetch: pop.b.example, poll: 5m }
+  - { name: dns,           role: dns }
+links:
+  - { between: [client-a, msa.a.example], latency: 10ms }
+  - { between: [msa.a.example, internet], latency: 10ms }
+  - { between: [internet, mda.a.example], latency: 10ms }
+  - { between: [internet, mda.b.example], latency: 10ms }
+  - { between: [mda.b.example, pop.b.example], latency: 1ms }
+  - { between: [client-b, pop.b.example], latency: 20ms }
+  - { between: [internet, dns], latency: 5ms }
+send:
+  - { id: m, at: 1s, from: a@a.example, to: b@b.example, subject: "Hi", body: "Hello B" }
+timeline:
+  - { at: 0s, host: pop.b.example, behaviour: {
+        connect: "+OK B's mail, ask for the lesson",
+        pass: { reply: "-ERR [IN-USE] locked by your phone", times: 1 },
+        retr: { reply: "-ERR message is being scanned", times: 1 } } }
+until: 30m
+expect:
+  - { delivered: b@b.example, message: m }
+  - { fetched_by: client-b, message: m }
+)");
+  INFO(l.problems());
+  World& w = l.world();
+  INFO(transcript(w));
+  REQUIRE(l.report.ok());
+  auto s = lines_from(w, "pop.b.example", "client-b");
+  CHECK(has(s, "S: -ERR [IN-USE] locked by your phone"));
+  CHECK(has(s, "S: -ERR message is being scanned"));
+  int greetings = 0, refused_logins = 0;
+  for (const std::string& line : s) {
+    greetings += line.rfind("S: +OK B's mail, ask for the lesson", 0) == 0;
+    refused_logins += line.rfind("S: -ERR [IN-USE]", 0) == 0;
+  }
+  CHECK(greetings >= 3);  // every session, not only the first
+  CHECK(refused_logins == 1);
+  auto fault = events_of(w, TraceKind::Fault);
+  REQUIRE(!fault.empty());
+  CHECK(fault[0].text.find("ignored") == std::string::npos);
+}
