@@ -95,6 +95,7 @@ std::string ScenarioRun::apply_behaviour(World& w, const BehaviourChange& b) {
     if (b.close_with_421) {
       if (*b.close_with_421) sb.refuse_connection = smtp::ServerReply{421, "", ""};
       else sb.refuse_connection.reset();
+      sb.shutting_down = *b.close_with_421;  // sessions already open get 421 at their next command
       say(*b.close_with_421 ? "answers 421 and closes" : "accepts connections again");
     }
     if (b.auth_reject) {

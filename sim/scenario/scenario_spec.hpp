@@ -424,8 +424,8 @@ struct BehaviourChange {
   std::optional<Duration> tarpit;           // delay before every reply (0 = off)
   std::optional<bool> drop_mid_data;        // cut the connection in the middle of DATA
   std::optional<bool> drop_after_data;      // take the message, then cut before the 250 (duplicates)
-  std::optional<bool> storage_full;         // 452 4.3.1 (spool) / 452 4.2.2 (mailbox) on RCPT
-  std::optional<bool> close_with_421;       // answer the next command with 421 4.3.2 and close
+  std::optional<bool> storage_full;         // 452 4.3.1 at MAIL FROM (POP3: -ERR [SYS/TEMP] at login)
+  std::optional<bool> close_with_421;       // 421 greeting, and 421 4.3.2 to open sessions' next command
   std::optional<bool> auth_reject;          // every AUTH gets 535 5.7.8 (POP3: -ERR [AUTH])
   bool reset = false;                       // `normal: true`: drop every override first
 };

@@ -325,6 +325,7 @@ void Loader::validate_references() {
       smtp_only(b->drop_mid_data, "drop_mid_data");
       smtp_only(b->drop_after_data, "drop_after_data");
       smtp_only(b->storage_full, "storage_full");
+      smtp_only(b->close_with_421, "close_with_421");
       if (b->auth_reject && h->role != Role::Msa && h->role != Role::Pop3)
         d.error(s.at("behaviour"), "auth_reject: applies to hosts that take AUTH (msa, pop3), not "
                                    "to " + a_role(h->role) + " host");

@@ -109,6 +109,9 @@ struct ServerBehaviour {
   std::optional<ServerReply> refuse_connection;
   // This command is answered "421 4.3.2 <host> Service not available" and the connection closed.
   Verb close_at = Verb::None;
+  // The server is shutting down (RFC 5321 3.8): the next command of every open session but QUIT
+  // is answered like close_at. (New sessions: refuse_connection with 421.)
+  bool shutting_down = false;
   // EHLO / HELO. A positive EHLO override replaces the first line; the extension lines follow it.
   std::optional<ServerReply> ehlo;
   std::optional<ServerReply> helo;

@@ -358,7 +358,7 @@ void SmtpServer::handle_line(std::string_view line, bool too_long, SimTime now) 
       reply(ReplyId::SyncError);
       close_session();
       return;
-    } else if (policy_.behaviour.close_at == c.verb) {
+    } else if (policy_.behaviour.close_at == c.verb || (policy_.behaviour.shutting_down && c.verb != Verb::Quit)) {
       note("behaviour: closing the connection at " + std::string(verb_name(c.verb)));
       reply(ReplyId::ServiceUnavailable, {{"host", cfg_.hostname}});
       close_session();

@@ -137,3 +137,17 @@ TEST_CASE("override: QUIT reworded still closes; AUTH 235 reworded still checks 
   CHECK(h.send("QUIT\r\n") == "221 2.0.0 See you\r\n");
   CHECK(h.closed);
 }
+
+TEST_CASE("override: shutting down - the next command of an open session gets 421, QUIT still 221") {
+  Harness h;
+  greet(h);
+  h.send("MAIL FROM:<a@a.example>\r\n");
+  h.policy.behaviour.shutting_down = true;  // switched on while the session is open
+  CHECK(h.send("RCPT TO:<bob@b.example>\r\n") ==
+        "421 4.3.2 mx.b.example Service not available, closing transmission channel\r\n");
+  CHECK(h.closed);
+  Harness q;
+  greet(q);
+  q.policy.behaviour.shutting_down = true;
+  CHECK(q.send("QUIT\r\n") == "221 2.0.0 Bye\r\n");
+}
