@@ -73,7 +73,8 @@ class ScenarioRun {
   void schedule_sends();
   void schedule_timeline();
   void apply(const TimelineEntry& t);
-  // apply_behaviour - a behaviour change on an SMTP or POP3 host (scenario_behaviour.cpp).
+  // apply_behaviour - a behaviour change on an SMTP or POP3 host, or on every member of a
+  // cluster (scenario_behaviour.cpp).
   std::string apply_behaviour(World& w, const BehaviourChange& b);
   void watch_narration(const TraceEvent& e);
 
