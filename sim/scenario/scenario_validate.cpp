@@ -48,7 +48,8 @@ std::string smtp_override_problem(const std::string& command, int code) {
     return "QUIT is always answered 221 before the server closes (RFC 5321 4.1.1.10); only its words can change";
   if (code >= 400 || std::find(ok.begin(), ok.end(), code) != ok.end()) return {};
   std::string list;
-  for (std::size_t i = 0; i < ok.size(); ++i) list += (i ? (i + 1 == ok.size() ? " or " : ", ") : "") + std::to_string(ok[i]);
+  for (std::size_t i = 0; i < ok.size(); ++i)
+    list += (i ? (i + 1 == ok.size() ? " or " : ", ") : "") + std::to_string(ok[i]);
   std::string verb = command == "connect" ? "the greeting" : command == "dot" ? "the end of the message" : "";
   if (verb.empty()) {
     verb = command;

@@ -107,7 +107,8 @@ void SmtpServer::cmd_hello(const CommandLine& c, SimTime now) {
     // The behaviour's first line, then the extensions under the same code (RFC 5321 4.2.1).
     const ServerReply r = *use_override(o);
     const int code = r.code >= 200 && r.code <= 599 ? r.code : 250;
-    const std::string first = render_text(r.text.empty() ? smtp_reply(ReplyId::EhloOk).text : r.text, {{"host", cfg_.hostname}});
+    const std::string first =
+        render_text(r.text.empty() ? smtp_reply(ReplyId::EhloOk).text : r.text, {{"host", cfg_.hostname}});
     send_line(code, r.enhanced, first, !keywords.empty());
     for (std::size_t i = 0; i < keywords.size(); ++i) send_line(code, "", keywords[i], i + 1 < keywords.size());
     return;
