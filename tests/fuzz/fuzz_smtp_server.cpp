@@ -1,6 +1,6 @@
 // fuzz_smtp_server.cpp - libFuzzer target for the SMTP server engine: random bytes split at random
 // points, random timer calls, TLS completions and closes, under random configurations and
-// behaviours. Besides "no crash, no leak, no UB" (ASan) it checks invariants and traps on a breach:
+// behaviours (reply overrides included). Besides "no crash, no leak, no UB" (ASan) it checks invariants and traps on a breach:
 // every reply line is "ddd-" / "ddd " + text + CRLF and at most 512 octets; one Reply event per
 // line; nothing is written after close; accepted messages never exceed stored ones.
 // The output is hashed into a volatile so the optimizer cannot drop the engine.
@@ -118,6 +118,23 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (c4 & 8) b.reject_data = ServerReply{554, "", "{address} spam"};
   if (c4 & 16) b.close_at = static_cast<Verb>(c4 >> 5);
   if ((c4 & 0xe0) == 0xe0) b.refuse_connection = ServerReply{(c4 & 1) ? 421 : 554, "", ""};
+  // Lesson reply overrides: refusals, rewordings, and some only for the next N such commands -
+  // including combinations the lesson loader refuses (250 to DATA), which must not break anything.
+  std::uint8_t c5 = in.byte();
+  const int times = (c5 >> 6) & 3;
+  if (c5 & 1) b.ehlo = ServerReply{(c5 & 2) ? 250 : 421, "", (c5 & 2) ? "hello there" : "", times};
+  if (c5 & 2) b.helo = ServerReply{(c5 & 1) ? 501 : 250, "", "", times};
+  if (c5 & 4) b.data = ServerReply{(c5 & 8) ? 354 : ((c5 & 1) ? 250 : 451), "", "", times};
+  if (c5 & 16) b.rset = ServerReply{(c5 & 2) ? 250 : 500, "", "", times};
+  if (c5 & 32) {
+    b.noop = ServerReply{(c5 & 1) ? 421 : 250, "", "still here", times};
+    b.vrfy = ServerReply{252, "", "", 0};
+  }
+  if (c5 & 64) b.starttls = ServerReply{(c5 & 8) ? 220 : 454, (c5 & 8) ? "" : "4.7.0", "", times};
+  if (c5 & 128) {
+    b.quit = ServerReply{(c5 & 4) ? 221 : 554, "", "bye", 0};
+    b.shutting_down = c4 & 1;
+  }
 
   SmtpServer srv(cfg, policy, PeerInfo{"192.0.2.77", (c3 & 4) ? "client.fuzz.example" : ""});
   SimTime now = 0;
