@@ -376,7 +376,7 @@ void Loader::read_timeline(const Val& v) {
       d.error(f.pos(), "timeline entry: has no at: (when it happens, like at: 30s)");
     }
     if (auto x = f.get("note"); x.present)
-      if (auto s = read_text(d, x)) e.note = *s;
+      if (auto s = read_prose(d, x)) e.note = *s;
     bool behaviour = f.has("behaviour") || f.has("behavior");
     if (f.has("behaviour") && f.has("behavior"))
       d.error(f.key_pos("behavior"), "behavior: is the same as behaviour:; give only one");

@@ -249,12 +249,12 @@ void Loader::read_narration(const Val& v) {
     if (!f.ok()) continue;
     f.check();
     if (auto x = f.get("title"); x.present) {
-      if (auto t = read_text(d, x)) s.title = *t;
+      if (auto t = read_prose(d, x)) s.title = *t;
     } else {
       d.error(f.pos(), "narration step: has no title");
     }
     if (auto x = f.get("text"); x.present) {
-      if (auto t = read_text(d, x)) s.text = *t;
+      if (auto t = read_prose(d, x)) s.text = *t;
     } else {
       d.error(f.pos(), "narration step: has no text");
     }

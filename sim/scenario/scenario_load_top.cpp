@@ -84,12 +84,12 @@ void Loader::read_lesson(const Val& v) {
   f.check();
   if (!f.has("title")) d.error(f.pos(), "lesson: has no title (add title: \"...\")");
   if (auto t = f.get("title"); t.present)
-    if (auto s = read_text(d, t)) {
+    if (auto s = read_prose(d, t)) {
       if (s->empty()) d.error(t.pos, "title: is empty");
       spec.lesson.title = *s;
     }
   if (auto t = f.get("summary"); t.present)
-    if (auto s = read_text(d, t)) spec.lesson.summary = *s;
+    if (auto s = read_prose(d, t)) spec.lesson.summary = *s;
   if (auto t = f.get("tags"); t.present)
     for (const Val& item : items(d, t, true, &spec.lesson.src))
       if (auto s = read_text(d, item)) spec.lesson.tags.push_back(*s);

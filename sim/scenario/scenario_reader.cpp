@@ -264,6 +264,15 @@ std::optional<std::string> read_text(Diags& d, const Val& v) {
   return scalar_or_report(d, v, "text");
 }
 
+std::optional<std::string> read_prose(Diags& d, const Val& v) {
+  auto s = read_text(d, v);
+  if (s) {
+    const std::size_t end = s->find_last_not_of(" \t\r\n");
+    s->erase(end == std::string::npos ? 0 : end + 1);
+  }
+  return s;
+}
+
 std::optional<std::string> read_host_name(Diags& d, const Val& v) {
   auto s = scalar_or_report(d, v, "a host name like mx1.b.example");
   if (!s) return std::nullopt;

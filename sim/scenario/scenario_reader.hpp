@@ -108,6 +108,9 @@ std::vector<Val> items(Diags& d, const Val& v, bool one_ok, SourceInfo* src = nu
 
 // --- typed readers: nullopt after reporting an error at v.pos ---
 std::optional<std::string> read_text(Diags& d, const Val& v);
+// read_prose - text people read (titles, narration, notes): as read_text, without the line end a
+// YAML block (`text: >` or `|`) leaves at the end, which transcripts would show as <LF>.
+std::optional<std::string> read_prose(Diags& d, const Val& v);
 std::optional<std::string> read_host_name(Diags& d, const Val& v);    // lower-cased
 std::optional<std::string> read_domain_name(Diags& d, const Val& v);  // lower-cased, has a dot
 std::optional<std::string> read_address(Diags& d, const Val& v);      // lower-cased

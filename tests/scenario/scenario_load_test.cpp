@@ -450,3 +450,36 @@ TEST_CASE("load_scenario_file reads what load_scenario_string reads") {
   CHECK(a.spec->hosts.size() == b.spec->hosts.size());
   CHECK(a.spec->file == path);
 }
+
+TEST_CASE("prose keeps its words but not the line end a YAML block leaves; bodies keep theirs") {
+  LoadResult r = load(std::string(kBase) +
+                      "narration:\n"
+                      "  - title: >\n"
+                      "      Step one\n"
+                      "    text: >\n"
+                      "      The message leaves\n"
+                      "      the client.\n"
+                      "  - title: two\n"
+                      "    text: |\n"
+                      "      line one\n"
+                      "      line two\n"
+                      "\n"
+                      "send:\n"
+                      "  - from: a@a.example\n"
+                      "    to: b@b.example\n"
+                      "    body: |\n"
+                      "      hello\n"
+                      "timeline:\n"
+                      "  - at: 1m\n"
+                      "    note: >\n"
+                      "      a note  \n");
+  INFO(r.format());
+  REQUIRE(r.ok());
+  REQUIRE(r.spec->narration.size() == 2);
+  CHECK(r.spec->narration[0].title == "Step one");
+  CHECK(r.spec->narration[0].text == "The message leaves the client.");
+  CHECK(r.spec->narration[1].text == "line one\nline two");  // inner line breaks stay
+  CHECK(r.spec->messages[0].body == "hello\n");             // a body is the sender's bytes
+  REQUIRE(r.spec->timeline.size() == 1);
+  CHECK(r.spec->timeline[0].note == "a note");
+}
