@@ -49,7 +49,7 @@ TEST_CASE("story: lesson, seed, run length and the default retry schedule") {
   CHECK(sp.file == test::source_path("tests/scenario/good/story.yaml"));
   CHECK(sp.lesson.title == "Outbound SMTP: from A's client to B's mailbox");
   CHECK(sp.lesson.summary.rfind("A writes to B with a standalone client.", 0) == 0);
-  CHECK(sp.lesson.summary.back() == '\n');  // a folded block keeps its final newline
+  CHECK(sp.lesson.summary.back() == '.');  // prose: the folded block's final newline is dropped
   CHECK(sp.lesson.tags == std::vector<std::string>{"smtp", "retries", "pop3"});
   CHECK(sp.lesson.level == Level::Beginner);
   CHECK(sp.seed == 42);
