@@ -102,7 +102,6 @@ class Resolver {
   Network& net_;
   HostId self_;
   HostId dns_;
-  DnsZones& zones_;
   Duration timeout_;
   std::shared_ptr<State> state_;
 };

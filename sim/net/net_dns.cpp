@@ -193,7 +193,7 @@ std::string Resolver::describe(const DnsAnswer& a, bool mx, Duration timeout) {
 
 // Resolver - a stub resolver on `self` asking `dns_host`.
 Resolver::Resolver(Network& net, HostId self, HostId dns_host, DnsZones& zones, Duration timeout)
-    : net_(net), self_(self), dns_(dns_host), zones_(zones), timeout_(timeout),
+    : net_(net), self_(self), dns_(dns_host), timeout_(timeout),
       state_(std::make_shared<State>()) {
   net.host_name(self);  // validates both ids (throws on unknown hosts)
   net.host_name(dns_host);
