@@ -106,7 +106,7 @@ int main() {
   std::vector<std::string> dsts(kMessages, std::string(kSize, '\1'));
   std::string hot(kSize, '\0');
   double best_retr = 1e30, best_copy = 1e30, best_hot = 1e30;
-  for (int round = 0; round < 25; ++round) {  // many short rounds: on a busy machine both meet a quiet one
+  for (int round = 0; round < 100; ++round) {  // many short rounds: on a busy machine both meet a quiet one
     double t0 = cpu_now();
     const std::uint64_t fetched = one_session(dir, store, std::uint64_t(round));
     best_retr = std::min(best_retr, cpu_now() - t0);
