@@ -102,7 +102,7 @@ Exit status: 0 explained, 2 nothing in the catalogue matches.
 )";
 
 const char* const kTalkHelp =
-    R"(Usage: smtpsim talk FILE HOST:PORT [--crlf] [--seed N]
+    R"(Usage: smtpsim talk FILE HOST:PORT [--crlf] [--raw] [--seed N]
 
 The classic exercise of typing SMTP or POP3 by hand (like `telnet mx 25`), against a server of a
 running lesson. A host named "terminal" joins the lesson's network with a 1 ms link to HOST and
@@ -117,8 +117,14 @@ Works the same with a terminal and with piped input:
   printf 'EHLO me\r\nQUIT\r\n' | smtpsim talk story.yaml mx1.b.example:25
   smtpsim talk story.yaml pop.b.example:110 --crlf
 
+Real mail clients can talk through it too: with --raw, stdout carries only the server's bytes
+(telnet's "Trying ..." lines go to stderr), so a client reading the protocol is not confused:
+
+  swaks --pipe "smtpsim talk story.yaml mx1.b.example:25 --raw" --to b@b.example
+
 Options:
   --crlf        send each line ending LF as CRLF (what SMTP and POP3 require; for typing)
+  --raw         only the server's bytes on stdout; telnet's status lines on stderr (for clients)
   --seed N      seed the lesson with N instead of the file's seed
   -h, --help    this text
 

@@ -26,7 +26,8 @@ constexpr std::size_t kMaxPending = 1 << 20;  // a "line" longer than this is se
 
 // TalkState - what the terminal's stream has seen (shared with the stream handler).
 struct TalkState {
-  std::ostream* out = nullptr;
+  std::ostream* out = nullptr;     // the server's bytes
+  std::ostream* status = nullptr;  // telnet's own lines: `out`, or stderr with --raw
   StreamPtr stream;
   bool connect_done = false;
   ConnectResult connect_result = ConnectResult::Timeout;
@@ -40,7 +41,7 @@ struct TalkState {
 void announce_close(TalkState& st) {
   if (st.announced) return;
   st.announced = true;
-  std::ostream& out = *st.out;
+  std::ostream& out = *st.status;
   if (st.ended && st.reason == CloseReason::Reset) out << "Connection reset by foreign host.\n";
   else if (st.ended && st.reason == CloseReason::Timeout) out << "Connection timed out (the network stalled).\n";
   else if (st.peer_eof || (st.ended && st.reason == CloseReason::Closed)) out << "Connection closed by foreign host.\n";
@@ -92,7 +93,7 @@ ssize_t read_some(char* buf, std::size_t n) {
 
 // cmd_talk - `smtpsim talk FILE HOST:PORT`: a typed conversation with a server of a running lesson.
 int cmd_talk(const std::vector<std::string>& args, Context& ctx) {
-  static constexpr FlagSpec kFlags[] = {{"--crlf", false}, {"--seed", true}};
+  static constexpr FlagSpec kFlags[] = {{"--crlf", false}, {"--raw", false}, {"--seed", true}};
   ParsedArgs a;
   std::string host;
   std::uint16_t port = 0;
@@ -162,13 +163,14 @@ int cmd_talk(const std::vector<std::string>& args, Context& ctx) {
                "if the server does not answer)\n";
   auto st = std::make_shared<TalkState>();
   st->out = &ctx.out;
-  ctx.out << "Trying " << ipv4_to_string(w.net.host_ip(target_id)) << "...\n" << std::flush;
+  st->status = a.has("--raw") ? &ctx.err : &ctx.out;
+  *st->status << "Trying " << ipv4_to_string(w.net.host_ip(target_id)) << "...\n" << std::flush;
   w.net.connect(term_id, w.net.host_ip(target_id), port, [st](ConnectResult r, StreamPtr s) {
     st->connect_done = true;
     st->connect_result = r;
     if (r != ConnectResult::Ok) return;
     st->stream = s;
-    *st->out << "Connected to " << s->remote_name() << ".\n";
+    *st->status << "Connected to " << s->remote_name() << ".\n" << std::flush;
     StreamHandler h;
     h.on_data = [st](std::string_view bytes) { st->out->write(bytes.data(), std::streamsize(bytes.size())); };
     h.on_eof = [st] { st->peer_eof = true; };

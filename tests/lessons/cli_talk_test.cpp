@@ -36,6 +36,22 @@ TEST_CASE("talk: an SMTP session typed at B's MX, like telnet mx 25", "[cli][tal
   CHECK(r.err.empty());
 }
 
+TEST_CASE("talk --raw: stdout is the server's bytes alone, for real clients (swaks --pipe)", "[cli][talk]") {
+  Scratch s;
+  s.write("ok.yaml", clitest::small_lesson());
+  auto smtp = s.run({"talk", "ok.yaml", "mx.b.example:25", "--raw"}, "EHLO me.example\r\nQUIT\r\n");
+  INFO(smtp.out << smtp.err);
+  REQUIRE(smtp.status == 0);
+  CHECK(smtp.out.starts_with("220 mx.b.example ESMTP smtpsim\r\n250-mx.b.example\r\n"));
+  CHECK(smtp.out.ends_with("\r\n221 2.0.0 Bye\r\n"));
+  CHECK(smtp.err == "Trying 10.0.0.5...\nConnected to mx.b.example.\nConnection closed by foreign host.\n");
+  auto pop = s.run({"talk", "ok.yaml", "pop.b.example:110", "--raw"}, "USER b@b.example\r\nPASS banana\r\nQUIT\r\n");
+  INFO(pop.out << pop.err);
+  REQUIRE(pop.status == 0);
+  CHECK(pop.out.starts_with("+OK "));
+  CHECK(pop.out.find("Trying") == std::string::npos);
+}
+
 TEST_CASE("talk: a POP3 session reads the message the lesson delivered", "[cli][talk]") {
   Scratch s;
   s.write("ok.yaml", clitest::small_lesson());
