@@ -200,6 +200,7 @@ int main(int argc, char** argv) {
   std::printf("cpu time: %.2f s (wall %.2f s); trace events: %llu (%.0f /s); plain heap schedule+pop: %.0f /s; "
               "events/plain ratio %.3f\n",
               cpu, wall, (unsigned long long)w.trace.count(), ev_rate, plain, ev_rate / plain);
+  std::printf("trace hash: %s (an optimisation that changes no event leaves it as it is)\n", w.trace.hash_hex().c_str());
   std::printf("phase 1 peak: %zu messages queued, RSS grew %.1f MiB (world, mailboxes, ledger, queues)\n",
               peak_queued, double(peak_rss - rss0) / 1024.0);
   std::printf("phase 2: %zu messages of 1 KB deferred in one queue: %.0f B of resident memory each\n", queued2, per_msg);
