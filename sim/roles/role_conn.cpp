@@ -121,13 +121,17 @@ void Conn::emit(ProtoEvent&& ev) {
   TraceView e = view_base();
   e.code = ev.code;
   e.text = ev.text;
-  std::string prefixed;
+  auto prefix = [&](std::string_view p) {
+    prefixed_.assign(p);
+    prefixed_ += ev.text;
+    e.text = prefixed_;
+  };
   switch (ev.kind) {
     case ProtoEvent::Kind::Command: e.kind = TraceKind::Command; break;
     case ProtoEvent::Kind::Reply: e.kind = TraceKind::Reply; break;
-    case ProtoEvent::Kind::Data: e.kind = TraceKind::Note; prefixed = "data: " + ev.text; e.text = prefixed; break;
+    case ProtoEvent::Kind::Data: e.kind = TraceKind::Note; prefix("data: "); break;
     case ProtoEvent::Kind::Note: e.kind = TraceKind::Note; break;
-    case ProtoEvent::Kind::Error: e.kind = TraceKind::Note; prefixed = "protocol error: " + ev.text; e.text = prefixed; break;
+    case ProtoEvent::Kind::Error: e.kind = TraceKind::Note; prefix("protocol error: "); break;
   }
   trace_.emit_view(e);
 }

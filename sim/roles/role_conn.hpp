@@ -78,6 +78,7 @@ class Conn : public std::enable_shared_from_this<Conn> {
   bool closing_ = false;
   bool in_flush_ = false;
   EngineOutput out_buf_;  // flush()'s round buffer, handed to the engine and back (keeps capacity)
+  std::string prefixed_;  // emit()'s "data: "/"protocol error: " line, reused (keeps capacity)
   DoneFn done_fn_;
 };
 

@@ -61,11 +61,11 @@ struct WorldContext {
   mail::MailClock clock;      // the wall date shown in Date: and Received: headers at virtual 0
 
   // note - a Note trace line at the current time.
-  void note(const std::string& host, const std::string& text, const std::string& msg = {},
-            const std::string& rcpt = {}) const;
+  void note(std::string_view host, std::string_view text, std::string_view msg = {},
+            std::string_view rcpt = {}) const;
   // event - a trace line of any kind at the current time.
-  void event(TraceKind kind, const std::string& host, const std::string& text, const std::string& msg = {},
-             const std::string& rcpt = {}, int code = 0, const std::string& peer = {}) const;
+  void event(TraceKind kind, std::string_view host, std::string_view text, std::string_view msg = {},
+             std::string_view rcpt = {}, int code = 0, std::string_view peer = {}) const;
 };
 
 }  // namespace smtpsim

@@ -96,14 +96,14 @@ std::string WorldTls::ca_pem() const { return pki_->ca_pem(); }
 std::string WorldTls::host_cert_pem(const std::string& host) { return pki_->issue(host).fullchain_pem(); }
 std::string WorldTls::host_key_pem(const std::string& host) { return pki_->issue(host).key_pem(); }
 
-void WorldContext::note(const std::string& host, const std::string& text, const std::string& msg,
-                        const std::string& rcpt) const {
+void WorldContext::note(std::string_view host, std::string_view text, std::string_view msg,
+                        std::string_view rcpt) const {
   event(TraceKind::Note, host, text, msg, rcpt);
 }
 
-void WorldContext::event(TraceKind kind, const std::string& host, const std::string& text, const std::string& msg,
-                         const std::string& rcpt, int code, const std::string& peer) const {
-  TraceEvent e;
+void WorldContext::event(TraceKind kind, std::string_view host, std::string_view text, std::string_view msg,
+                         std::string_view rcpt, int code, std::string_view peer) const {
+  TraceView e;
   e.time = sched.now();
   e.kind = kind;
   e.host = host;
@@ -112,7 +112,7 @@ void WorldContext::event(TraceKind kind, const std::string& host, const std::str
   e.msg = msg;
   e.rcpt = rcpt;
   e.code = code;
-  trace.emit(std::move(e));
+  trace.emit_view(e);
 }
 
 }  // namespace smtpsim
