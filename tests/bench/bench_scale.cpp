@@ -68,6 +68,40 @@ double plain_heap_rate() {
   return double(ops) / s;
 }
 
+// Traffic - the benchmark's message source: message m goes from sender m % senders to a random
+// domain's user at virtual time m * 10 min / n.
+struct Traffic {
+  World& w;
+  const std::vector<MtaHost*>& senders;
+  const std::vector<std::string>& domains;
+  const std::string& body;
+  Rng pick;
+  int n = 0;
+  int next = 0;
+  std::string data;  // the message being built, reused
+
+  // schedule_next - arrange the next message's injection at its time (nothing after the last).
+  void schedule_next() {
+    if (next >= n) return;
+    SimTime at = SimTime(next) * minutes(10) / n;
+    w.sched.schedule_at(at, [this] { inject_next(); });
+  }
+
+  // inject_next - compose message `next`, hand it to its sender, and schedule the one after.
+  void inject_next() {
+    const int m = next++;
+    MtaHost* s = senders[std::size_t(m % int(senders.size()))];
+    const std::string& dom = domains[pick.below(std::uint64_t(domains.size()))];
+    std::string rcpt = "user@" + dom;
+    data.clear();
+    data.append("From: <sender@out.example>\r\nTo: <").append(rcpt).append(">\r\nSubject: bench ");
+    data.append(std::to_string(m)).append("\r\nMessage-ID: <").append(std::to_string(m));
+    data.append("@bench.example>\r\n\r\n").append(body);
+    s->inject("sender@out.example", {std::move(rcpt)}, data, false);
+    schedule_next();
+  }
+};
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -126,20 +160,12 @@ int main(int argc, char** argv) {
     for (int d = 0; d < n_dom; d += 10) mxs[std::size_t(d)]->server_side().behaviour.reject_recipient.reset();
   });
 
-  // 100,000 messages of 1 KB, injected into the senders' queues over the first 10 minutes.
+  // 100,000 messages of 1 KB, injected into the senders' queues over the first 10 minutes by a
+  // traffic generator: each injection schedules the next, as a real message source would, so the
+  // scheduler holds one pending injection instead of all 100,000 from the start.
   const std::string body = mail::filler_body(1024);
-  Rng pick(99);
-  for (int m = 0; m < n_msg; ++m) {
-    MtaHost* s = senders[std::size_t(m % n_mta)];
-    std::string dom = domains[pick.below(std::uint64_t(n_dom))];
-    SimTime at = SimTime(m) * minutes(10) / n_msg;
-    w.sched.schedule_at(at, [&w, s, dom, &body, m] {
-      std::string data = "From: <sender@out.example>\r\nTo: <user@" + dom + ">\r\nSubject: bench " +
-                         std::to_string(m) + "\r\nMessage-ID: <" + std::to_string(m) + "@bench.example>\r\n\r\n" + body;
-      s->inject("sender@out.example", {"user@" + dom}, std::move(data), false);
-    });
-  }
-
+  Traffic traffic{w, senders, domains, body, Rng(99), n_msg};
+  traffic.schedule_next();
   std::size_t peak_queued = 0;
   long peak_rss = rss0;
   auto t0 = Clock::now();
