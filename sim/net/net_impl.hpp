@@ -122,6 +122,19 @@ struct Conn {
 
 using ConnPtr = std::shared_ptr<Conn>;
 
+// DijkstraScratch - shortest_from's work arrays, kept between sources so each search allocates
+// only the predecessor tree it stores.
+struct DijkstraScratch {
+  struct Item {
+    Duration lat;        // path latency
+    std::uint64_t rank;  // hops << 32 | host id: the tie-breaks, in order
+  };
+  std::vector<Duration> lat;
+  std::vector<std::uint64_t> hops;
+  std::vector<char> done;
+  std::vector<Item> heap;
+};
+
 // later_by - t + d without overflow (a timeout of kNever means "never").
 inline SimTime later_by(SimTime t, Duration d) { return d >= kNever - t ? kNever : t + d; }
 
@@ -142,6 +155,7 @@ struct Network::Impl {
   mutable std::vector<std::vector<std::uint32_t>> route_index;  // [from][to]: 1 + slot in route_store, 0 = none yet
   mutable std::deque<net_detail::Route> route_store;            // stable addresses (dir_route keeps pointers)
   mutable std::vector<std::vector<HostId>> shortest;  // [src][v]: v's predecessor towards src (src: itself)
+  mutable net_detail::DijkstraScratch dijkstra_scratch;  // reused by shortest_from
   std::uint64_t routes_version = 1;  // bumped by invalidate_routes
   std::uint64_t up_version = 1;      // bumped whenever a host, link or partition changes reachability
   std::vector<int> group;  // partition group per host, -1 = none

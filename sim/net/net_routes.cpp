@@ -10,10 +10,6 @@ namespace smtpsim {
 
 using namespace net_detail;
 
-namespace {
-
-}  // namespace
-
 // invalidate_routes - forget cached paths after a topology or latency change.
 void Network::Impl::invalidate_routes() {
   ++routes_version;  // connections' cached Route pointers die with the cache
@@ -22,54 +18,62 @@ void Network::Impl::invalidate_routes() {
   shortest.clear();
 }
 
+// tree_path_less - whether src's tree path to a sorts before its tree path to b, for two hosts the
+// same number of hops from src: walking up both, the topmost pair that differs decides.
+static bool tree_path_less(const std::vector<HostId>& prev, HostId a, HostId b) {
+  bool less = false;
+  while (a != b) {
+    less = a < b;
+    a = prev[a];
+    b = prev[b];
+  }
+  return less;
+}
+
 // shortest_from - Dijkstra from src over all links (up or down), with the documented tie-breaks
 // (least latency, then fewest hops, then the lexicographically smallest list of host ids). A binary
 // heap and predecessor links keep it O((n + m) log n); only the predecessor tree is kept (four
-// bytes a host), so a thousand sources cost megabytes, not a vector per pair.
+// bytes a host), so a thousand sources cost megabytes, not a vector per pair. The work arrays are
+// reused from one source to the next (dijkstra_scratch); the heap orders (latency, hops, id) as
+// two 64-bit keys, which is the same total order, so hosts are settled in the same sequence.
 void Network::Impl::shortest_from(HostId src) const {
   const std::size_t n = hosts.size();
   if (shortest.size() != n) shortest.assign(n, {});
   constexpr Duration kInf = std::numeric_limits<Duration>::max();
-  std::vector<Duration> lat(n, kInf);
-  std::vector<std::size_t> hops(n, 0);
+  DijkstraScratch& w = dijkstra_scratch;
+  w.lat.assign(n, kInf);
+  w.hops.assign(n, 0);
+  w.done.assign(n, 0);
+  w.heap.clear();
   std::vector<HostId> prev(n, kNoHost);
-  std::vector<char> done(n, 0);
-  auto path_of = [&](HostId v) {
-    std::vector<HostId> p;
-    for (HostId x = v; x != kNoHost; x = prev[x]) p.push_back(x);
-    std::reverse(p.begin(), p.end());
-    return p;
+  using Item = DijkstraScratch::Item;
+  auto later = [](const Item& a, const Item& b) { return a.lat != b.lat ? a.lat > b.lat : a.rank > b.rank; };
+  auto push = [&](Duration lat, std::uint64_t hops, HostId id) {
+    w.heap.push_back({lat, hops << 32 | id});
+    std::push_heap(w.heap.begin(), w.heap.end(), later);
   };
-  struct Item { Duration lat; std::size_t hops; HostId id; };
-  auto later = [](const Item& a, const Item& b) {
-    if (a.lat != b.lat) return a.lat > b.lat;
-    if (a.hops != b.hops) return a.hops > b.hops;
-    return a.id > b.id;
-  };
-  std::priority_queue<Item, std::vector<Item>, decltype(later)> pq(later);
-  lat[src] = 0;
-  pq.push({0, 0, src});
-  while (!pq.empty()) {
-    Item it = pq.top();
-    pq.pop();
-    HostId u = it.id;
-    if (done[u] || it.lat != lat[u] || it.hops != hops[u]) continue;
-    done[u] = 1;
+  w.lat[src] = 0;
+  push(0, 0, src);
+  while (!w.heap.empty()) {
+    std::pop_heap(w.heap.begin(), w.heap.end(), later);
+    const Item it = w.heap.back();
+    w.heap.pop_back();
+    const auto u = static_cast<HostId>(it.rank & 0xffffffffu);
+    if (w.done[u] || it.lat != w.lat[u] || (it.rank >> 32) != w.hops[u]) continue;
+    w.done[u] = 1;
     for (auto& [nb, l] : hosts[u].adj) {
-      if (done[nb]) continue;
-      Duration cl = lat[u] + links[l].params.latency;
-      std::size_t ch = hops[u] + 1;
-      bool take = lat[nb] == kInf || cl < lat[nb] || (cl == lat[nb] && ch < hops[nb]);
-      if (!take && cl == lat[nb] && ch == hops[nb]) {
-        std::vector<HostId> cand = path_of(u);
-        cand.push_back(nb);
-        take = cand < path_of(nb);
-      }
+      if (w.done[nb]) continue;
+      Duration cl = w.lat[u] + links[l].params.latency;
+      std::uint64_t ch = w.hops[u] + 1;
+      bool take = w.lat[nb] == kInf || cl < w.lat[nb] || (cl == w.lat[nb] && ch < w.hops[nb]);
+      // Equal latency and hops: the candidate path (u's, then nb) against nb's current one (its
+      // predecessor's, then nb) - the smaller of u's and the predecessor's path decides.
+      if (!take && cl == w.lat[nb] && ch == w.hops[nb]) take = tree_path_less(prev, u, prev[nb]);
       if (!take) continue;
-      lat[nb] = cl;
-      hops[nb] = ch;
+      w.lat[nb] = cl;
+      w.hops[nb] = ch;
       prev[nb] = u;
-      pq.push({cl, ch, nb});
+      push(cl, ch, nb);
     }
   }
   prev[src] = src;  // marks the root; kNoHost now means "unreachable"
@@ -81,9 +85,11 @@ std::vector<HostId> Network::Impl::tree_path(HostId src, HostId dst) const {
   const std::vector<HostId>& prev = shortest[src];
   std::vector<HostId> p;
   if (prev[dst] == kNoHost) return p;
-  for (HostId x = dst; x != src; x = prev[x]) p.push_back(x);
-  p.push_back(src);
-  std::reverse(p.begin(), p.end());
+  std::size_t len = 1;
+  for (HostId x = dst; x != src; x = prev[x]) ++len;
+  p.resize(len);  // one allocation, filled from the end
+  HostId x = dst;
+  for (std::size_t i = len; i-- > 0; x = prev[x]) p[i] = x;
   return p;
 }
 
@@ -103,6 +109,7 @@ const Route& Network::Impl::route(HostId from, HostId to) const {
     hs = tree_path(from, to);
   }
   Route rt;
+  if (hs.size() > 1) rt.links.reserve(hs.size() - 1);
   for (std::size_t i = 0; i + 1 < hs.size(); ++i) {
     for (auto& [nb, l] : hosts[hs[i]].adj) {
       if (nb != hs[i + 1]) continue;
