@@ -79,12 +79,21 @@ HostId Network::Impl::interceptor(HostId from, HostId to, std::uint16_t port) co
 // alloc_port - the next free ephemeral port of a host (49152..65535, wrapping); 0 if all are used.
 std::uint16_t Network::Impl::alloc_port(HostId h) {
   HostState& hs = hosts[h];
+  if (hs.ports_in_use.empty()) hs.ports_in_use.assign(16384, false);
   for (int i = 0; i < 16384; ++i) {
-    auto port = static_cast<std::uint16_t>(49152 + hs.port_counter % 16384);
+    const std::uint32_t slot = hs.port_counter % 16384;
     ++hs.port_counter;
-    if (hs.ports_in_use.insert(port).second) return port;
+    if (hs.ports_in_use[slot]) continue;
+    hs.ports_in_use[slot] = true;
+    return static_cast<std::uint16_t>(49152 + slot);
   }
   return 0;
+}
+
+// free_port - give an ephemeral port of h back.
+void Network::Impl::free_port(HostId h, std::uint16_t port) {
+  std::vector<bool>& used = hosts[h].ports_in_use;
+  if (port >= 49152 && std::size_t(port - 49152) < used.size()) used[port - 49152] = false;
 }
 
 // connect - allocate the connection and send the first SYN, or report Unreachable at once. With
@@ -126,11 +135,11 @@ void Network::Impl::connect(HostId from, std::uint32_t ip, std::uint16_t port, C
   c->port_owner = port_owner;
   Endpoint& cl = c->ep[0];
   cl.host = from;
-  cl.name = hosts[from].name;
+  cl.name = hosts[from].shared_name;
   cl.ip = hosts[from].ip;
   if (as != kNoHost && as != from) {
     cl.ip = hosts[as].ip;
-    cl.shown = hosts[as].name;
+    cl.shown = hosts[as].shared_name;
   }
   cl.port = sport;
   cl.epoch = hosts[from].epoch;
@@ -138,7 +147,7 @@ void Network::Impl::connect(HostId from, std::uint32_t ip, std::uint16_t port, C
   cl.app_done = false;
   Endpoint& sv = c->ep[1];
   sv.host = *to;
-  sv.name = hosts[*to].name;
+  sv.name = hosts[*to].shared_name;
   sv.ip = ip;
   sv.port = port;
   if (HostId via = interceptor(from, *to, port); via != kNoHost) {
@@ -146,7 +155,7 @@ void Network::Impl::connect(HostId from, std::uint32_t ip, std::uint16_t port, C
     c->intercepted = true;
     sv.host = via;
     sv.shown = sv.name;
-    sv.name = hosts[via].name;
+    sv.name = hosts[via].shared_name;
   }
   c->connecting = true;
   c->opened_at = sched.now();
@@ -207,7 +216,7 @@ void Network::Impl::on_syn_arrival(const ConnPtr& c) {
   sv.app_done = false;
   sv.established = true;
   TraceView e = conn_event(TraceKind::ConnAccept, *c, 0);
-  const std::string text = (c->intercepted ? "intercepted by " : "accepted by ") + sv.name;
+  const std::string text = (c->intercepted ? "intercepted by " : "accepted by ") + *sv.name;
   e.text = text;
   trace.emit_view(e);
   send_synack(c);

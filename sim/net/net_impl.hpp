@@ -5,12 +5,12 @@
 //   Chunk, Dir, Endpoint, Conn    one TCP-like connection: two endpoints, two directions
 //   Network::Impl                 everything, with the member functions grouped by file
 #pragma once
+#include <array>
 #include <deque>
 #include <map>
 #include <memory>
 #include <string>
 #include <unordered_map>
-#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -21,13 +21,14 @@ namespace net_detail {
 
 struct HostState {
   std::string name;
+  std::shared_ptr<const std::string> shared_name;  // the same name, for connection endpoints to share
   std::uint32_t ip = 0;
   bool up = true;
   std::uint64_t epoch = 0;  // bumped by every crash
   std::map<std::uint16_t, std::shared_ptr<Network::AcceptFn>> listeners;
   std::map<std::uint16_t, std::shared_ptr<Network::AcceptFn>> intercepts;  // transparent proxy ports
   std::uint32_t port_counter = 0;  // next ephemeral port = 49152 + counter % 16384
-  std::unordered_set<std::uint16_t> ports_in_use;
+  std::vector<bool> ports_in_use;  // [port - 49152]: ephemeral ports taken (sized on first use)
   std::vector<std::pair<HostId, LinkId>> adj;  // neighbours, in link creation order
 };
 
@@ -49,6 +50,65 @@ struct Route {
   mutable bool usable = false;
 };
 
+// Fifo - a queue on a vector: pop_front moves a read index, and the storage is reused once the
+// queue runs empty (or compacted when half of it is popped), so a connection's queues allocate once
+// instead of once per deque block. operator[] counts from the front, like std::deque's.
+template <class T>
+class Fifo {
+ public:
+  bool empty() const { return head_ == items_.size(); }
+  std::size_t size() const { return items_.size() - head_; }
+  T& front() { return items_[head_]; }
+  T& operator[](std::size_t i) { return items_[head_ + i]; }
+  const T* begin() const { return items_.data() + head_; }
+  const T* end() const { return items_.data() + items_.size(); }
+  // push_back - append v, first reclaiming the popped slots when they are half of the storage.
+  void push_back(T&& v) {
+    if (head_ > 0 && head_ * 2 >= items_.size()) {
+      items_.erase(items_.begin(), items_.begin() + static_cast<std::ptrdiff_t>(head_));
+      head_ = 0;
+    }
+    if (items_.capacity() == 0) items_.reserve(4);
+    items_.push_back(std::move(v));
+  }
+  // pop_front - drop the front item (its slot is reused after the queue empties).
+  void pop_front() {
+    if (++head_ == items_.size()) clear();
+  }
+  void clear() {
+    items_.clear();
+    head_ = 0;
+  }
+
+ private:
+  std::vector<T> items_;
+  std::size_t head_ = 0;  // index of the front item in items_
+};
+
+// LinkFree - when each link of a direction's path finished the direction's last chunk. The first
+// few links live inline (paths are short), any more in a vector; each link appears once.
+class LinkFree {
+ public:
+  // find - link l's entry, or null when l has carried nothing yet.
+  SimTime* find(LinkId l) {
+    for (std::size_t i = 0; i < few_n_; ++i)
+      if (few_[i].first == l) return &few_[i].second;
+    for (auto& e : more_)
+      if (e.first == l) return &e.second;
+    return nullptr;
+  }
+  // add - the first entry of link l.
+  void add(LinkId l, SimTime t) {
+    if (few_n_ < few_.size()) few_[few_n_++] = {l, t};
+    else more_.emplace_back(l, t);
+  }
+
+ private:
+  std::array<std::pair<LinkId, SimTime>, 4> few_{};
+  std::size_t few_n_ = 0;
+  std::vector<std::pair<LinkId, SimTime>> more_;
+};
+
 // Chunk - one write() (or a FIN) travelling in one direction until it is delivered in order.
 struct Chunk {
   std::string data;
@@ -61,9 +121,9 @@ struct Chunk {
 
 // Dir - one direction of a connection: chunks not yet delivered and the per-link pacing state.
 struct Dir {
-  std::deque<Chunk> chunks;   // front has index `base`
+  Fifo<Chunk> chunks;         // front has index `base`
   std::uint64_t base = 0;
-  std::vector<std::pair<LinkId, SimTime>> link_free;  // when each link finished our last chunk
+  LinkFree link_free;         // when each link finished our last chunk
   std::uint32_t gen = 0;      // bumped when the direction is torn down: older events are stale
   int failing = 0;            // chunks with first_fail != kNever
   SimTime stall_since = kNever;
@@ -82,8 +142,8 @@ struct InboxItem {
 // Endpoint - one end's TCP state and what its application has (not yet) been told.
 struct Endpoint {
   HostId host = kNoHost;
-  std::string name;             // the host really holding this end
-  std::string shown;            // the name the peer sees when it differs (transparent proxy), else ""
+  std::shared_ptr<const std::string> name;   // the host really holding this end (HostState's)
+  std::shared_ptr<const std::string> shown;  // the name the peer sees when it differs (transparent proxy), else null
   std::uint32_t ip = 0;         // the address on the packets (a transparent proxy's may be another's)
   std::uint16_t port = 0;
   std::uint64_t epoch = 0;      // host epoch when the endpoint was created
@@ -97,7 +157,10 @@ struct Endpoint {
   bool pumping = false;
   bool pump_scheduled = false;
   std::shared_ptr<StreamHandler> handler;
-  std::deque<InboxItem> inbox;
+  Fifo<InboxItem> inbox;
+
+  // seen_name - the name the peer sees for this end.
+  const std::string& seen_name() const { return shown ? *shown : *name; }
 };
 
 struct Conn {
@@ -183,7 +246,7 @@ struct Network::Impl {
   bool lost(const net_detail::Route& r);
   static Duration ser_delay(std::size_t bytes, std::uint64_t bps);
   SimTime traverse(const net_detail::Route& r, std::size_t bytes, SimTime t,
-                   std::vector<std::pair<LinkId, SimTime>>* link_free) const;
+                   net_detail::LinkFree* link_free) const;
   Duration initial_rto(net_detail::Conn& c) const;
 
   // --- net_connect.cpp ---
@@ -197,6 +260,7 @@ struct Network::Impl {
   void finish_connect(const net_detail::ConnPtr& c, ConnectResult r, TraceKind k, const std::string& text);
   void crash_conns(HostId h);
   std::uint16_t alloc_port(HostId h);
+  void free_port(HostId h, std::uint16_t port);
 
   // --- net_stream.cpp ---
   static StreamPtr make_stream(const net_detail::ConnPtr& c, int side);

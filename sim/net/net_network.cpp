@@ -109,6 +109,7 @@ HostId Network::add_host(const std::string& name, const std::string& ip) {
     throw std::invalid_argument("host " + name + ": address " + ip + " already used by " + host_name(*other));
   HostState h;
   h.name = name;
+  h.shared_name = std::make_shared<const std::string>(name);
   h.ip = addr;
   impl_->by_ip[addr] = HostId(impl_->hosts.size());  // the last host added with an address owns it
   impl_->hosts.push_back(std::move(h));

@@ -187,19 +187,17 @@ Duration Network::Impl::ser_delay(std::size_t bytes, std::uint64_t bps) {
 // traverse - arrival time of `bytes` sent at t: store-and-forward per hop, each link serving the
 // direction's chunks in order (link_free holds when each link finished the previous one).
 SimTime Network::Impl::traverse(const Route& r, std::size_t bytes, SimTime t,
-                                std::vector<std::pair<LinkId, SimTime>>* link_free) const {
+                                LinkFree* link_free) const {
   for (LinkId l : r.links) {
     const LinkParams& p = links[l].params;
     Duration ser = ser_delay(bytes, p.bandwidth_bps);
     SimTime start = t;
     if (link_free) {
-      auto it = std::find_if(link_free->begin(), link_free->end(),
-                             [l](const auto& e) { return e.first == l; });
-      if (it == link_free->end()) {
-        link_free->emplace_back(l, start + ser);
+      if (SimTime* free_at = link_free->find(l); !free_at) {
+        link_free->add(l, start + ser);
       } else {
-        start = std::max(start, it->second);
-        it->second = start + ser;
+        start = std::max(start, *free_at);
+        *free_at = start + ser;
       }
     }
     t = start + ser + p.latency;

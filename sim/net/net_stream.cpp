@@ -38,10 +38,9 @@ class VStream final : public Stream {
     return c_->alive() && e.established && !e.gone && !e.app_done;
   }
   std::uint64_t id() const override { return c_->id; }
-  const std::string& local_name() const override { return c_->ep[side_].name; }
+  const std::string& local_name() const override { return *c_->ep[side_].name; }
   const std::string& remote_name() const override {
-    const Endpoint& e = c_->ep[1 - side_];
-    return e.shown.empty() ? e.name : e.shown;  // a transparent proxy shows the name it stands in for
+    return c_->ep[1 - side_].seen_name();  // a transparent proxy shows the name it stands in for
   }
   std::uint32_t local_ip() const override { return c_->ep[side_].ip; }
   std::uint32_t remote_ip() const override { return c_->ep[1 - side_].ip; }
@@ -65,8 +64,8 @@ TraceView Network::Impl::conn_event(TraceKind k, const Conn& c, int side) const 
   e.kind = k;
   const Endpoint& a = c.ep[side];
   const Endpoint& b = c.ep[1 - side];
-  e.host = a.name;                               // the host really acting
-  e.peer = b.shown.empty() ? b.name : b.shown;   // who `a` believes it talks to
+  e.host = *a.name;          // the host really acting
+  e.peer = b.seen_name();    // who `a` believes it talks to
   e.conn = c.id;
   e.src_ip = a.ip;
   e.src_port = a.port;
@@ -370,7 +369,7 @@ void Network::Impl::on_rst_arrival(const ConnPtr& c, int side) {
   const HostState& hs = hosts[e.host];
   if (!hs.up) return;
   if (side == 0 && c->connecting) {
-    finish_connect(c, ConnectResult::Refused, TraceKind::ConnRefused, "RST: connection reset by " + c->ep[1].name);
+    finish_connect(c, ConnectResult::Refused, TraceKind::ConnRefused, "RST: connection reset by " + *c->ep[1].name);
     return;
   }
   if (e.gone || e.epoch != hs.epoch) return;
@@ -415,7 +414,7 @@ void Network::Impl::drop_dir(const ConnPtr& c, int s) {
 void Network::Impl::maybe_finish(const ConnPtr& c) {
   if (c->finished || c->connecting || !c->ep[0].gone || !c->ep[1].gone) return;
   c->finished = true;
-  if (c->ep[0].port) hosts[c->port_owner == kNoHost ? c->ep[0].host : c->port_owner].ports_in_use.erase(c->ep[0].port);
+  if (c->ep[0].port) free_port(c->port_owner == kNoHost ? c->ep[0].host : c->port_owner, c->ep[0].port);
   conns.erase(c->id);
 }
 
