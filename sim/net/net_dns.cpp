@@ -122,13 +122,48 @@ DnsAnswer DnsZones::lookup_a(const std::string& name) const {
 
 // --- resolver -----------------------------------------------------------------------------------
 
+namespace {
+// append_description - Resolver::describe's text, appended to out.
+void append_description(std::string& out, const DnsAnswer& a, bool mx, Duration timeout) {
+  switch (a.rcode) {
+    case DnsRcode::NxDomain: out += "NXDOMAIN"; return;
+    case DnsRcode::ServFail: out += "SERVFAIL"; return;
+    case DnsRcode::Timeout: out += "timeout after "; out += format_duration(timeout); return;
+    case DnsRcode::NoError: break;
+  }
+  if (mx ? a.mx.empty() : a.addrs.empty()) {
+    out += "no records (NODATA)";
+    return;
+  }
+  bool first = true;
+  if (mx) {
+    for (const MxRecord& r : a.mx) {
+      if (!first) out += ", ";
+      first = false;
+      out += std::to_string(r.preference);
+      out += ' ';
+      out += r.exchange;
+    }
+    if (a.mx.size() == 1 && a.mx[0].exchange == ".") out += " (null MX)";
+  } else {
+    for (std::uint32_t ip : a.addrs) {
+      if (!first) out += ", ";
+      first = false;
+      out += ipv4_to_string(ip);
+    }
+  }
+}
+}  // namespace
+
 struct Resolver::State {
   struct Pending {
     AnswerFn cb;
     std::string question;  // "MX b.example?"
+    bool mx = false;       // an MX query (else A)
     std::uint16_t port = 0;
     std::uint64_t epoch = 0;
     EventId timeout;
+    DnsAnswer answer;      // the DNS host's answer, kept here while its datagram travels
   };
   Network* net = nullptr;
   HostId self = kNoHost;
@@ -138,14 +173,33 @@ struct Resolver::State {
   bool dead = false;
   std::uint64_t next_q = 0;
   std::map<std::uint64_t, Pending> pending;
+  std::string text;  // finish's trace text, reused from answer to answer
 
-  // finish - the answer (or timeout) for query q: trace it and call back, once.
-  void finish(std::uint64_t q, const DnsAnswer& a, bool mx) {
+  // answer_at_server - the query datagram reached the DNS host: answer from the zones as they are
+  // now (silence for a Timeout fault), keeping the answer with the query while it travels back.
+  static void answer_at_server(const std::shared_ptr<State>& st, std::uint64_t q, bool mx,
+                               const std::string& norm) {
+    if (st->dead) return;
+    DnsAnswer a = mx ? st->zones->lookup_mx(norm) : st->zones->lookup_a(norm);
+    if (a.rcode == DnsRcode::Timeout) return;  // the server stays silent
+    std::size_t abytes = query_bytes(norm) + 16 * a.addrs.size();
+    for (const MxRecord& r : a.mx) abytes += 16 + r.exchange.size();
+    if (auto it = st->pending.find(q); it != st->pending.end()) it->second.answer = std::move(a);
+    st->net->send_datagram(st->dns, st->self, abytes, [st, q] { st->finish(q, false); });
+  }
+
+  // query_bytes - the size of the query datagram for a (normalized) name, as on the wire.
+  static std::size_t query_bytes(const std::string& norm) { return 12 + norm.size() + 2 + 4; }
+
+  // finish - the answer (timed_out: the timeout) for query q: trace it and call back, once.
+  void finish(std::uint64_t q, bool timed_out) {
     if (dead) return;
     auto it = pending.find(q);
     if (it == pending.end()) return;
     Pending p = std::move(it->second);
     pending.erase(it);
+    if (timed_out) p.answer = DnsAnswer{DnsRcode::Timeout, {}, {}};
+    const DnsAnswer& a = p.answer;
     if (a.rcode != DnsRcode::Timeout) net->scheduler().cancel(p.timeout);
     if (!net->host_up(self) || net->host_epoch(self) != p.epoch) return;  // the asker crashed
     TraceView e;
@@ -158,7 +212,9 @@ struct Resolver::State {
     e.src_port = p.port;
     e.dst_port = 53;
     e.code = dns_wire_rcode(a.rcode);
-    const std::string text = p.question + " -> " + describe(a, mx, timeout);
+    text.assign(p.question);
+    text += " -> ";
+    append_description(text, a, p.mx, timeout);
     e.text = text;
     net->trace().emit_view(e);
     if (p.cb) p.cb(a);
@@ -167,27 +223,8 @@ struct Resolver::State {
 
 // describe - the answer as the trace shows it.
 std::string Resolver::describe(const DnsAnswer& a, bool mx, Duration timeout) {
-  switch (a.rcode) {
-    case DnsRcode::NxDomain: return "NXDOMAIN";
-    case DnsRcode::ServFail: return "SERVFAIL";
-    case DnsRcode::Timeout: return "timeout after " + format_duration(timeout);
-    case DnsRcode::NoError: break;
-  }
   std::string out;
-  if (mx) {
-    if (a.mx.empty()) return "no records (NODATA)";
-    for (const MxRecord& r : a.mx) {
-      if (!out.empty()) out += ", ";
-      out += std::to_string(r.preference) + " " + r.exchange;
-    }
-    if (a.mx.size() == 1 && a.mx[0].exchange == ".") out += " (null MX)";
-  } else {
-    if (a.addrs.empty()) return "no records (NODATA)";
-    for (std::uint32_t ip : a.addrs) {
-      if (!out.empty()) out += ", ";
-      out += ipv4_to_string(ip);
-    }
-  }
+  append_description(out, a, mx, timeout);
   return out;
 }
 
@@ -226,7 +263,12 @@ void Resolver::query(const std::string& name, bool mx, AnswerFn cb) {
   std::uint64_t q = ++st->next_q;
   State::Pending p;
   p.cb = std::move(cb);
-  p.question = std::string(mx ? "MX " : "A ") + norm + "?";
+  const std::string_view type = mx ? "MX " : "A ";
+  p.question.reserve(type.size() + norm.size() + 1);
+  p.question += type;
+  p.question += norm;
+  p.question += '?';
+  p.mx = mx;
   p.port = static_cast<std::uint16_t>(32768 + (q - 1) % 16384);
   p.epoch = net_.host_epoch(self_);
   TraceView e;
@@ -242,21 +284,11 @@ void Resolver::query(const std::string& name, bool mx, AnswerFn cb) {
   net_.trace().emit_view(e);
   Scheduler& sch = net_.scheduler();
   const SimTime deadline = timeout_ >= kNever - sch.now() ? kNever : sch.now() + timeout_;
-  if (deadline != kNever)
-    p.timeout = sch.schedule_at(deadline, [st, q, mx] {
-      DnsAnswer a;
-      a.rcode = DnsRcode::Timeout;
-      st->finish(q, a, mx);
-    });
+  if (deadline != kNever) p.timeout = sch.schedule_at(deadline, [st, q] { st->finish(q, true); });
   st->pending.emplace(q, std::move(p));
-  std::size_t qbytes = 12 + norm.size() + 2 + 4;
-  net_.send_datagram(self_, dns_, qbytes, [st, q, mx, norm, qbytes] {
-    if (st->dead) return;
-    DnsAnswer a = mx ? st->zones->lookup_mx(norm) : st->zones->lookup_a(norm);
-    if (a.rcode == DnsRcode::Timeout) return;  // the server stays silent
-    std::size_t abytes = qbytes + 16 * a.addrs.size();
-    for (const MxRecord& r : a.mx) abytes += 16 + r.exchange.size();
-    st->net->send_datagram(st->dns, st->self, abytes, [st, q, mx, a] { st->finish(q, a, mx); });
+  const std::size_t qbytes = State::query_bytes(norm);
+  net_.send_datagram(self_, dns_, qbytes, [st, q, mx, norm = std::move(norm)] {
+    State::answer_at_server(st, q, mx, norm);
   });
 }
 

@@ -198,6 +198,13 @@ struct DijkstraScratch {
   std::vector<Item> heap;
 };
 
+// Datagram - one send_datagram in flight: where it goes, the host's epoch at sending, what to run.
+struct Datagram {
+  HostId to = kNoHost;
+  std::uint64_t epoch = 0;
+  Callback on_arrival;
+};
+
 // later_by - t + d without overflow (a timeout of kNever means "never").
 inline SimTime later_by(SimTime t, Duration d) { return d >= kNever - t ? kNever : t + d; }
 
@@ -227,12 +234,18 @@ struct Network::Impl {
   std::map<std::uint64_t, net_detail::ConnPtr> conns;
   std::uint64_t next_conn = 1;
   std::shared_ptr<char> life = std::make_shared<char>(0);
+  // Datagrams in flight, by slot: the arrival event carries only the slot, so it stays inside the
+  // scheduler's inline callback storage whatever the caller's callback holds.
+  std::vector<net_detail::Datagram> datagrams;
+  std::vector<std::uint32_t> free_datagram_slots;
 
   // --- net_network.cpp ---
   void check_host(HostId h) const;
   void check_link(LinkId l) const;
   TraceEvent event(TraceKind k) const;
   void run_hooks(HostId h, bool up);
+  std::uint32_t park_datagram(net_detail::Datagram d);
+  void datagram_arrival(std::uint32_t slot);
 
   // --- net_routes.cpp ---
   const net_detail::Route& route(HostId from, HostId to) const;

@@ -317,16 +317,35 @@ bool Network::send_datagram(HostId from, HostId to, std::size_t bytes, Callback 
   const Route& r = impl_->route(from, to);
   if (!impl_->usable(r, from, to) || impl_->lost(r)) return false;
   SimTime at = impl_->traverse(r, bytes, sched_.now(), nullptr);
-  std::uint64_t epoch = impl_->hosts[to].epoch;
+  std::uint32_t slot = impl_->park_datagram({to, impl_->hosts[to].epoch, std::move(on_arrival)});
   std::weak_ptr<char> life = impl_->life;
   Impl* im = impl_.get();
-  sched_.schedule_at(at, [life, im, to, epoch, fn = std::move(on_arrival)]() mutable {
-    if (life.expired()) return;
-    const HostState& hs = im->hosts[to];
-    if (!hs.up || hs.epoch != epoch) return;
-    if (fn) fn();
+  sched_.schedule_at(at, [life = std::move(life), im, slot] {
+    if (!life.expired()) im->datagram_arrival(slot);
   });
   return true;
+}
+
+// park_datagram - keep d in a free slot of `datagrams` until it arrives; returns the slot.
+std::uint32_t Network::Impl::park_datagram(Datagram d) {
+  if (free_datagram_slots.empty()) {
+    datagrams.push_back(std::move(d));
+    return static_cast<std::uint32_t>(datagrams.size() - 1);
+  }
+  std::uint32_t slot = free_datagram_slots.back();
+  free_datagram_slots.pop_back();
+  datagrams[slot] = std::move(d);
+  return slot;
+}
+
+// datagram_arrival - free the slot, then run its callback if the receiver is still the host it
+// was sent to (up, not restarted since).
+void Network::Impl::datagram_arrival(std::uint32_t slot) {
+  Datagram d = std::move(datagrams[slot]);  // the callback may send datagrams: take it out first
+  free_datagram_slots.push_back(slot);
+  const HostState& hs = hosts[d.to];
+  if (!hs.up || hs.epoch != d.epoch) return;
+  if (d.on_arrival) d.on_arrival();
 }
 
 }  // namespace smtpsim
