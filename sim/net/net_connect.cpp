@@ -216,8 +216,9 @@ void Network::Impl::on_syn_arrival(const ConnPtr& c) {
   sv.app_done = false;
   sv.established = true;
   TraceView e = conn_event(TraceKind::ConnAccept, *c, 0);
-  const std::string text = (c->intercepted ? "intercepted by " : "accepted by ") + *sv.name;
-  e.text = text;
+  text_buf.assign(c->intercepted ? "intercepted by " : "accepted by ");
+  text_buf += *sv.name;
+  e.text = text_buf;
   trace.emit_view(e);
   send_synack(c);
   std::shared_ptr<AcceptFn> fn = it->second;

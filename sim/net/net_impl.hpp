@@ -238,6 +238,11 @@ struct Network::Impl {
   // scheduler's inline callback storage whatever the caller's callback holds.
   std::vector<net_detail::Datagram> datagrams;
   std::vector<std::uint32_t> free_datagram_slots;
+  // Chunk buffers whose bytes were delivered, for later writes to reuse (at most kSpareBuffers).
+  std::vector<std::string> spare_buffers;
+  static constexpr std::size_t kSpareBuffers = 32;
+  static constexpr std::size_t kSpareMaxBytes = 64 * 1024;  // bigger buffers are freed, not kept
+  std::string text_buf;  // trace text being built (on_syn_arrival), reused
 
   // --- net_network.cpp ---
   void check_host(HostId h) const;
@@ -279,6 +284,8 @@ struct Network::Impl {
   static StreamPtr make_stream(const net_detail::ConnPtr& c, int side);
   TraceView conn_event(TraceKind k, const net_detail::Conn& c, int side) const;
   void write(const net_detail::ConnPtr& c, int s, std::string_view bytes);
+  std::string take_buffer(std::size_t bytes);
+  void recycle_buffer(std::string&& buf);
   void shutdown_write(const net_detail::ConnPtr& c, int s);
   void close(const net_detail::ConnPtr& c, int s);
   void abort(const net_detail::ConnPtr& c, int s);

@@ -96,6 +96,7 @@ void Network::Impl::pump(const ConnPtr& c, int s) {
     switch (it.kind) {
       case InboxItem::Data:
         if (h->on_data) h->on_data(it.data);
+        if (c->alive()) c->net->recycle_buffer(std::move(it.data));
         break;
       case InboxItem::Eof:
         if (h->on_eof) h->on_eof();
@@ -132,9 +133,30 @@ void Network::Impl::write(const ConnPtr& c, int s, std::string_view bytes) {
   trace.emit_view(ev);
   Dir& d = c->dir[s];
   Chunk ch;
+  ch.data = take_buffer(bytes.size());
   ch.data.assign(bytes.data(), bytes.size());
   d.chunks.push_back(std::move(ch));
   send_chunk(c, s, d.base + d.chunks.size() - 1);
+}
+
+// take_buffer - an empty string for a chunk of `bytes`: a spare one big enough if there is one.
+std::string Network::Impl::take_buffer(std::size_t bytes) {
+  for (std::size_t i = spare_buffers.size(); i-- > 0;) {
+    if (spare_buffers[i].capacity() < bytes) continue;
+    std::string buf = std::move(spare_buffers[i]);
+    spare_buffers[i] = std::move(spare_buffers.back());
+    spare_buffers.pop_back();
+    return buf;
+  }
+  return {};
+}
+
+// recycle_buffer - keep a delivered chunk's storage for a later write (small and huge ones are
+// not worth keeping).
+void Network::Impl::recycle_buffer(std::string&& buf) {
+  if (buf.capacity() <= 15 || buf.capacity() > kSpareMaxBytes || spare_buffers.size() >= kSpareBuffers) return;
+  buf.clear();
+  spare_buffers.push_back(std::move(buf));
 }
 
 // queue_fin - our FIN, behind the data already written.
