@@ -35,7 +35,8 @@ static bool tree_path_less(const std::vector<HostId>& prev, HostId a, HostId b) 
 // heap and predecessor links keep it O((n + m) log n); only the predecessor tree is kept (four
 // bytes a host), so a thousand sources cost megabytes, not a vector per pair. The work arrays are
 // reused from one source to the next (dijkstra_scratch); the heap orders (latency, hops, id) as
-// two 64-bit keys, which is the same total order, so hosts are settled in the same sequence.
+// two 64-bit keys, which is the same total order, so hosts are settled in the same sequence
+// (hosts with a single link excepted - see below - which changes nothing but the heap's work).
 void Network::Impl::shortest_from(HostId src) const {
   const std::size_t n = hosts.size();
   if (shortest.size() != n) shortest.assign(n, {});
@@ -73,6 +74,13 @@ void Network::Impl::shortest_from(HostId src) const {
       w.lat[nb] = cl;
       w.hops[nb] = ch;
       prev[nb] = u;
+      // A host with a single link (an end host on its router) is reached only through u, which is
+      // settled: its path is final now, and settling it would relax nobody and be nobody's
+      // predecessor. So it is settled here instead of through the heap - same tree, no heap work.
+      if (hosts[nb].adj.size() == 1) {
+        w.done[nb] = 1;
+        continue;
+      }
       push(cl, ch, nb);
     }
   }

@@ -1,6 +1,7 @@
 // net_routes_test.cpp - least-latency paths and their tie-breaks, static routes, link state,
 // partitions, and the topology's input checks.
 #include <catch2/catch.hpp>
+#include <random>
 
 #include "net/net_fixture.hpp"
 
@@ -172,4 +173,71 @@ TEST_CASE("SYN retries cross a partition healed in the middle of the handshake")
   n.sched.schedule_at(msec(2500), [&] { n.net.heal_partition(); });
   n.sched.run();
   CHECK(at == sec(3) + msec(20));  // SYNs at 0, 1 s, 3 s: the third gets through
+}
+
+namespace {
+// RefGraph - a topology as the route tests draw it: adjacency in link creation order.
+struct RefGraph {
+  std::vector<std::vector<std::pair<HostId, Duration>>> adj;
+};
+
+// ref_best_path - the documented route by brute force: of all simple paths from -> to, the least
+// latency, then fewest hops, then the lexicographically smallest list of host ids.
+std::vector<HostId> ref_best_path(const RefGraph& g, HostId from, HostId to) {
+  std::vector<HostId> best, cur{from};
+  Duration best_lat = -1, cur_lat = 0;
+  std::vector<char> on(g.adj.size(), 0);
+  on[from] = 1;
+  auto dfs = [&](auto&& self, HostId u) -> void {
+    if (u == to) {
+      bool better = best.empty() || cur_lat < best_lat ||
+                    (cur_lat == best_lat && (cur.size() < best.size() || (cur.size() == best.size() && cur < best)));
+      if (better) {
+        best = cur;
+        best_lat = cur_lat;
+      }
+      return;
+    }
+    for (auto [nb, lat] : g.adj[u]) {
+      if (on[nb]) continue;
+      on[nb] = 1;
+      cur.push_back(nb);
+      cur_lat += lat;
+      self(self, nb);
+      cur_lat -= lat;
+      cur.pop_back();
+      on[nb] = 0;
+    }
+  };
+  dfs(dfs, from);
+  return best;
+}
+}  // namespace
+
+TEST_CASE("least-latency routes match a brute-force search on random small topologies") {
+  // Many equal latencies (and zero ones) so the hop and host-id tie-breaks decide often; hosts with
+  // a single link are common, as end hosts on a router are.
+  std::mt19937 rng(12345);
+  for (int round = 0; round < 300; ++round) {
+    Net n;
+    RefGraph g;
+    const int hosts = 2 + int(rng() % 8);
+    for (int i = 0; i < hosts; ++i) n.host("h" + std::to_string(i), "10.0.0." + std::to_string(i + 1));
+    g.adj.resize(std::size_t(hosts));
+    for (int a = 0; a < hosts; ++a)
+      for (int b = a + 1; b < hosts; ++b) {
+        if (rng() % 100 >= 35) continue;
+        Duration lat = msec(int(rng() % 3));
+        HostId x = HostId(a), y = HostId(b);
+        if (rng() % 2) std::swap(x, y);  // link creation order decides adjacency order
+        n.link(x, y, lat);
+        g.adj[x].emplace_back(y, lat);
+        g.adj[y].emplace_back(x, lat);
+      }
+    for (HostId a = 0; a < HostId(hosts); ++a)
+      for (HostId b = 0; b < HostId(hosts); ++b) {
+        INFO("round " << round << " path " << a << " -> " << b);
+        CHECK(n.net.path(a, b) == ref_best_path(g, a, b));
+      }
+  }
 }
