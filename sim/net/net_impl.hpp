@@ -185,6 +185,8 @@ struct Conn {
 
 using ConnPtr = std::shared_ptr<Conn>;
 
+inline constexpr LinkId kNoLink = ~0u;
+
 // DijkstraScratch - shortest_from's work arrays, kept between sources so each search allocates
 // only the predecessor tree it stores.
 struct DijkstraScratch {
@@ -255,6 +257,7 @@ struct Network::Impl {
   // --- net_routes.cpp ---
   const net_detail::Route& route(HostId from, HostId to) const;
   void invalidate_routes();
+  LinkId link_between(HostId a, HostId b) const;
   void shortest_from(HostId src) const;
   std::vector<HostId> tree_path(HostId src, HostId dst) const;
   bool reachable(HostId from, HostId to) const;

@@ -101,6 +101,16 @@ std::vector<HostId> Network::Impl::tree_path(HostId src, HostId dst) const {
   return p;
 }
 
+// link_between - the link joining a and b (kNoLink if none), found in whichever of the two hosts
+// has fewer links (there is at most one link per pair, so both lists name the same one).
+LinkId Network::Impl::link_between(HostId a, HostId b) const {
+  const bool from_b = hosts[b].adj.size() < hosts[a].adj.size();
+  const HostId other = from_b ? a : b;
+  for (auto& [nb, l] : hosts[from_b ? b : a].adj)
+    if (nb == other) return l;
+  return kNoLink;
+}
+
 // route - the resolved path from -> to (static route, reversed static route, or least latency).
 const Route& Network::Impl::route(HostId from, HostId to) const {
   if (route_index.size() != hosts.size()) route_index.assign(hosts.size(), {});
@@ -119,13 +129,11 @@ const Route& Network::Impl::route(HostId from, HostId to) const {
   Route rt;
   if (hs.size() > 1) rt.links.reserve(hs.size() - 1);
   for (std::size_t i = 0; i + 1 < hs.size(); ++i) {
-    for (auto& [nb, l] : hosts[hs[i]].adj) {
-      if (nb != hs[i + 1]) continue;
-      rt.links.push_back(l);
-      rt.latency += links[l].params.latency;
-      rt.lossy = rt.lossy || links[l].params.loss > 0;
-      break;
-    }
+    LinkId l = link_between(hs[i], hs[i + 1]);
+    if (l == kNoLink) continue;
+    rt.links.push_back(l);
+    rt.latency += links[l].params.latency;
+    rt.lossy = rt.lossy || links[l].params.loss > 0;
   }
   rt.hosts = std::move(hs);
   route_store.push_back(std::move(rt));
