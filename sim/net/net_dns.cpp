@@ -1,5 +1,6 @@
 // net_dns.cpp - DNS zones (MX, A, null MX, per-name faults) and the stub resolver that queries the
 // DNS host over the virtual network.
+#include <algorithm>
 #include <map>
 
 #include "sim/net/dns.hpp"
@@ -157,8 +158,9 @@ void append_description(std::string& out, const DnsAnswer& a, bool mx, Duration 
 
 struct Resolver::State {
   struct Pending {
+    std::uint64_t q = 0;   // the query's number (pending is sorted by it)
     AnswerFn cb;
-    std::string question;  // "MX b.example?"
+    std::string name;      // the normalized name asked about
     bool mx = false;       // an MX query (else A)
     std::uint16_t port = 0;
     std::uint64_t epoch = 0;
@@ -172,8 +174,22 @@ struct Resolver::State {
   Duration timeout = 0;
   bool dead = false;
   std::uint64_t next_q = 0;
-  std::map<std::uint64_t, Pending> pending;
-  std::string text;  // finish's trace text, reused from answer to answer
+  std::vector<Pending> pending;  // by q, ascending (queries are appended in number order)
+  std::string text;  // trace text being built, reused from event to event
+
+  // find - the pending query q, or pending.end().
+  std::vector<Pending>::iterator find(std::uint64_t q) {
+    auto it = std::lower_bound(pending.begin(), pending.end(), q,
+                               [](const Pending& p, std::uint64_t n) { return p.q < n; });
+    return it != pending.end() && it->q == q ? it : pending.end();
+  }
+
+  // set_question - text = the question as traced: "MX b.example?" / "A mx1.b.example?".
+  void set_question(bool mx, const std::string& name) {
+    text.assign(mx ? "MX " : "A ");
+    text += name;
+    text += '?';
+  }
 
   // answer_at_server - the query datagram reached the DNS host: answer from the zones as they are
   // now (silence for a Timeout fault), keeping the answer with the query while it travels back.
@@ -184,7 +200,7 @@ struct Resolver::State {
     if (a.rcode == DnsRcode::Timeout) return;  // the server stays silent
     std::size_t abytes = query_bytes(norm) + 16 * a.addrs.size();
     for (const MxRecord& r : a.mx) abytes += 16 + r.exchange.size();
-    if (auto it = st->pending.find(q); it != st->pending.end()) it->second.answer = std::move(a);
+    if (auto it = st->find(q); it != st->pending.end()) it->answer = std::move(a);
     st->net->send_datagram(st->dns, st->self, abytes, [st, q] { st->finish(q, false); });
   }
 
@@ -194,9 +210,9 @@ struct Resolver::State {
   // finish - the answer (timed_out: the timeout) for query q: trace it and call back, once.
   void finish(std::uint64_t q, bool timed_out) {
     if (dead) return;
-    auto it = pending.find(q);
+    auto it = find(q);
     if (it == pending.end()) return;
-    Pending p = std::move(it->second);
+    Pending p = std::move(*it);
     pending.erase(it);
     if (timed_out) p.answer = DnsAnswer{DnsRcode::Timeout, {}, {}};
     const DnsAnswer& a = p.answer;
@@ -212,7 +228,7 @@ struct Resolver::State {
     e.src_port = p.port;
     e.dst_port = 53;
     e.code = dns_wire_rcode(a.rcode);
-    text.assign(p.question);
+    set_question(p.mx, p.name);
     text += " -> ";
     append_description(text, a, p.mx, timeout);
     e.text = text;
@@ -262,12 +278,9 @@ void Resolver::query(const std::string& name, bool mx, AnswerFn cb) {
   std::string norm = DnsZones::normalize(name);
   std::uint64_t q = ++st->next_q;
   State::Pending p;
+  p.q = q;
   p.cb = std::move(cb);
-  const std::string_view type = mx ? "MX " : "A ";
-  p.question.reserve(type.size() + norm.size() + 1);
-  p.question += type;
-  p.question += norm;
-  p.question += '?';
+  p.name = norm;
   p.mx = mx;
   p.port = static_cast<std::uint16_t>(32768 + (q - 1) % 16384);
   p.epoch = net_.host_epoch(self_);
@@ -280,12 +293,13 @@ void Resolver::query(const std::string& name, bool mx, AnswerFn cb) {
   e.dst_ip = net_.host_ip(dns_);
   e.src_port = p.port;
   e.dst_port = 53;
-  e.text = p.question;
+  st->set_question(mx, norm);
+  e.text = st->text;
   net_.trace().emit_view(e);
   Scheduler& sch = net_.scheduler();
   const SimTime deadline = timeout_ >= kNever - sch.now() ? kNever : sch.now() + timeout_;
   if (deadline != kNever) p.timeout = sch.schedule_at(deadline, [st, q] { st->finish(q, true); });
-  st->pending.emplace(q, std::move(p));
+  st->pending.push_back(std::move(p));
   const std::size_t qbytes = State::query_bytes(norm);
   net_.send_datagram(self_, dns_, qbytes, [st, q, mx, norm = std::move(norm)] {
     State::answer_at_server(st, q, mx, norm);
