@@ -131,6 +131,7 @@ void Network::Impl::connect(HostId from, std::uint32_t ip, std::uint16_t port, C
   auto c = std::make_shared<Conn>();
   c->net = this;
   c->life = life;
+  adopt_queues(*c);
   c->id = id;
   c->port_owner = port_owner;
   Endpoint& cl = c->ep[0];

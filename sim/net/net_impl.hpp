@@ -79,6 +79,17 @@ class Fifo {
     items_.clear();
     head_ = 0;
   }
+  // take_storage - hand the (emptied) storage over for another queue to adopt.
+  std::vector<T> take_storage() {
+    clear();
+    return std::move(items_);
+  }
+  // adopt_storage - use another queue's empty storage (only while this one is empty).
+  void adopt_storage(std::vector<T>&& storage) {
+    if (!empty()) return;
+    items_ = std::move(storage);
+    clear();
+  }
 
  private:
   std::vector<T> items_;
@@ -180,6 +191,10 @@ struct Conn {
   EventId syn_retry;
   Network::ConnectFn connect_cb;
 
+  Conn() = default;
+  Conn(const Conn&) = delete;
+  Conn& operator=(const Conn&) = delete;
+  ~Conn();  // gives its queues' storage back to the network (net_stream.cpp)
   bool alive() const { return !life.expired(); }
 };
 
@@ -245,6 +260,10 @@ struct Network::Impl {
   static constexpr std::size_t kSpareBuffers = 32;
   static constexpr std::size_t kSpareMaxBytes = 64 * 1024;  // bigger buffers are freed, not kept
   std::string text_buf;  // trace text being built (on_syn_arrival), reused
+  // Storage of finished connections' queues, for new connections to adopt (at most kSpareQueues).
+  std::vector<std::vector<net_detail::Chunk>> spare_chunk_queues;
+  std::vector<std::vector<net_detail::InboxItem>> spare_inboxes;
+  static constexpr std::size_t kSpareQueues = 64;
 
   // --- net_network.cpp ---
   void check_host(HostId h) const;
@@ -288,6 +307,8 @@ struct Network::Impl {
   TraceView conn_event(TraceKind k, const net_detail::Conn& c, int side) const;
   void write(const net_detail::ConnPtr& c, int s, std::string_view bytes);
   std::string take_buffer(std::size_t bytes);
+  void give_queues(net_detail::Conn& c);
+  void adopt_queues(net_detail::Conn& c);
   void recycle_buffer(std::string&& buf);
   void shutdown_write(const net_detail::ConnPtr& c, int s);
   void close(const net_detail::ConnPtr& c, int s);

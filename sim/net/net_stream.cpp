@@ -53,6 +53,35 @@ class VStream final : public Stream {
 };
 }  // namespace
 
+// ~Conn - the connection is gone: its queues' storage goes to the network for the next one.
+Conn::~Conn() {
+  if (alive()) net->give_queues(*this);
+}
+
+// give_queues - keep c's emptied queue storage that has room (up to kSpareQueues of each kind).
+void Network::Impl::give_queues(Conn& c) {
+  for (int x = 0; x < 2; ++x) {
+    std::vector<Chunk> chunks = c.dir[x].chunks.take_storage();
+    if (chunks.capacity() > 0 && spare_chunk_queues.size() < kSpareQueues) spare_chunk_queues.push_back(std::move(chunks));
+    std::vector<InboxItem> inbox = c.ep[x].inbox.take_storage();
+    if (inbox.capacity() > 0 && spare_inboxes.size() < kSpareQueues) spare_inboxes.push_back(std::move(inbox));
+  }
+}
+
+// adopt_queues - give a new connection's queues storage left by finished ones, if there is some.
+void Network::Impl::adopt_queues(Conn& c) {
+  for (int x = 0; x < 2; ++x) {
+    if (!spare_chunk_queues.empty()) {
+      c.dir[x].chunks.adopt_storage(std::move(spare_chunk_queues.back()));
+      spare_chunk_queues.pop_back();
+    }
+    if (!spare_inboxes.empty()) {
+      c.ep[x].inbox.adopt_storage(std::move(spare_inboxes.back()));
+      spare_inboxes.pop_back();
+    }
+  }
+}
+
 // make_stream - the application's handle on one end.
 StreamPtr Network::Impl::make_stream(const ConnPtr& c, int side) { return std::make_shared<VStream>(c, side); }
 
