@@ -237,6 +237,7 @@ struct Network::Impl {
   NetConfig cfg;
   std::vector<net_detail::HostState> hosts;
   std::unordered_map<std::uint32_t, HostId> by_ip;  // address -> host
+  std::unordered_map<std::string, HostId> by_name;  // host name -> host (names are unique)
   std::vector<net_detail::LinkState> links;
   std::map<std::pair<HostId, HostId>, std::vector<HostId>> static_routes;
   mutable std::vector<std::vector<std::uint32_t>> route_index;  // [from][to]: 1 + slot in route_store, 0 = none yet

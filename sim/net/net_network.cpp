@@ -112,6 +112,7 @@ HostId Network::add_host(const std::string& name, const std::string& ip) {
   h.shared_name = std::make_shared<const std::string>(name);
   h.ip = addr;
   impl_->by_ip[addr] = HostId(impl_->hosts.size());  // the last host added with an address owns it
+  impl_->by_name[name] = HostId(impl_->hosts.size());
   impl_->hosts.push_back(std::move(h));
   impl_->group.push_back(-1);
   impl_->invalidate_routes();
@@ -217,15 +218,13 @@ void Network::heal_partition() {
 
 // find_host - a host by name.
 std::optional<HostId> Network::find_host(const std::string& name) const {
-  for (std::size_t i = 0; i < impl_->hosts.size(); ++i)
-    if (impl_->hosts[i].name == name) return static_cast<HostId>(i);
+  if (auto it = impl_->by_name.find(name); it != impl_->by_name.end()) return it->second;
   return std::nullopt;
 }
 
 // find_ip - a host by address.
 std::optional<HostId> Network::find_ip(std::uint32_t ip) const {
-  for (std::size_t i = 0; i < impl_->hosts.size(); ++i)
-    if (impl_->hosts[i].ip == ip) return static_cast<HostId>(i);
+  if (auto it = impl_->by_ip.find(ip); it != impl_->by_ip.end()) return it->second;
   return std::nullopt;
 }
 
