@@ -127,10 +127,18 @@ namespace {
 // append_description - Resolver::describe's text, appended to out.
 void append_description(std::string& out, const DnsAnswer& a, bool mx, Duration timeout) {
   switch (a.rcode) {
-    case DnsRcode::NxDomain: out += "NXDOMAIN"; return;
-    case DnsRcode::ServFail: out += "SERVFAIL"; return;
-    case DnsRcode::Timeout: out += "timeout after "; out += format_duration(timeout); return;
-    case DnsRcode::NoError: break;
+    case DnsRcode::NxDomain:
+      out += "NXDOMAIN";
+      return;
+    case DnsRcode::ServFail:
+      out += "SERVFAIL";
+      return;
+    case DnsRcode::Timeout:
+      out += "timeout after ";
+      out += format_duration(timeout);
+      return;
+    case DnsRcode::NoError:
+      break;
   }
   if (mx ? a.mx.empty() : a.addrs.empty()) {
     out += "no records (NODATA)";
