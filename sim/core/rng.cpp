@@ -23,6 +23,21 @@ std::uint64_t fnv1a64(std::string_view data, std::uint64_t h) {
   return h;
 }
 
+namespace {
+// tail_word - the last k (1..7) bytes as a zero-padded little-endian word, from two overlapping
+// loads instead of a variable-length memcpy (a library call per traced string was the cost).
+std::uint64_t tail_word(const char* p, std::size_t k) {
+  if (k >= 4) {
+    std::uint32_t lo, hi;
+    std::memcpy(&lo, p, 4);
+    std::memcpy(&hi, p + k - 4, 4);
+    return std::uint64_t(lo) | (std::uint64_t(hi) << (8 * (k - 4)));
+  }
+  const auto byte = [p](std::size_t j) { return std::uint64_t(static_cast<unsigned char>(p[j])); };
+  return byte(0) | (byte(k / 2) << (8 * (k / 2))) | (byte(k - 1) << (8 * (k - 1)));
+}
+}  // namespace
+
 std::uint64_t hash_bytes(std::string_view data, std::uint64_t h) {
   const char* p = data.data();
   const std::size_t n = data.size();
@@ -43,11 +58,7 @@ std::uint64_t hash_bytes(std::string_view data, std::uint64_t h) {
     std::memcpy(&w, p + i, 8);
     h = hash_mix(h, w);
   }
-  if (i < n) {
-    std::uint64_t w = 0;
-    std::memcpy(&w, p + i, n - i);
-    h = hash_mix(h, w);
-  }
+  if (i < n) h = hash_mix(h, tail_word(p + i, n - i));
   return h;
 }
 
