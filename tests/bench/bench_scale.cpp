@@ -164,7 +164,7 @@ int main(int argc, char** argv) {
   // traffic generator: each injection schedules the next, as a real message source would, so the
   // scheduler holds one pending injection instead of all 100,000 from the start.
   const std::string body = mail::filler_body(1024);
-  Traffic traffic{w, senders, domains, body, Rng(99), n_msg};
+  Traffic traffic{w, senders, domains, body, Rng(99), n_msg, 0, {}};
   traffic.schedule_next();
   std::size_t peak_queued = 0;
   long peak_rss = rss0;
