@@ -24,15 +24,35 @@ std::string_view strip_brackets(std::string_view s) {
   return s;
 }
 
-// canonical_domain - lower case without a trailing dot; "" if not a plausible domain.
-std::string canonical_domain(std::string_view d) {
-  if (!d.empty() && d.back() == '.') d.remove_suffix(1);
-  if (d.empty() || d.size() > 255) return "";
-  for (unsigned char c : d) {
-    if (c <= 0x20 || c >= 0x7F || c == '@' || c == '<' || c == '>') return "";
-  }
-  return lower(d);
+// append_lower - s in ASCII lower case, appended to out.
+void append_lower(std::string& out, std::string_view s) {
+  for (char c : s) out.push_back(c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c);
 }
+
+// same_folded - ASCII case-insensitive equality.
+bool same_folded(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z') x = char(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = char(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
+
+// domain_text - d without a trailing dot, or "" if it is not a plausible domain (any case kept).
+std::string_view domain_text(std::string_view d) {
+  if (!d.empty() && d.back() == '.') d.remove_suffix(1);
+  if (d.empty() || d.size() > 255) return {};
+  for (unsigned char c : d) {
+    if (c <= 0x20 || c >= 0x7F || c == '@' || c == '<' || c == '>') return {};
+  }
+  return d;
+}
+
+// canonical_domain - lower case without a trailing dot; "" if not a plausible domain.
+std::string canonical_domain(std::string_view d) { return lower(domain_text(d)); }
 
 }  // namespace
 
@@ -60,11 +80,15 @@ std::string Directory::canonical_address(std::string_view address) const {
   for (unsigned char c : local) {
     if (c < 0x20 || c == 0x7F) return "";
   }
-  std::string domain = canonical_domain(address.substr(at + 1));
+  const std::string_view domain = domain_text(address.substr(at + 1));
   if (domain.empty()) return "";
-  std::string l(local);
-  if (opts_.case_insensitive_local || lower(local) == "postmaster") l = lower(local);
-  return l + "@" + domain;
+  std::string canon;
+  canon.reserve(local.size() + 1 + domain.size());
+  if (opts_.case_insensitive_local || same_folded(local, "postmaster")) append_lower(canon, local);
+  else canon.append(local);
+  canon.push_back('@');
+  append_lower(canon, domain);
+  return canon;
 }
 
 // login_key - logins compare like addresses (or as a folded/unfolded bare name).
@@ -85,8 +109,9 @@ void Directory::add_domain(std::string_view domain) {
 
 // is_local_domain - case-insensitive membership.
 bool Directory::is_local_domain(std::string_view domain) const {
-  const std::string d = canonical_domain(domain);
-  return !d.empty() && std::find(domains_.begin(), domains_.end(), d) != domains_.end();
+  const std::string_view d = domain_text(domain);  // domains_ hold lower case: compare folded
+  return !d.empty() &&
+         std::any_of(domains_.begin(), domains_.end(), [d](const std::string& local) { return same_folded(local, d); });
 }
 
 // add_user - create (or update) an account and index its address and login.

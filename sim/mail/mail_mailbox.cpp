@@ -23,21 +23,30 @@ const char* to_string(StoreStatus s) {
   return "?";
 }
 
-// canonical_crlf - normalise every line end to CRLF and end a non-empty text with CRLF.
-std::string canonical_crlf(std::string_view raw) {
-  // Fast path: mail that crossed SMTP already has CRLF line ends only - jump from LF to LF.
-  bool clean = true;
+namespace {
+// crlf_only - every line end in raw is CRLF (mail that crossed SMTP): jump from LF to LF.
+bool crlf_only(std::string_view raw) {
   for (std::size_t pos = 0; pos < raw.size();) {
     const void* lf = std::memchr(raw.data() + pos, '\n', raw.size() - pos);
     const std::size_t end = lf ? std::size_t(static_cast<const char*>(lf) - raw.data()) : raw.size();
     const void* cr = std::memchr(raw.data() + pos, '\r', end - pos);
-    if ((lf && (cr == nullptr || static_cast<const char*>(cr) != raw.data() + end - 1)) || (!lf && cr)) {
-      clean = false;
-      break;
-    }
+    if ((lf && (cr == nullptr || static_cast<const char*>(cr) != raw.data() + end - 1)) || (!lf && cr)) return false;
     pos = end + 1;
   }
-  if (clean) {
+  return true;
+}
+}  // namespace
+
+// to_canonical_crlf - canonical_crlf without a copy for text that has CRLF line ends only.
+std::string to_canonical_crlf(std::string raw) {
+  if (!crlf_only(raw)) return canonical_crlf(raw);
+  if (!raw.empty() && raw.back() != '\n') raw.append("\r\n");
+  return raw;
+}
+
+// canonical_crlf - normalise every line end to CRLF and end a non-empty text with CRLF.
+std::string canonical_crlf(std::string_view raw) {
+  if (crlf_only(raw)) {
     std::string out(raw);
     if (!out.empty() && out.back() != '\n') out.append("\r\n");
     return out;
@@ -93,7 +102,20 @@ StoreResult MailboxStore::deliver(std::string_view mailbox, std::string_view raw
     return {StoreStatus::InvalidName, "", "invalid mailbox name \"" + std::string(mailbox.substr(0, 64)) + "\""};
   }
   if (unavailable(mailbox)) return {StoreStatus::TempFailure, "", "mailbox temporarily unavailable"};
-  std::string canonical = canonical_crlf(raw);
+  return store_canonical(mailbox, canonical_crlf(raw));
+}
+
+// deliver_owned - deliver() for bytes the caller gives away: canonical text is stored uncopied.
+StoreResult MailboxStore::deliver_owned(std::string_view mailbox, std::string raw) {
+  if (!valid_mailbox_name(mailbox)) {
+    return {StoreStatus::InvalidName, "", "invalid mailbox name \"" + std::string(mailbox.substr(0, 64)) + "\""};
+  }
+  if (unavailable(mailbox)) return {StoreStatus::TempFailure, "", "mailbox temporarily unavailable"};
+  return store_canonical(mailbox, to_canonical_crlf(std::move(raw)));
+}
+
+// store_canonical - check the quota, then hand the canonical bytes to the backend.
+StoreResult MailboxStore::store_canonical(std::string_view mailbox, std::string canonical) {
   const Quota q = quota(mailbox);
   if (q.max_bytes != 0 || q.max_messages != 0) {
     const Usage u = usage(mailbox);
@@ -174,7 +196,7 @@ StoreResult MemoryStore::store_message(std::string_view mailbox, std::string can
   std::string uid = make_uid(++box.counter, canonical);
   box.bytes += canonical.size();
   box.messages.push_back({box.counter, uid, std::make_shared<const std::string>(std::move(canonical))});
-  return {StoreStatus::Ok, uid, ""};
+  return {StoreStatus::Ok, std::move(uid), ""};
 }
 
 // MemoryStore::list - UIDs and sizes in delivery order.

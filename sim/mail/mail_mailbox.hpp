@@ -70,6 +70,9 @@ using LockToken = std::uint64_t;
 // canonical_crlf - raw bytes with every line end (CRLF, bare LF, bare CR) made CRLF, and a final
 // CRLF added to a non-empty text that lacks one. Idempotent.
 std::string canonical_crlf(std::string_view raw);
+// to_canonical_crlf - the same for a string the caller gives away: already canonical text is
+// returned as it is (plus the final CRLF it may lack), without a copy.
+std::string to_canonical_crlf(std::string raw);
 
 // valid_mailbox_name - true if name can be a mailbox in every backend (also a directory name).
 bool valid_mailbox_name(std::string_view name);
@@ -87,6 +90,8 @@ class MailboxStore {
   // deliver - store raw bytes (any line ends; stored canonical) in mailbox, creating it on first
   // use. Checks the name, lesson faults and the quota first. Returns the new message's UID in id.
   StoreResult deliver(std::string_view mailbox, std::string_view raw);
+  // deliver_owned - the same for bytes the caller gives away (no copy when they are canonical).
+  StoreResult deliver_owned(std::string_view mailbox, std::string raw);
 
   // list - the mailbox's messages in delivery order.
   virtual ListResult list(std::string_view mailbox) const = 0;
@@ -123,6 +128,8 @@ class MailboxStore {
   virtual void on_lock(std::string_view /*mailbox*/) {}
 
  private:
+  // store_canonical - check the quota, then store (deliver's last step).
+  StoreResult store_canonical(std::string_view mailbox, std::string canonical);
   std::map<std::string, LockToken, std::less<>> locks_;
   std::map<std::string, Quota, std::less<>> quotas_;
   std::set<std::string, std::less<>> unavailable_;

@@ -5,13 +5,27 @@ namespace smtpsim::mail {
 
 namespace {
 
-// clean - drop CR, LF and other control characters (no header injection through an address).
-std::string clean(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
+// append_clean - s without CR, LF and other control characters (no header injection through an
+// address), appended to out.
+void append_clean(std::string& out, std::string_view s) {
   for (unsigned char c : s) {
     if (c >= 0x20 && c != 0x7F) out.push_back(char(c));
   }
+}
+
+// clean - s without control characters, as a new string.
+std::string clean(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  append_clean(out, s);
+  return out;
+}
+
+// bracketed_text - "<address>" and the text after it, built in one buffer.
+std::string bracketed_text(std::string_view address, std::string_view text) {
+  std::string out;
+  out.reserve(address.size() + 2 + text.size());
+  out.append("<").append(address).append(">").append(text);
   return out;
 }
 
@@ -65,7 +79,13 @@ const char* to_string(DeliveryStatus s) {
 }
 
 // reply - "code enhanced text".
-std::string DeliveryResult::reply() const { return std::to_string(code) + " " + enhanced + " " + text; }
+std::string DeliveryResult::reply() const {
+  const std::string number = std::to_string(code);
+  std::string out;
+  out.reserve(number.size() + enhanced.size() + text.size() + 2);
+  out.append(number).append(" ").append(enhanced).append(" ").append(text);
+  return out;
+}
 
 // has_delivered_to - scan the header section (up to the first empty line), unfolded lines only.
 bool has_delivered_to(std::string_view message, std::string_view addr) {
@@ -94,11 +114,11 @@ Mda::Mda(const Directory& directory, MailboxStore& store, MdaConfig cfg) : dir_(
 
 // check - directory lookup only, as the SMTP server does at RCPT time.
 DeliveryResult Mda::check(std::string_view rcpt) const {
-  const std::string shown = clean(unbracket(rcpt)).substr(0, 256);
-  const Lookup l = dir_.lookup(rcpt);
+  Lookup l = dir_.lookup(rcpt);
   switch (l.status) {
     case LookupStatus::Found: {
-      DeliveryResult r = make(DeliveryStatus::Delivered, 250, "2.1.5", "<" + l.address + ">: Recipient OK", l.address);
+      std::string text = bracketed_text(l.address, ": Recipient OK");
+      DeliveryResult r = make(DeliveryStatus::Delivered, 250, "2.1.5", std::move(text), std::move(l.address));
       r.mailbox = l.user->mailbox;
       return r;
     }
@@ -113,23 +133,37 @@ DeliveryResult Mda::check(std::string_view rcpt) const {
                   l.address);
     case LookupStatus::Invalid: break;
   }
+  const std::string shown = clean(unbracket(rcpt)).substr(0, 256);
   return make(DeliveryStatus::BadAddress, 501, "5.1.3", "<" + shown + ">: Bad recipient address syntax", shown);
 }
 
 // trace_headers - Return-Path and Delivered-To lines.
 std::string Mda::trace_headers(std::string_view sender, std::string_view rcpt) const {
   std::string h;
-  if (cfg_.add_return_path) h += "Return-Path: <" + clean(unbracket(sender)) + ">\r\n";
-  if (cfg_.add_delivered_to) h += "Delivered-To: " + clean(unbracket(rcpt)) + "\r\n";
+  append_trace_headers(h, sender, rcpt);
   return h;
+}
+
+// append_trace_headers - trace_headers() appended to out.
+void Mda::append_trace_headers(std::string& out, std::string_view sender, std::string_view rcpt) const {
+  if (cfg_.add_return_path) {
+    out.append("Return-Path: <");
+    append_clean(out, unbracket(sender));
+    out.append(">\r\n");
+  }
+  if (cfg_.add_delivered_to) {
+    out.append("Delivered-To: ");
+    append_clean(out, unbracket(rcpt));
+    out.append("\r\n");
+  }
 }
 
 // deliver - check, size, loop, headers, store.
 DeliveryResult Mda::deliver(std::string_view sender, std::string_view rcpt, std::string_view raw) {
   DeliveryResult r = check(rcpt);
   if (!r.ok()) return r;
-  const std::string canon = r.rcpt;
-  const std::string mailbox = r.mailbox;
+  const std::string canon = std::move(r.rcpt);      // r is refilled below in every case
+  const std::string mailbox = std::move(r.mailbox);
 
   if (cfg_.detect_loops && has_delivered_to(raw, canon)) {
     r = make(DeliveryStatus::Loop, 554, "5.4.6",
@@ -137,7 +171,9 @@ DeliveryResult Mda::deliver(std::string_view sender, std::string_view rcpt, std:
     r.mailbox = mailbox;
     return r;
   }
-  std::string message = trace_headers(sender, canon);
+  std::string message;
+  message.reserve(sender.size() + canon.size() + 40 + raw.size());
+  append_trace_headers(message, sender, canon);
   message.append(raw);
   if (cfg_.max_message_bytes != 0 && canonical_crlf(message).size() > cfg_.max_message_bytes) {
     r = make(DeliveryStatus::TooBig, 552, "5.3.4",
@@ -148,13 +184,16 @@ DeliveryResult Mda::deliver(std::string_view sender, std::string_view rcpt, std:
     return r;
   }
 
-  const StoreResult s = store_.deliver(mailbox, message);
+  StoreResult s = store_.deliver_owned(mailbox, std::move(message));
   switch (s.status) {
-    case StoreStatus::Ok:
-      r = make(DeliveryStatus::Delivered, 250, "2.0.0", "<" + canon + ">: delivered to mailbox " + mailbox + " as " + s.id,
-               canon);
-      r.id = s.id;
+    case StoreStatus::Ok: {
+      std::string text;
+      text.reserve(canon.size() + mailbox.size() + s.id.size() + 32);
+      text.append("<").append(canon).append(">: delivered to mailbox ").append(mailbox).append(" as ").append(s.id);
+      r = make(DeliveryStatus::Delivered, 250, "2.0.0", std::move(text), canon);
+      r.id = std::move(s.id);
       break;
+    }
     case StoreStatus::OverQuota:
       if (cfg_.quota_is_permanent) {
         r = make(DeliveryStatus::OverQuota, 552, "5.2.2", "<" + canon + ">: Mailbox full: " + s.detail, canon);

@@ -70,6 +70,8 @@ class Mda {
 
   // trace_headers - the lines deliver() prepends, each ending in CRLF.
   std::string trace_headers(std::string_view sender, std::string_view rcpt) const;
+  // append_trace_headers - the same lines appended to out.
+  void append_trace_headers(std::string& out, std::string_view sender, std::string_view rcpt) const;
 
   const MdaConfig& config() const { return cfg_; }
   void set_config(const MdaConfig& cfg) { cfg_ = cfg; }

@@ -56,6 +56,56 @@ void scan_lines(std::string_view text, F&& f) {
   }
 }
 
+// HeaderSplit - where the header section of raw bytes ends: the body's first byte, and whether
+// an empty separator line came before it.
+struct HeaderSplit {
+  std::size_t body_start = 0;
+  bool separator = false;
+};
+
+// split_header - call on_field(FieldView) for each header field of bytes in order (a field is its
+// first line plus its continuation lines) and say where the body starts. The section ends at the
+// empty line, at a continuation with nothing to continue, or at a line that is not a field.
+template <class F>
+HeaderSplit split_header(std::string_view bytes, F&& on_field) {
+  constexpr std::size_t kNone = std::string_view::npos;
+  std::string_view field_name;
+  std::size_t field_start = kNone, field_end = 0;
+  auto flush = [&] {
+    if (field_start != kNone) on_field(FieldView{field_name, bytes.substr(field_start, field_end - field_start)});
+  };
+  std::size_t pos = 0;
+  const std::size_t n = bytes.size();
+  while (pos < n) {
+    std::size_t eol = bytes.find("\r\n", pos);
+    std::size_t line_end = eol == kNone ? n : eol;
+    std::size_t next = eol == kNone ? n : eol + 2;
+    std::string_view line = bytes.substr(pos, line_end - pos);
+    if (line.empty()) {  // the empty separator line (eol is set: pos < n)
+      flush();
+      return {next, true};
+    }
+    if (is_wsp(line.front())) {
+      if (field_start == kNone) break;  // a continuation with nothing to continue: body
+      field_end = next;
+      pos = next;
+      continue;
+    }
+    std::size_t colon = line.find(':');
+    if (colon == kNone) break;
+    std::string_view name = line.substr(0, colon);
+    while (!name.empty() && is_wsp(name.back())) name.remove_suffix(1);  // obs "Name :"
+    if (!is_field_name(name)) break;
+    flush();
+    field_name = name;
+    field_start = pos;
+    field_end = next;
+    pos = next;
+  }
+  flush();
+  return {pos, false};
+}
+
 }  // namespace
 
 bool iequals(std::string_view a, std::string_view b) {
@@ -166,7 +216,7 @@ std::string_view Header::raw_value() const {
   return r;
 }
 
-std::string Header::value() const { return std::string(trim_wsp(unfold(raw_value()))); }
+std::string Header::value() const { return field_value(raw_); }
 
 bool Header::is(std::string_view name) const { return iequals(name_, name); }
 
@@ -174,37 +224,47 @@ bool Header::is(std::string_view name) const { return iequals(name_, name); }
 
 Message Message::parse(std::string_view bytes) {
   Message m;
-  std::size_t pos = 0;
-  const std::size_t n = bytes.size();
-  while (pos < n) {
-    std::size_t eol = bytes.find("\r\n", pos);
-    std::size_t line_end = eol == std::string_view::npos ? n : eol;
-    std::size_t next = eol == std::string_view::npos ? n : eol + 2;
-    std::string_view line = bytes.substr(pos, line_end - pos);
-    if (line.empty()) {  // the empty separator line (eol is set: pos < n)
-      m.separator_ = true;
-      m.body_ = std::string(bytes.substr(next));
-      return m;
-    }
-    if (is_wsp(line.front())) {
-      if (m.headers_.empty()) break;  // a continuation with nothing to continue: body
-      m.headers_.back().raw_.append(bytes.substr(pos, next - pos));
-      pos = next;
-      continue;
-    }
-    std::size_t colon = line.find(':');
-    if (colon == std::string_view::npos) break;
-    std::string_view name = line.substr(0, colon);
-    while (!name.empty() && is_wsp(name.back())) name.remove_suffix(1);  // obs "Name :"
-    if (!is_field_name(name)) break;
+  std::size_t fields = 0;
+  split_header(bytes, [&](const FieldView&) { ++fields; });
+  m.headers_.reserve(fields);
+  const HeaderSplit split = split_header(bytes, [&](const FieldView& f) {
     Header h;
-    h.name_ = std::string(name);
-    h.raw_ = std::string(bytes.substr(pos, next - pos));
+    h.name_ = std::string(f.name);
+    h.raw_ = std::string(f.raw);
     m.headers_.push_back(std::move(h));
-    pos = next;
-  }
-  m.body_ = std::string(bytes.substr(pos));
+  });
+  m.separator_ = split.separator;
+  m.body_ = std::string(bytes.substr(split.body_start));
   return m;
+}
+
+std::optional<FieldView> find_field(std::string_view bytes, std::string_view name) {
+  std::optional<FieldView> found;
+  split_header(bytes, [&](const FieldView& f) {
+    if (!found && iequals(f.name, name)) found = f;
+  });
+  return found;
+}
+
+void append_with_fields(std::string& out, std::string_view bytes, std::string_view fields) {
+  std::size_t fields_end = 0;      // where the last header field ends
+  bool last_ends_crlf = true;      // append() completes a last field that lacks its CRLF
+  split_header(bytes, [&](const FieldView& f) {
+    fields_end = std::size_t(f.raw.data() - bytes.data()) + f.raw.size();
+    last_ends_crlf = ends_crlf(f.raw);
+  });
+  out.append(bytes.substr(0, fields_end));
+  if (!last_ends_crlf) out.append("\r\n");
+  out.append(fields);
+  out.append(bytes.substr(fields_end));
+}
+
+std::string field_value(std::string_view raw) {
+  std::size_t colon = raw.find(':');
+  if (colon == std::string_view::npos) return {};
+  raw.remove_prefix(colon + 1);
+  if (ends_crlf(raw)) raw.remove_suffix(2);
+  return std::string(trim_wsp(unfold(raw)));
 }
 
 Message Message::from_text(std::string_view text) { return parse(to_crlf(text)); }

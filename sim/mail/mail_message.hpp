@@ -57,6 +57,21 @@ bool iequals(std::string_view a, std::string_view b);
 // is_field_name - RFC 5322 field-name: 1*(%d33-57 / %d59-126).
 bool is_field_name(std::string_view name);
 
+// FieldView - one header field seen in place: its name and its exact bytes (folds and CRLF kept).
+struct FieldView {
+  std::string_view name;
+  std::string_view raw;
+};
+// find_field - the first field called `name` (case-insensitive) in the header section of raw
+// message bytes, split exactly as Message::parse splits them, without copying anything.
+std::optional<FieldView> find_field(std::string_view bytes, std::string_view name);
+// field_value - the unfolded, trimmed value of a field's raw bytes (what Header::value() gives).
+std::string field_value(std::string_view raw);
+// append_with_fields - bytes appended to out with `fields` (whole raw fields, each ending CRLF)
+// added at the end of its header section: the bytes parse(), append() of each and serialize()
+// give, without the parse.
+void append_with_fields(std::string& out, std::string_view bytes, std::string_view fields);
+
 class Message {
  public:
   Message() = default;

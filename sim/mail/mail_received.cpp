@@ -8,16 +8,15 @@ namespace smtpsim::mail {
 
 namespace {
 
-// safe - client-supplied text made harmless inside a Received field.
-std::string safe(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    unsigned char u = static_cast<unsigned char>(c);
-    bool bad = u <= 32 || u >= 127 || c == '(' || c == ')' || c == '\\' || c == '<' || c == '>' || c == ';';
-    out.push_back(bad ? '?' : c);
-  }
-  return out;
+// is_unsafe - a character that must not appear as itself in a Received field's client text.
+bool is_unsafe(char c) {
+  unsigned char u = static_cast<unsigned char>(c);
+  return u <= 32 || u >= 127 || c == '(' || c == ')' || c == '\\' || c == '<' || c == '>' || c == ';';
+}
+
+// append_safe - client-supplied text made harmless inside a Received field, appended to out.
+void append_safe(std::string& out, std::string_view s) {
+  for (char c : s) out.push_back(is_unsafe(c) ? '?' : c);
 }
 
 // trim - strip whitespace at both ends.
@@ -121,32 +120,74 @@ std::string with_protocol(bool esmtp, bool tls, bool authenticated, bool lmtp) {
   return w;
 }
 
-std::string received_value(const ReceivedFields& f) {
-  std::string rdns = f.client_rdns.empty() ? std::string("unknown") : safe(f.client_rdns);
-  std::string helo = f.helo.empty() ? rdns : safe(f.helo);
-  std::string v = " from " + helo + " (" + rdns;
+// append_received_value - received_value(f) appended to out, built in place.
+void append_received_value(std::string& out, const ReceivedFields& f) {
+  const std::string_view rdns = f.client_rdns.empty() ? std::string_view("unknown") : std::string_view(f.client_rdns);
+  out += " from ";
+  append_safe(out, f.helo.empty() ? rdns : std::string_view(f.helo));  // no HELO: the reverse DNS name
+  out += " (";
+  append_safe(out, rdns);
   if (!f.client_ip.empty()) {
-    std::string ip = safe(f.client_ip);
-    v += " [" + (ip.find(':') != std::string::npos ? "IPv6:" + ip : ip) + "]";
+    out += " [";
+    if (f.client_ip.find(':') != std::string::npos) out += "IPv6:";  // ':' is not changed by append_safe
+    append_safe(out, f.client_ip);
+    out += "]";
   }
-  v += ")";
+  out += ")";
   if (!f.tls_version.empty()) {
-    v += "\r\n\t(using " + safe(f.tls_version) + " with cipher " + safe(f.tls_cipher);
-    if (f.tls_bits > 0) v += " (" + std::to_string(f.tls_bits) + "/" + std::to_string(f.tls_bits) + " bits)";
-    v += ")";
+    out += "\r\n\t(using ";
+    append_safe(out, f.tls_version);
+    out += " with cipher ";
+    append_safe(out, f.tls_cipher);
+    if (f.tls_bits > 0) out.append(" (").append(std::to_string(f.tls_bits)).append("/").append(std::to_string(f.tls_bits)).append(" bits)");
+    out += ")";
   }
-  if (!f.auth_user.empty()) v += "\r\n\t(Authenticated sender: " + safe(f.auth_user) + ")";
-  v += "\r\n\tby " + safe(f.by) + " (" + safe(f.software) + ")";
-  if (!f.with.empty()) v += " with " + safe(f.with);
-  if (!f.id.empty()) v += " id " + safe(f.id);
-  if (f.recipients.size() == 1)
-    v += "\r\n\tfor <" + safe(f.recipients.front()) + ">; " + f.date;
-  else
-    v += ";\r\n\t" + f.date;
+  if (!f.auth_user.empty()) {
+    out += "\r\n\t(Authenticated sender: ";
+    append_safe(out, f.auth_user);
+    out += ")";
+  }
+  out += "\r\n\tby ";
+  append_safe(out, f.by);
+  out += " (";
+  append_safe(out, f.software);
+  out += ")";
+  if (!f.with.empty()) {
+    out += " with ";
+    append_safe(out, f.with);
+  }
+  if (!f.id.empty()) {
+    out += " id ";
+    append_safe(out, f.id);
+  }
+  if (f.recipients.size() == 1) {
+    out += "\r\n\tfor <";
+    append_safe(out, f.recipients.front());
+    out.append(">; ").append(f.date);
+  } else {
+    out.append(";\r\n\t").append(f.date);
+  }
+}
+
+std::string received_value(const ReceivedFields& f) {
+  std::string v;
+  v.reserve(256);
+  append_received_value(v, f);
   return v;
 }
 
-Header received_header(const ReceivedFields& f) { return Header::from_raw("Received:" + received_value(f) + "\r\n"); }
+void append_received_field(std::string& out, const ReceivedFields& f) {
+  out += "Received:";
+  append_received_value(out, f);
+  out += "\r\n";
+}
+
+Header received_header(const ReceivedFields& f) {
+  std::string raw;
+  raw.reserve(256);
+  append_received_field(raw, f);
+  return Header::from_raw(std::move(raw));
+}
 
 Header return_path_header(const Address& reverse_path) { return Header("Return-Path", reverse_path.path()); }
 

@@ -47,6 +47,9 @@ struct ReceivedFields {
 Header received_header(const ReceivedFields& f);
 // received_value - the same field's value (after "Received:"), with its CRLF+TAB folds.
 std::string received_value(const ReceivedFields& f);
+// append_received_field - the same field's exact bytes ("Received: ...\r\n") appended to out:
+// the spool puts it in front of a message without parsing the message.
+void append_received_field(std::string& out, const ReceivedFields& f);
 
 // return_path_header - "Return-Path: <alice@a.example>" ("<>" for a bounce), added at final delivery.
 Header return_path_header(const Address& reverse_path);
