@@ -14,47 +14,63 @@ const char* to_string(Fate f) {
   return "?";
 }
 
-void MailLedger::submitted(const LedgerKey& k, SimTime) { entries_[k].submitted = true; }
+namespace {
+// holder_name - "host:queue_id", how a custody holder is listed.
+std::string holder_name(const std::string& host, const std::string& qid) {
+  std::string h;
+  h.reserve(host.size() + 1 + qid.size());
+  h.append(host).append(":").append(qid);
+  return h;
+}
+}  // namespace
 
-void MailLedger::accepted(const LedgerKey& k, const std::string& host, const std::string& qid, bool dsn) {
-  Entry& e = entries_[k];
-  e.accepted = true;
-  e.is_dsn = e.is_dsn || dsn;
-  e.holders.insert(host + ":" + qid);
+MailLedger::Entry& MailLedger::entry(LedgerRef k) {
+  auto it = entries_.lower_bound(k);
+  if (it != entries_.end() && !LedgerOrder{}(k, it->first)) return it->second;
+  return entries_.emplace_hint(it, LedgerKey{std::string(k.msgid), std::string(k.rcpt)}, Entry{})->second;
 }
 
-void MailLedger::released(const LedgerKey& k, const std::string& host, const std::string& qid) {
-  Entry& e = entries_[k];
-  auto it = e.holders.find(host + ":" + qid);
+void MailLedger::submitted(LedgerRef k, SimTime) { entry(k).submitted = true; }
+
+void MailLedger::accepted(LedgerRef k, const std::string& host, const std::string& qid, bool dsn) {
+  Entry& e = entry(k);
+  e.accepted = true;
+  e.is_dsn = e.is_dsn || dsn;
+  e.holders.insert(holder_name(host, qid));
+}
+
+void MailLedger::released(LedgerRef k, const std::string& host, const std::string& qid) {
+  Entry& e = entry(k);
+  auto it = e.holders.find(holder_name(host, qid));
   if (it != e.holders.end()) e.holders.erase(it);
 }
 
-void MailLedger::delivered(const LedgerKey& k, const std::string&, SimTime t) {
-  Entry& e = entries_[k];
+void MailLedger::delivered(LedgerRef k, const std::string&, SimTime t) {
+  Entry& e = entry(k);
   e.deliveries++;
   if (e.delivered_at < 0) e.delivered_at = t;
 }
 
-void MailLedger::bounced(const LedgerKey& k, const std::string&, SimTime t, const std::string& reason) {
-  Entry& e = entries_[k];
+void MailLedger::bounced(LedgerRef k, const std::string&, SimTime t, const std::string& reason) {
+  Entry& e = entry(k);
   e.bounced = true;
   if (e.bounced_at < 0) e.bounced_at = t;
   e.bounce_reason = reason;
 }
 
-void MailLedger::dropped(const LedgerKey& k, const std::string& host, const std::string& qid, const std::string& cause) {
-  Entry& e = entries_[k];
-  auto it = e.holders.find(host + ":" + qid);
+void MailLedger::dropped(LedgerRef k, const std::string& host, const std::string& qid, const std::string& cause) {
+  Entry& e = entry(k);
+  auto it = e.holders.find(holder_name(host, qid));
   if (it != e.holders.end()) e.holders.erase(it);
   e.drops.push_back(host + ": " + cause);
 }
 
-void MailLedger::uncertain(const LedgerKey& k, const std::string& from, const std::string& to, SimTime t) {
-  entries_[k].uncertain.push_back(from + " lost the connection to " + to + " after the end of DATA at " +
-                                  format_time(t) + ", before the 250 arrived, and sent it again");
+void MailLedger::uncertain(LedgerRef k, const std::string& from, const std::string& to, SimTime t) {
+  entry(k).uncertain.push_back(from + " lost the connection to " + to + " after the end of DATA at " +
+                               format_time(t) + ", before the 250 arrived, and sent it again");
 }
 
-int MailLedger::custody_count(const LedgerKey& k) const {
+int MailLedger::custody_count(LedgerRef k) const {
   auto it = entries_.find(k);
   return it == entries_.end() ? 0 : int(it->second.holders.size());
 }

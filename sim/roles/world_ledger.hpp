@@ -9,6 +9,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sim/core/time.hpp"
@@ -21,6 +22,21 @@ struct LedgerKey {
   friend bool operator<(const LedgerKey& a, const LedgerKey& b) {
     return a.msgid != b.msgid ? a.msgid < b.msgid : a.rcpt < b.rcpt;
   }
+};
+
+// LedgerRef - a (message, recipient) named by views into the caller's strings: the ledger copies
+// them only when the pair is new to it.
+struct LedgerRef {
+  std::string_view msgid;
+  std::string_view rcpt;
+  LedgerRef(std::string_view m, std::string_view r) : msgid(m), rcpt(r) {}
+  LedgerRef(const LedgerKey& k) : msgid(k.msgid), rcpt(k.rcpt) {}  // NOLINT: a key names itself
+};
+
+// LedgerOrder - LedgerKey's order, also between keys and refs (so a lookup copies nothing).
+struct LedgerOrder {
+  using is_transparent = void;
+  bool operator()(LedgerRef a, LedgerRef b) const { return a.msgid != b.msgid ? a.msgid < b.msgid : a.rcpt < b.rcpt; }
 };
 
 enum class Fate : unsigned char { Delivered, Bounced, Queued, Lost, NotAccepted };
@@ -63,29 +79,29 @@ class MailLedger {
   const std::vector<DsnLink>& dsn_links() const { return dsns_; }
 
   // submitted - an MUA's submission was answered 250: the message now exists for this recipient.
-  void submitted(const LedgerKey& k, SimTime t);
+  void submitted(LedgerRef k, SimTime t);
   // accepted - `host` stored it under queue id `qid` and answered 250: it holds custody.
-  void accepted(const LedgerKey& k, const std::string& host, const std::string& qid, bool dsn);
+  void accepted(LedgerRef k, const std::string& host, const std::string& qid, bool dsn);
   // released - `host` no longer holds it (passed on with a 250, delivered, or bounced).
-  void released(const LedgerKey& k, const std::string& host, const std::string& qid);
+  void released(LedgerRef k, const std::string& host, const std::string& qid);
   // delivered - stored in the recipient's mailbox.
-  void delivered(const LedgerKey& k, const std::string& host, SimTime t);
+  void delivered(LedgerRef k, const std::string& host, SimTime t);
   // bounced - given up on; a DSN (msgid dsn_msgid) goes back to the sender.
-  void bounced(const LedgerKey& k, const std::string& host, SimTime t, const std::string& reason);
+  void bounced(LedgerRef k, const std::string& host, SimTime t, const std::string& reason);
   // dropped - `host` lost its copy (volatile spool at a crash); cause says why.
-  void dropped(const LedgerKey& k, const std::string& host, const std::string& qid, const std::string& cause);
+  void dropped(LedgerRef k, const std::string& host, const std::string& qid, const std::string& cause);
   // uncertain - a sender lost the connection after sending the end of DATA: the peer may have it.
-  void uncertain(const LedgerKey& k, const std::string& from, const std::string& to, SimTime t);
+  void uncertain(LedgerRef k, const std::string& from, const std::string& to, SimTime t);
 
   LedgerSummary summarize() const;
-  int custody_count(const LedgerKey& k) const;
+  int custody_count(LedgerRef k) const;
 
  private:
   struct Entry {
     bool submitted = false;
     bool accepted = false;
     bool is_dsn = false;
-    std::multiset<std::string> holders;
+    std::multiset<std::string, std::less<>> holders;  // "host:queue_id"
     int deliveries = 0;
     bool bounced = false;
     std::string bounce_reason;
@@ -93,7 +109,9 @@ class MailLedger {
     std::vector<std::string> uncertain;
     SimTime delivered_at = -1, bounced_at = -1;
   };
-  std::map<LedgerKey, Entry> entries_;
+  // entry - the line for k, made (with copies of its names) on first use.
+  Entry& entry(LedgerRef k);
+  std::map<LedgerKey, Entry, LedgerOrder> entries_;
   std::vector<DsnLink> dsns_;
 };
 
