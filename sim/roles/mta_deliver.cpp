@@ -1,5 +1,7 @@
 // mta_deliver.cpp - delivery attempts: route lookup, connecting to MX hosts in order, the SMTP
 // client session with several messages per connection, and applying each recipient's outcome.
+#include <algorithm>
+
 #include "sim/roles/mta_host.hpp"
 #include "sim/roles/role_conn.hpp"
 
@@ -18,6 +20,31 @@ bool after_end_of_data(const smtp::RecipientResult& r) {
     return false;
   return r.reply.text().find("end of data") != std::string::npos;
 }
+
+// for_each_outcome - f(k, r) for each recipient result r of message m, paired with items[k], the
+// attempt's items of the same message taken in order (the order their recipients were enqueued).
+template <class Items, class F>
+void for_each_outcome(const Items& items, const smtp::MessageResult& m, F&& f) {
+  std::size_t i = 0;
+  for (std::size_t k = 0; k < items.size() && i < m.recipients.size(); ++k)
+    if (items[k].qid == m.id) f(k, m.recipients[i++]);
+}
+
+// trace_delivery - the Delivery trace line of a recipient the MDA stored in its mailbox.
+void trace_delivery(const WorldContext& ctx, const std::string& host, const QueueEntry& e, const QueueRcpt& r,
+                    const mail::DeliveryResult& d) {
+  std::string text;
+  text.reserve(d.mailbox.size() + d.id.size() + 32);
+  text.append("delivered to mailbox ").append(d.mailbox).append(" (uid ").append(d.id).append(")");
+  TraceView ev;
+  ev.time = ctx.sched.now();
+  ev.kind = TraceKind::Delivery;
+  ev.host = host;
+  ev.text = text;
+  ev.msg = e.msgid;
+  ev.rcpt = r.address;
+  ctx.trace.emit_view(ev);
+}
 }  // namespace
 
 void MtaHost::start_attempt(const std::string& dest, std::vector<Item> items) {
@@ -35,7 +62,7 @@ void MtaHost::start_attempt(const std::string& dest, std::vector<Item> items) {
     r.retry.attempts++;
     r.last_attempt = a->started;
     if (dest != "local")
-      queue_event(e, r, "attempt " + std::to_string(r.retry.attempts) + " for " + r.address + " (" + dest + ")");
+      queue_event(e, r, {"attempt ", std::to_string(r.retry.attempts), " for ", r.address, " (", dest, ")"});
   }
   if (dest == "local") { deliver_local(a); return; }
   auto on_route = [this, alive = alive_, a](const RouteResult& rr) {
@@ -66,8 +93,7 @@ void MtaHost::deliver_local(std::shared_ptr<Attempt> a) {
       r.state = RcptState::Delivered;
       r.last_reply = d.reply();
       ++delivered_out_;
-      ctx_.event(TraceKind::Delivery, cfg_.name, "delivered to mailbox " + d.mailbox + " (uid " + d.id + ")",
-                 e->second.msgid, r.address);
+      trace_delivery(ctx_, cfg_.name, e->second, r, d);
       ctx_.ledger.delivered({e->second.msgid, r.address}, cfg_.name, ctx_.sched.now());
       ctx_.ledger.released({e->second.msgid, r.address}, cfg_.name, e->second.qid);
       maybe_finish(it.qid);
@@ -109,24 +135,7 @@ void MtaHost::try_target(std::shared_ptr<Attempt> a) {
     cc.tls = cfg_.tls_out;
     if (!cfg_.relay_to.empty() && a->dest == "relay:" + cfg_.relay_to && cfg_.relay_auth) cc.auth = cfg_.relay_auth;
     auto client = std::make_unique<smtp::SmtpClient>(cc);
-    std::map<std::string, smtp::OutgoingMessage> msgs;
-    std::vector<std::string> order;
-    for (const Item& it : a->items) {
-      const QueueEntry& e = spool_.at(it.qid);
-      auto [m, fresh] = msgs.try_emplace(it.qid);
-      if (fresh) {
-        order.push_back(it.qid);
-        m->second.id = it.qid;
-        m->second.reverse_path = e.sender;
-        m->second.data = e.data;
-        m->second.ret = e.ret;
-        m->second.envid = e.envid;
-        m->second.body = e.body;
-      }
-      const QueueRcpt& r = e.rcpts[it.rcpt];
-      m->second.recipients.push_back({r.address, r.notify, r.orcpt});
-    }
-    for (const std::string& q : order) client->enqueue(std::move(msgs[q]));
+    for (smtp::OutgoingMessage& m : outgoing_messages(*a)) client->enqueue(std::move(m));
     client->no_more_messages();
     smtp::SmtpClient* raw = client.get();
     a->conn = std::make_shared<Conn>(ctx_.sched, ctx_.trace, s, std::move(client), false,
@@ -140,6 +149,33 @@ void MtaHost::try_target(std::shared_ptr<Attempt> a) {
     });
     a->conn->start();
   });
+}
+
+// outgoing_messages - the attempt's messages for the SMTP client, in the order their first
+// recipient appears among its items, each with its recipients in item order.
+std::vector<smtp::OutgoingMessage> MtaHost::outgoing_messages(const Attempt& a) const {
+  std::vector<smtp::OutgoingMessage> msgs;
+  std::vector<const QueueEntry*> entries;  // entries[i] is msgs[i]'s spool entry
+  msgs.reserve(a.items.size());
+  entries.reserve(a.items.size());
+  for (const Item& it : a.items) {
+    const QueueEntry& e = spool_.at(it.qid);
+    auto known = std::find(entries.begin(), entries.end(), &e);
+    if (known == entries.end()) {
+      smtp::OutgoingMessage& m = msgs.emplace_back();
+      entries.push_back(&e);
+      m.id = it.qid;
+      m.reverse_path = e.sender;
+      m.data = e.data;
+      m.ret = e.ret;
+      m.envid = e.envid;
+      m.body = e.body;
+      known = entries.end() - 1;
+    }
+    const QueueRcpt& r = e.rcpts[it.rcpt];
+    msgs[std::size_t(known - entries.begin())].recipients.push_back({r.address, r.notify, r.orcpt});
+  }
+  return msgs;
 }
 
 void MtaHost::on_session_done(std::shared_ptr<Attempt> a, smtp::SmtpClient& client) {
@@ -163,45 +199,45 @@ void MtaHost::on_session_done(std::shared_ptr<Attempt> a, smtp::SmtpClient& clie
     return;
   }
   record_uncertain(*a, results);
-  // Map each message's recipients back to queue items, in the order they were enqueued.
-  std::map<std::string, std::vector<Item>> by_qid;
-  for (const Item& it : a->items) by_qid[it.qid].push_back(it);
-  std::set<std::pair<std::string, std::size_t>> done;
+  std::vector<bool> answered(a->items.size(), false);  // items[k] got a result from the session
   for (const smtp::MessageResult& m : results) {
-    auto items = by_qid.find(m.id);
-    if (items == by_qid.end()) continue;
-    for (std::size_t i = 0; i < m.recipients.size() && i < items->second.size(); ++i) {
-      const Item& it = items->second[i];
-      const smtp::RecipientResult& r = m.recipients[i];
-      done.insert({it.qid, it.rcpt});
+    for_each_outcome(a->items, m, [&](std::size_t k, const smtp::RecipientResult& r) {
+      const Item& it = a->items[k];
+      answered[k] = true;
       std::string text = reply_text(r);
       switch (r.outcome) {
         case smtp::Outcome::Delivered: apply_delivered(it, text, a->target_name); break;
         case smtp::Outcome::Failed: apply_failed(it, text, a->target_name, r.reply.code, r.reply.enhanced); break;
         case smtp::Outcome::Deferred: apply_deferred(it, text, a->target_name, a->started); break;
       }
-    }
+    });
   }
-  for (const Item& it : a->items)
-    if (!done.count({it.qid, it.rcpt}))
-      apply_deferred(it, "451 4.3.0 no result from the SMTP session", a->target_name, a->started);
+  for (std::size_t k = 0; k < a->items.size(); ++k)
+    if (!answered_item(a->items, answered, k))
+      apply_deferred(a->items[k], "451 4.3.0 no result from the SMTP session", a->target_name, a->started);
   finish_attempt(a);
+}
+
+// answered_item - items[k], or an item naming the same recipient of the same message, got a result.
+bool MtaHost::answered_item(const std::vector<Item>& items, const std::vector<bool>& answered, std::size_t k) {
+  if (answered[k]) return true;
+  for (std::size_t j = 0; j < items.size(); ++j)
+    if (answered[j] && items[j].qid == items[k].qid && items[j].rcpt == items[k].rcpt) return true;
+  return false;
 }
 
 // record_uncertain - recipients whose end of DATA went out and was never answered: the peer may
 // have taken the message, so sending it again may duplicate it (RFC 5321 6.1: at least once). The
 // ledger keeps this as the explanation of such a duplicate.
 void MtaHost::record_uncertain(const Attempt& a, const std::vector<smtp::MessageResult>& results) {
-  std::map<std::string, std::vector<Item>> by_qid;
-  for (const Item& it : a.items) by_qid[it.qid].push_back(it);
   for (const smtp::MessageResult& m : results) {
-    auto items = by_qid.find(m.id);
     auto e = spool_.find(m.id);
-    if (items == by_qid.end() || e == spool_.end()) continue;
-    for (std::size_t i = 0; i < m.recipients.size() && i < items->second.size(); ++i)
-      if (after_end_of_data(m.recipients[i]))
-        ctx_.ledger.uncertain({e->second.msgid, e->second.rcpts[items->second[i].rcpt].address}, cfg_.name,
-                              a.target_name, ctx_.sched.now());
+    if (e == spool_.end()) continue;
+    for_each_outcome(a.items, m, [&](std::size_t k, const smtp::RecipientResult& r) {
+      if (after_end_of_data(r))
+        ctx_.ledger.uncertain({e->second.msgid, e->second.rcpts[a.items[k].rcpt].address}, cfg_.name, a.target_name,
+                              ctx_.sched.now());
+    });
   }
 }
 
@@ -216,15 +252,10 @@ void MtaHost::abandon_attempts() {
       if (!a->conn->done()) client->on_closed(ctx_.sched.now());
       std::vector<smtp::MessageResult> results = client->take_results();
       record_uncertain(*a, results);
-      std::map<std::string, std::vector<Item>> by_qid;
-      for (const Item& it : a->items) by_qid[it.qid].push_back(it);
-      for (const smtp::MessageResult& m : results) {
-        auto items = by_qid.find(m.id);
-        if (items == by_qid.end()) continue;
-        for (std::size_t i = 0; i < m.recipients.size() && i < items->second.size(); ++i)
-          if (m.recipients[i].outcome == smtp::Outcome::Delivered)
-            apply_delivered(items->second[i], reply_text(m.recipients[i]), a->target_name);
-      }
+      for (const smtp::MessageResult& m : results)
+        for_each_outcome(a->items, m, [&](std::size_t k, const smtp::RecipientResult& r) {
+          if (r.outcome == smtp::Outcome::Delivered) apply_delivered(a->items[k], reply_text(r), a->target_name);
+        });
     }
     a->conn->abort();
   }

@@ -120,24 +120,32 @@ AcceptResult MtaHost::rcpt_check(const std::string& rcpt) const {
   return r;
 }
 
-AcceptResult MtaHost::accept(Incoming in) {
-  AcceptResult res;
-  const SimTime now = ctx_.sched.now();
-  mail::Message m = mail::Message::parse(in.data);
-  QueueEntry e;
-  e.qid = ids_.queue_id(now);
-  // Submission fixes up what a client left out, as Postfix's cleanup does.
-  if (!m.find("Message-ID")) m.append("Message-ID", ids_.message_id(now, ctx_.clock));
-  if (!m.find("Date")) m.append("Date", ctx_.clock.rfc5322(now));
-  if (!m.find("From") && !in.sender.empty()) m.append("From", "<" + in.sender + ">");
-  e.msgid = *m.get("Message-ID");
+// complete_headers - the fields a client left out (Message-ID, Date, From), as Postfix's cleanup
+// adds them at the end of the header section, and the message's Message-ID.
+MtaHost::HeaderFixup MtaHost::complete_headers(std::string_view data, const std::string& sender, SimTime now) {
+  HeaderFixup fix;
+  if (const auto id = mail::find_field(data, "Message-ID")) {
+    fix.msgid = mail::field_value(id->raw);
+  } else {
+    mail::Header h("Message-ID", ids_.message_id(now, ctx_.clock));
+    fix.msgid = h.value();
+    fix.fields += h.raw();
+  }
+  if (!mail::find_field(data, "Date")) fix.fields += mail::Header("Date", ctx_.clock.rfc5322(now)).raw();
+  if (!sender.empty() && !mail::find_field(data, "From")) fix.fields += mail::Header("From", "<" + sender + ">").raw();
+  return fix;
+}
+
+// received_fields - the facts of the session that go into our Received header.
+mail::ReceivedFields MtaHost::received_fields(const Incoming& in, const std::string& qid, SimTime now) const {
   mail::ReceivedFields f;
   f.helo = in.helo;
   f.client_rdns = in.client_name;
   f.client_ip = ipv4_to_string(in.client_ip);
   f.by = cfg_.name;
   f.with = mail::with_protocol(true, in.tls, !in.auth_user.empty());
-  f.id = e.qid;
+  f.id = qid;
+  f.recipients.reserve(in.rcpts.size());
   for (const auto& r : in.rcpts) f.recipients.push_back(r.address);
   if (in.tls) {
     auto sp = in.tls_detail.find(' ');
@@ -147,73 +155,89 @@ AcceptResult MtaHost::accept(Incoming in) {
   }
   f.auth_user = in.auth_user;
   f.date = ctx_.clock.rfc5322(now);
-  m.prepend(mail::received_header(f));
-  e.data = m.serialize();
-  e.sender = in.sender;
-  e.envid = in.envid;
+  return f;
+}
+
+AcceptResult MtaHost::accept(Incoming in) {
+  AcceptResult res;
+  const SimTime now = ctx_.sched.now();
+  QueueEntry e;
+  e.qid = ids_.queue_id(now);
+  HeaderFixup fix = complete_headers(in.data, in.sender, now);
+  e.msgid = std::move(fix.msgid);
+  // The spooled message is our Received field, then the message as it came with the missing fields added.
+  e.data.reserve(in.data.size() + fix.fields.size() + 512);
+  mail::append_received_field(e.data, received_fields(in, e.qid, now));
+  mail::append_with_fields(e.data, in.data, fix.fields);
+  e.is_dsn = in.sender.empty();
+  e.sender = std::move(in.sender);
+  e.envid = std::move(in.envid);
   e.ret = in.ret;
   e.body = in.body;
   e.arrival = now;
-  e.received_from = in.client_name;
-  e.is_dsn = in.sender.empty();
-  for (const auto& r : in.rcpts) {
+  e.received_from = std::move(in.client_name);
+  e.rcpts.reserve(in.rcpts.size());
+  for (auto& r : in.rcpts) {
     QueueRcpt q;
-    q.address = r.address;
+    q.address = std::move(r.address);
     q.notify = r.notify;
-    q.orcpt = r.orcpt;
+    q.orcpt = std::move(r.orcpt);
     e.rcpts.push_back(std::move(q));
   }
-  std::string qid = e.qid;
-  auto [it, fresh] = spool_.emplace(qid, std::move(e));
-  (void)fresh;
-  QueueEntry& q = it->second;
+  QueueEntry& q = spool_entry(std::move(e));
+  const std::string_view from = q.received_from.empty() ? std::string_view("?") : std::string_view(q.received_from);
+  const std::string size = std::to_string(q.data.size());
   for (std::size_t i = 0; i < q.rcpts.size(); ++i) {
-    ctx_.ledger.accepted({q.msgid, q.rcpts[i].address}, cfg_.name, qid, q.is_dsn);
-    queue_event(q, q.rcpts[i], "queued from " + (in.client_name.empty() ? std::string("?") : in.client_name) +
-                                   ", " + std::to_string(q.data.size()) + " bytes, next hop " +
-                                   destination_of(q.rcpts[i].address));
+    ctx_.ledger.accepted({q.msgid, q.rcpts[i].address}, cfg_.name, q.qid, q.is_dsn);
+    queue_event(q, q.rcpts[i], {"queued from ", from, ", ", size, " bytes, next hop ", destination_of(q.rcpts[i].address)});
     q.rcpts[i].next_at = now;
-    due_.insert({now, qid, i});
+    due_.insert({now, q.qid, i});
   }
   kick();
   res.ok = true;
-  res.qid = qid;
+  res.qid = q.qid;
   return res;
 }
 
 std::string MtaHost::inject(const std::string& sender, const std::vector<std::string>& rcpts, std::string data, bool is_dsn) {
   const SimTime now = ctx_.sched.now();
-  mail::Message m = mail::Message::parse(data);
   QueueEntry e;
   e.qid = ids_.queue_id(now);
-  if (!m.find("Message-ID")) {
-    m.append("Message-ID", ids_.message_id(now, ctx_.clock));
-    data = m.serialize();
+  if (const auto id = mail::find_field(data, "Message-ID")) {
+    e.msgid = mail::field_value(id->raw);
+    e.data = std::move(data);
+  } else {
+    mail::Header h("Message-ID", ids_.message_id(now, ctx_.clock));
+    e.msgid = h.value();
+    e.data.reserve(data.size() + h.raw().size() + 2);
+    mail::append_with_fields(e.data, data, h.raw());
   }
-  e.msgid = *m.get("Message-ID");
-  e.data = std::move(data);
   e.sender = sender;
   e.arrival = now;
   e.is_dsn = is_dsn;
   e.received_from = cfg_.name;
+  e.rcpts.reserve(rcpts.size());
   for (const auto& r : rcpts) {
     QueueRcpt q;
     q.address = r;
     e.rcpts.push_back(std::move(q));
   }
-  std::string qid = e.qid;
-  auto [it, fresh] = spool_.emplace(qid, std::move(e));
-  (void)fresh;
-  QueueEntry& q = it->second;
+  QueueEntry& q = spool_entry(std::move(e));
+  const std::string_view what = is_dsn ? "delivery status notification" : "message";
   for (std::size_t i = 0; i < q.rcpts.size(); ++i) {
-    ctx_.ledger.accepted({q.msgid, q.rcpts[i].address}, cfg_.name, qid, is_dsn);
-    queue_event(q, q.rcpts[i], std::string(is_dsn ? "delivery status notification" : "message") +
-                                   " created here, next hop " + destination_of(q.rcpts[i].address));
+    ctx_.ledger.accepted({q.msgid, q.rcpts[i].address}, cfg_.name, q.qid, is_dsn);
+    queue_event(q, q.rcpts[i], {what, " created here, next hop ", destination_of(q.rcpts[i].address)});
     q.rcpts[i].next_at = now;
-    due_.insert({now, qid, i});
+    due_.insert({now, q.qid, i});
   }
   kick();
-  return qid;
+  return q.qid;
+}
+
+// spool_entry - put a new entry into the spool under its queue id (moved, never copied).
+QueueEntry& MtaHost::spool_entry(QueueEntry&& e) {
+  std::string qid = e.qid;
+  return spool_.try_emplace(std::move(qid), std::move(e)).first->second;
 }
 
 }  // namespace smtpsim

@@ -13,18 +13,21 @@
 #pragma once
 #include <deque>
 #include <functional>
+#include <initializer_list>
 #include <map>
 #include <unordered_map>
 #include <memory>
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sim/mail/mail_directory.hpp"
 #include "sim/mail/mail_mailbox.hpp"
 #include "sim/mail/mail_mda.hpp"
 #include "sim/mail/mail_msgid.hpp"
+#include "sim/mail/mail_received.hpp"
 #include "sim/roles/mta_retry.hpp"
 #include "sim/roles/mta_route.hpp"
 #include "sim/roles/world_context.hpp"
@@ -191,6 +194,14 @@ class MtaHost {
     std::shared_ptr<Conn> conn;
   };
 
+  // mta_host.cpp
+  struct HeaderFixup {
+    std::string msgid;   // the message's Message-ID (its own or the one added)
+    std::string fields;  // the raw fields to add at the end of its header section
+  };
+  HeaderFixup complete_headers(std::string_view data, const std::string& sender, SimTime now);
+  mail::ReceivedFields received_fields(const Incoming& in, const std::string& qid, SimTime now) const;
+  QueueEntry& spool_entry(QueueEntry&& e);
   // mta_accept.cpp
   void listen_all();
   void on_accept(StreamPtr s);
@@ -206,12 +217,16 @@ class MtaHost {
   void apply_deferred(const Item& it, const std::string& reply, const std::string& host, SimTime attempt_start);
   void expire(const std::string& qid);
   void maybe_finish(const std::string& qid);
-  void queue_event(const QueueEntry& e, const QueueRcpt& r, const std::string& text);
+  // queue_event - trace one recipient's queue step: "<qid>: " and the text, given in parts so the
+  // line is built in one buffer.
+  void queue_event(const QueueEntry& e, const QueueRcpt& r, std::initializer_list<std::string_view> text);
   // mta_deliver.cpp
   void start_attempt(const std::string& dest, std::vector<Item> items);
   void deliver_local(std::shared_ptr<Attempt> a);
   void try_target(std::shared_ptr<Attempt> a);
+  std::vector<smtp::OutgoingMessage> outgoing_messages(const Attempt& a) const;
   void on_session_done(std::shared_ptr<Attempt> a, smtp::SmtpClient& client);
+  static bool answered_item(const std::vector<Item>& items, const std::vector<bool>& answered, std::size_t k);
   void record_uncertain(const Attempt& a, const std::vector<smtp::MessageResult>& results);
   void abandon_attempts();
   void finish_attempt(std::shared_ptr<Attempt> a);

@@ -35,7 +35,13 @@ std::string MtaHost::destination_of(const std::string& rcpt) const {
   return "mx:" + d;
 }
 
-void MtaHost::queue_event(const QueueEntry& e, const QueueRcpt& r, const std::string& text) {
+void MtaHost::queue_event(const QueueEntry& e, const QueueRcpt& r, std::initializer_list<std::string_view> text) {
+  std::size_t size = e.qid.size() + 2;
+  for (std::string_view part : text) size += part.size();
+  std::string line;
+  line.reserve(size);
+  line.append(e.qid).append(": ");
+  for (std::string_view part : text) line.append(part);
   TraceView ev;
   ev.time = ctx_.sched.now();
   ev.kind = TraceKind::Queue;
@@ -43,9 +49,6 @@ void MtaHost::queue_event(const QueueEntry& e, const QueueRcpt& r, const std::st
   ev.msg = e.msgid;
   ev.rcpt = r.address;
   ev.code = r.retry.attempts;
-  std::string line;
-  line.reserve(e.qid.size() + 2 + text.size());
-  line.append(e.qid).append(": ").append(text);
   ev.text = line;
   ctx_.trace.emit_view(ev);
 }
@@ -160,7 +163,7 @@ void MtaHost::apply_delivered(const Item& it, const std::string& reply, const st
   r.last_reply = reply;
   r.last_host = host;
   ++delivered_out_;
-  queue_event(e->second, r, "sent to " + r.address + " via " + host + ": " + reply);
+  queue_event(e->second, r, {"sent to ", r.address, " via ", host, ": ", reply});
   ctx_.ledger.released({e->second.msgid, r.address}, cfg_.name, e->second.qid);
   maybe_finish(it.qid);
 }
@@ -184,25 +187,26 @@ void MtaHost::apply_deferred(const Item& it, const std::string& reply, const std
   r.state = RcptState::Deferred;
   r.last_reply = reply;
   r.last_host = host;
+  const std::string_view open_host = host.empty() ? "" : " (", close_host = host.empty() ? "" : ")";  // " (host)"
   const SimTime give_up_at = q.arrival + cfg_.retry.give_up_after;
   auto next = next_attempt(cfg_.retry, q.arrival, cfg_.retry.from_start ? attempt_start : now, r.retry);
   if (!next || now >= give_up_at) {
     if (now >= give_up_at) {
-      queue_event(q, r, "deferred: " + reply + (host.empty() ? "" : " (" + host + ")") + "; time is up");
+      queue_event(q, r, {"deferred: ", reply, open_host, host, close_host, "; time is up"});
       r.next_at = kNever;
       notices_.expired[it.qid].push_back(it.rcpt);
       return;
     }
     r.next_at = kNever;
-    queue_event(q, r, "deferred: " + reply + (host.empty() ? "" : " (" + host + ")") +
-                          "; no retry left before the deadline, giving up at " + format_time(give_up_at));
+    queue_event(q, r, {"deferred: ", reply, open_host, host, close_host,
+                       "; no retry left before the deadline, giving up at ", format_time(give_up_at)});
     if (!ctx_.sched.is_pending(q.expiry)) {
       std::string qid = q.qid;
       q.expiry = ctx_.sched.schedule_at(give_up_at, [this, alive = alive_, qid] { if (*alive) expire(qid); });
     }
   } else {
-    queue_event(q, r, "deferred: " + reply + (host.empty() ? "" : " (" + host + ")") + "; next attempt at " +
-                          format_time(*next) + " (in " + format_duration(*next - now) + ")");
+    queue_event(q, r, {"deferred: ", reply, open_host, host, close_host, "; next attempt at ", format_time(*next),
+                       " (in ", format_duration(*next - now), ")"});
     schedule_item(q.qid, it.rcpt, *next);
   }
   if (cfg_.retry.warn_after && !r.warned && now - q.arrival >= *cfg_.retry.warn_after && !q.is_dsn &&
