@@ -139,7 +139,24 @@ std::string unfold(std::string_view text) {
   return out;
 }
 
+// fits_unfolded - a value without CR or LF that fits on the field's first line as it is: folding
+// would only trim its outer whitespace (t gets that trimmed text).
+bool fits_unfolded(std::string_view name, std::string_view value, std::size_t width, std::string_view& t) {
+  if (value.find_first_of("\r\n") != std::string_view::npos) return false;
+  t = value;
+  while (!t.empty() && is_wsp(t.front())) t.remove_prefix(1);
+  while (!t.empty() && is_wsp(t.back())) t.remove_suffix(1);
+  return name.size() + 2 + t.size() <= width;
+}
+
 std::string fold_value(std::string_view name, std::string_view value, std::size_t width) {
+  if (std::string_view t; fits_unfolded(name, value, width, t)) {
+    if (t.empty()) return "";
+    std::string out;
+    out.reserve(t.size() + 1);
+    out.append(" ").append(t);
+    return out;
+  }
   bool has_folds = false;
   std::string v = sanitize_value(value, &has_folds);
   std::string_view t = v;
@@ -240,10 +257,16 @@ Message Message::parse(std::string_view bytes) {
 
 std::optional<FieldView> find_field(std::string_view bytes, std::string_view name) {
   std::optional<FieldView> found;
-  split_header(bytes, [&](const FieldView& f) {
-    if (!found && iequals(f.name, name)) found = f;
-  });
+  find_fields(bytes, std::span(&name, 1), std::span(&found, 1));
   return found;
+}
+
+void find_fields(std::string_view bytes, std::span<const std::string_view> names,
+                 std::span<std::optional<FieldView>> found) {
+  split_header(bytes, [&](const FieldView& f) {
+    for (std::size_t i = 0; i < names.size() && i < found.size(); ++i)
+      if (!found[i] && iequals(f.name, names[i])) found[i] = f;
+  });
 }
 
 void append_with_fields(std::string& out, std::string_view bytes, std::string_view fields) {

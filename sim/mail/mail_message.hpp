@@ -9,6 +9,7 @@
 #pragma once
 #include <cstddef>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -65,6 +66,9 @@ struct FieldView {
 // find_field - the first field called `name` (case-insensitive) in the header section of raw
 // message bytes, split exactly as Message::parse splits them, without copying anything.
 std::optional<FieldView> find_field(std::string_view bytes, std::string_view name);
+// find_fields - find_field for several names in one walk: found[i] is the first field called names[i].
+void find_fields(std::string_view bytes, std::span<const std::string_view> names,
+                 std::span<std::optional<FieldView>> found);
 // field_value - the unfolded, trimmed value of a field's raw bytes (what Header::value() gives).
 std::string field_value(std::string_view raw);
 // append_with_fields - bytes appended to out with `fields` (whole raw fields, each ending CRLF)

@@ -1,6 +1,8 @@
 // mta_host.cpp - an MTA's life: construction, start, crash and restart, taking mail into the spool.
 #include "sim/roles/mta_host.hpp"
 
+#include <array>
+
 #include "sim/mail/mail_address.hpp"
 #include "sim/mail/mail_message.hpp"
 #include "sim/mail/mail_received.hpp"
@@ -122,22 +124,26 @@ AcceptResult MtaHost::rcpt_check(const std::string& rcpt) const {
 
 // complete_headers - the fields a client left out (Message-ID, Date, From), as Postfix's cleanup
 // adds them at the end of the header section, and the message's Message-ID.
-MtaHost::HeaderFixup MtaHost::complete_headers(std::string_view data, const std::string& sender, SimTime now) {
+MtaHost::HeaderFixup MtaHost::complete_headers(std::string_view data, const std::string& sender, SimTime now,
+                                               const std::string& date) {
+  static constexpr std::array<std::string_view, 3> kNames{"Message-ID", "Date", "From"};
+  std::array<std::optional<mail::FieldView>, 3> found;
+  mail::find_fields(data, kNames, found);
   HeaderFixup fix;
-  if (const auto id = mail::find_field(data, "Message-ID")) {
-    fix.msgid = mail::field_value(id->raw);
+  if (found[0]) {
+    fix.msgid = mail::field_value(found[0]->raw);
   } else {
     mail::Header h("Message-ID", ids_.message_id(now, ctx_.clock));
     fix.msgid = h.value();
     fix.fields += h.raw();
   }
-  if (!mail::find_field(data, "Date")) fix.fields += mail::Header("Date", ctx_.clock.rfc5322(now)).raw();
-  if (!sender.empty() && !mail::find_field(data, "From")) fix.fields += mail::Header("From", "<" + sender + ">").raw();
+  if (!found[1]) fix.fields += mail::Header("Date", date).raw();
+  if (!found[2] && !sender.empty()) fix.fields += mail::Header("From", "<" + sender + ">").raw();
   return fix;
 }
 
 // received_fields - the facts of the session that go into our Received header.
-mail::ReceivedFields MtaHost::received_fields(const Incoming& in, const std::string& qid, SimTime now) const {
+mail::ReceivedFields MtaHost::received_fields(const Incoming& in, const std::string& qid, const std::string& date) const {
   mail::ReceivedFields f;
   f.helo = in.helo;
   f.client_rdns = in.client_name;
@@ -154,7 +160,7 @@ mail::ReceivedFields MtaHost::received_fields(const Incoming& in, const std::str
     f.tls_bits = in.tls_bits;
   }
   f.auth_user = in.auth_user;
-  f.date = ctx_.clock.rfc5322(now);
+  f.date = date;
   return f;
 }
 
@@ -163,11 +169,12 @@ AcceptResult MtaHost::accept(Incoming in) {
   const SimTime now = ctx_.sched.now();
   QueueEntry e;
   e.qid = ids_.queue_id(now);
-  HeaderFixup fix = complete_headers(in.data, in.sender, now);
+  const std::string date = ctx_.clock.rfc5322(now);  // for Date: (when missing) and Received:
+  HeaderFixup fix = complete_headers(in.data, in.sender, now, date);
   e.msgid = std::move(fix.msgid);
   // The spooled message is our Received field, then the message as it came with the missing fields added.
   e.data.reserve(in.data.size() + fix.fields.size() + 512);
-  mail::append_received_field(e.data, received_fields(in, e.qid, now));
+  mail::append_received_field(e.data, received_fields(in, e.qid, date));
   mail::append_with_fields(e.data, in.data, fix.fields);
   e.is_dsn = in.sender.empty();
   e.sender = std::move(in.sender);

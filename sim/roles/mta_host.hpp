@@ -199,8 +199,8 @@ class MtaHost {
     std::string msgid;   // the message's Message-ID (its own or the one added)
     std::string fields;  // the raw fields to add at the end of its header section
   };
-  HeaderFixup complete_headers(std::string_view data, const std::string& sender, SimTime now);
-  mail::ReceivedFields received_fields(const Incoming& in, const std::string& qid, SimTime now) const;
+  HeaderFixup complete_headers(std::string_view data, const std::string& sender, SimTime now, const std::string& date);
+  mail::ReceivedFields received_fields(const Incoming& in, const std::string& qid, const std::string& date) const;
   QueueEntry& spool_entry(QueueEntry&& e);
   // mta_accept.cpp
   void listen_all();
@@ -210,6 +210,7 @@ class MtaHost {
   void schedule_item(const std::string& qid, std::size_t r, SimTime at);
   void kick();
   void run_queue();
+  std::vector<std::vector<Item>> connections_for(std::vector<Item> items) const;
   void release_waiting(const std::string& dest);
   void apply_delivered(const Item& it, const std::string& reply, const std::string& host);
   void apply_failed(const Item& it, const std::string& reply, const std::string& host, int code,

@@ -82,7 +82,6 @@ void MtaHost::kick() {
 void MtaHost::run_queue() {
   const SimTime now = ctx_.sched.now();
   std::map<std::string, std::vector<Item>> batches;
-  std::map<std::string, int> started;
   for (auto it = due_.begin(); it != due_.end() && std::get<0>(*it) <= now;) {
     const auto& [t, qid, r] = *it;
     auto e = spool_.find(qid);
@@ -92,25 +91,7 @@ void MtaHost::run_queue() {
     it = due_.erase(it);
   }
   for (auto& [dest, items] : batches) {
-    // Group the recipients by message, then fill connections of up to N messages each.
-    std::vector<std::vector<Item>> conns;
-    std::map<std::string, std::size_t> msg_conn;
-    std::size_t msgs_in_last = 0;
-    for (const Item& it : items) {
-      auto m = msg_conn.find(it.qid);
-      if (m == msg_conn.end()) {
-        if (conns.empty() || msgs_in_last >= std::size_t(std::max(1, cfg_.max_messages_per_connection))) {
-          conns.emplace_back();
-          msgs_in_last = 0;
-        }
-        msg_conn[it.qid] = conns.size() - 1;
-        ++msgs_in_last;
-        conns.back().push_back(it);
-      } else {
-        conns[m->second].push_back(it);
-      }
-    }
-    for (auto& c : conns) {
+    for (auto& c : connections_for(std::move(items))) {
       if (dest != "local" && inflight_[dest] >= std::max(1, cfg_.max_per_destination)) {
         // Concurrency limit reached: these wait until a connection to dest finishes.
         for (const Item& it : c) {
@@ -124,6 +105,33 @@ void MtaHost::run_queue() {
     }
   }
   kick();
+}
+
+// connections_for - one destination's due recipients grouped by message, in connections of up to
+// max_messages_per_connection messages each (messages in the order they first appear).
+std::vector<std::vector<MtaHost::Item>> MtaHost::connections_for(std::vector<Item> items) const {
+  std::vector<std::vector<Item>> conns;
+  if (items.size() == 1) {  // the common case: nothing to group
+    conns.push_back(std::move(items));
+    return conns;
+  }
+  std::map<std::string, std::size_t> msg_conn;
+  std::size_t msgs_in_last = 0;
+  for (const Item& it : items) {
+    auto m = msg_conn.find(it.qid);
+    if (m == msg_conn.end()) {
+      if (conns.empty() || msgs_in_last >= std::size_t(std::max(1, cfg_.max_messages_per_connection))) {
+        conns.emplace_back();
+        msgs_in_last = 0;
+      }
+      msg_conn[it.qid] = conns.size() - 1;
+      ++msgs_in_last;
+      conns.back().push_back(it);
+    } else {
+      conns[m->second].push_back(it);
+    }
+  }
+  return conns;
 }
 
 // release_waiting - a connection to dest finished: as many of its waiting recipients as the free

@@ -24,6 +24,15 @@ std::string holder_name(const std::string& host, const std::string& qid) {
 }
 }  // namespace
 
+int MailLedger::compare_joined(std::string_view name, HolderRef h) {
+  for (std::string_view part : {h.host, std::string_view(":"), h.qid}) {
+    const std::string_view head = name.substr(0, part.size());
+    if (const int c = head.compare(part); c != 0) return c;
+    name.remove_prefix(head.size());
+  }
+  return name.empty() ? 0 : 1;
+}
+
 MailLedger::Entry& MailLedger::entry(LedgerRef k) {
   auto it = entries_.lower_bound(k);
   if (it != entries_.end() && !LedgerOrder{}(k, it->first)) return it->second;
@@ -41,7 +50,7 @@ void MailLedger::accepted(LedgerRef k, const std::string& host, const std::strin
 
 void MailLedger::released(LedgerRef k, const std::string& host, const std::string& qid) {
   Entry& e = entry(k);
-  auto it = e.holders.find(holder_name(host, qid));
+  auto it = e.holders.find(HolderRef{host, qid});
   if (it != e.holders.end()) e.holders.erase(it);
 }
 

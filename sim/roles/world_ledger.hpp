@@ -97,11 +97,24 @@ class MailLedger {
   int custody_count(LedgerRef k) const;
 
  private:
+  // HolderRef - a custody holder "host:queue_id" named by its two parts.
+  struct HolderRef {
+    std::string_view host, qid;
+  };
+  // HolderOrder - the order of holder names, also between a name and a HolderRef (no joining).
+  struct HolderOrder {
+    using is_transparent = void;
+    bool operator()(std::string_view a, std::string_view b) const { return a < b; }
+    bool operator()(std::string_view a, HolderRef b) const { return compare_joined(a, b) < 0; }
+    bool operator()(HolderRef a, std::string_view b) const { return compare_joined(b, a) > 0; }
+  };
+  // compare_joined - name compared with "host:qid" as if that were one string (<0, 0, >0).
+  static int compare_joined(std::string_view name, HolderRef h);
   struct Entry {
     bool submitted = false;
     bool accepted = false;
     bool is_dsn = false;
-    std::multiset<std::string, std::less<>> holders;  // "host:queue_id"
+    std::multiset<std::string, HolderOrder> holders;  // "host:queue_id"
     int deliveries = 0;
     bool bounced = false;
     std::string bounce_reason;
