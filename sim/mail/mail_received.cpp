@@ -16,7 +16,10 @@ bool is_unsafe(char c) {
 
 // append_safe - client-supplied text made harmless inside a Received field, appended to out.
 void append_safe(std::string& out, std::string_view s) {
-  for (char c : s) out.push_back(is_unsafe(c) ? '?' : c);
+  const std::size_t start = out.size();
+  out.append(s);
+  for (std::size_t i = start; i < out.size(); ++i)
+    if (is_unsafe(out[i])) out[i] = '?';
 }
 
 // trim - strip whitespace at both ends.

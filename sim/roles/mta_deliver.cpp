@@ -74,8 +74,8 @@ void MtaHost::start_attempt(const std::string& dest, std::vector<Item> items) {
     a->targets = rr.targets;
     try_target(a);
   };
-  if (dest.rfind("relay:", 0) == 0) resolve_host_route(*resolver_, dest.substr(6), on_route);
-  else resolve_mx_route(*resolver_, rng_, dest.substr(3), on_route);
+  if (dest.rfind("relay:", 0) == 0) resolve_host_route(*resolver_, dest.substr(6), std::move(on_route));
+  else resolve_mx_route(*resolver_, rng_, dest.substr(3), std::move(on_route));
 }
 
 // deliver_local - hand each recipient to this host's MDA (mailbox store).
@@ -155,25 +155,21 @@ void MtaHost::try_target(std::shared_ptr<Attempt> a) {
 // recipient appears among its items, each with its recipients in item order.
 std::vector<smtp::OutgoingMessage> MtaHost::outgoing_messages(const Attempt& a) const {
   std::vector<smtp::OutgoingMessage> msgs;
-  std::vector<const QueueEntry*> entries;  // entries[i] is msgs[i]'s spool entry
   msgs.reserve(a.items.size());
-  entries.reserve(a.items.size());
   for (const Item& it : a.items) {
     const QueueEntry& e = spool_.at(it.qid);
-    auto known = std::find(entries.begin(), entries.end(), &e);
-    if (known == entries.end()) {
-      smtp::OutgoingMessage& m = msgs.emplace_back();
-      entries.push_back(&e);
-      m.id = it.qid;
-      m.reverse_path = e.sender;
-      m.data = e.data;
-      m.ret = e.ret;
-      m.envid = e.envid;
-      m.body = e.body;
-      known = entries.end() - 1;
+    auto m = std::find_if(msgs.begin(), msgs.end(), [&](const smtp::OutgoingMessage& o) { return o.id == it.qid; });
+    if (m == msgs.end()) {
+      m = msgs.emplace(msgs.end());
+      m->id = it.qid;
+      m->reverse_path = e.sender;
+      m->data = e.data;
+      m->ret = e.ret;
+      m->envid = e.envid;
+      m->body = e.body;
     }
     const QueueRcpt& r = e.rcpts[it.rcpt];
-    msgs[std::size_t(known - entries.begin())].recipients.push_back({r.address, r.notify, r.orcpt});
+    m->recipients.push_back({r.address, r.notify, r.orcpt});
   }
   return msgs;
 }

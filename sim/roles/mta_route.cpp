@@ -64,7 +64,7 @@ void resolve_mx_route(Resolver& resolver, Rng& rng, const std::string& domain, R
   // The shuffle must use the RNG now, in query order, so copy what it needs into the callback.
   Rng* rngp = &rng;
   Resolver* res = &resolver;
-  resolver.query_mx(domain, [res, rngp, domain, done](const DnsAnswer& ans) {
+  resolver.query_mx(domain, [res, rngp, domain, done = std::move(done)](const DnsAnswer& ans) {
     if (ans.rcode == DnsRcode::NxDomain) {
       done(perm_fail(550, "5.1.2", "Host or domain name not found. Name service error for name=" + domain +
                                        " type=MX: Host not found"));
@@ -102,7 +102,7 @@ void resolve_mx_route(Resolver& resolver, Rng& rng, const std::string& domain, R
 }
 
 void resolve_host_route(Resolver& resolver, const std::string& host, RouteFn done) {
-  resolver.query_a(host, [host, done](const DnsAnswer& a) {
+  resolver.query_a(host, [host, done = std::move(done)](const DnsAnswer& a) {
     if (a.rcode == DnsRcode::NoError && !a.addrs.empty()) {
       RouteResult r;
       for (std::uint32_t ip : a.addrs) r.targets.push_back({host, ip, 0});
