@@ -89,7 +89,7 @@ void MtaHost::on_host_change(bool up) {
       if (r.state == RcptState::Queued || r.state == RcptState::Deferred) {
         SimTime at = r.next_at == kNever || r.next_at < now ? now : r.next_at;
         r.next_at = at;
-        due_.insert({at, qid, i});
+        due_.push(at, qid, i);
       }
     }
   }
@@ -198,7 +198,7 @@ AcceptResult MtaHost::accept(Incoming in) {
     ctx_.ledger.accepted({q.msgid, q.rcpts[i].address}, cfg_.name, q.qid, q.is_dsn);
     queue_event(q, q.rcpts[i], {"queued from ", from, ", ", size, " bytes, next hop ", destination_of(q.rcpts[i].address)});
     q.rcpts[i].next_at = now;
-    due_.insert({now, q.qid, i});
+    due_.push(now, q.qid, i);
   }
   kick();
   res.ok = true;
@@ -235,7 +235,7 @@ std::string MtaHost::inject(const std::string& sender, const std::vector<std::st
     ctx_.ledger.accepted({q.msgid, q.rcpts[i].address}, cfg_.name, q.qid, is_dsn);
     queue_event(q, q.rcpts[i], {what, " created here, next hop ", destination_of(q.rcpts[i].address)});
     q.rcpts[i].next_at = now;
-    due_.insert({now, q.qid, i});
+    due_.push(now, q.qid, i);
   }
   kick();
   return q.qid;

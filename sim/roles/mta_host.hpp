@@ -28,6 +28,7 @@
 #include "sim/mail/mail_mda.hpp"
 #include "sim/mail/mail_msgid.hpp"
 #include "sim/mail/mail_received.hpp"
+#include "sim/roles/mta_due.hpp"
 #include "sim/roles/mta_retry.hpp"
 #include "sim/roles/mta_route.hpp"
 #include "sim/roles/world_context.hpp"
@@ -251,7 +252,7 @@ class MtaHost {
   // spool_ids - the spool's queue ids, sorted: every walk that traces or lists something goes in
   // this order (the same on every build), never in the hash map's.
   std::vector<std::string> spool_ids() const;
-  std::set<std::tuple<SimTime, std::string, std::size_t>> due_;  // (time, qid, rcpt)
+  DueQueue due_;  // (time, qid, rcpt) of every recipient waiting for its next attempt
   std::map<std::string, int> inflight_;                        // destination -> connections
   std::map<std::string, std::deque<Item>> waiting_;            // held back by the concurrency limit
   std::set<std::shared_ptr<Attempt>> attempts_;

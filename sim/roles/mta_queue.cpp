@@ -57,14 +57,14 @@ void MtaHost::schedule_item(const std::string& qid, std::size_t r, SimTime at) {
   auto it = spool_.find(qid);
   if (it == spool_.end()) return;
   it->second.rcpts[r].next_at = at;
-  due_.insert({at, qid, r});
+  due_.push(at, qid, r);
   kick();
 }
 
 // kick - keep one scheduler event at the earliest due recipient.
 void MtaHost::kick() {
   if (!ctx_.net.host_up(host_)) return;
-  SimTime earliest = due_.empty() ? kNever : std::max(std::get<0>(*due_.begin()), ctx_.sched.now());
+  SimTime earliest = due_.empty() ? kNever : std::max(due_.earliest(), ctx_.sched.now());
   if (earliest == queue_timer_at_ && ctx_.sched.is_pending(queue_timer_)) return;
   if (queue_timer_) ctx_.sched.cancel(queue_timer_);
   queue_timer_ = {};
@@ -82,13 +82,12 @@ void MtaHost::kick() {
 void MtaHost::run_queue() {
   const SimTime now = ctx_.sched.now();
   std::map<std::string, std::vector<Item>> batches;
-  for (auto it = due_.begin(); it != due_.end() && std::get<0>(*it) <= now;) {
-    const auto& [t, qid, r] = *it;
+  while (!due_.empty() && due_.earliest() <= now) {
+    auto [t, qid, r] = due_.pop();
     auto e = spool_.find(qid);
     bool valid = e != spool_.end() && r < e->second.rcpts.size() && e->second.rcpts[r].next_at == t &&
                  (e->second.rcpts[r].state == RcptState::Queued || e->second.rcpts[r].state == RcptState::Deferred);
-    if (valid) batches[destination_of(e->second.rcpts[r].address)].push_back({qid, r});
-    it = due_.erase(it);
+    if (valid) batches[destination_of(e->second.rcpts[r].address)].push_back({std::move(qid), r});
   }
   for (auto& [dest, items] : batches) {
     for (auto& c : connections_for(std::move(items))) {
