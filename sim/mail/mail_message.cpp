@@ -287,6 +287,7 @@ std::string field_value(std::string_view raw) {
   if (colon == std::string_view::npos) return {};
   raw.remove_prefix(colon + 1);
   if (ends_crlf(raw)) raw.remove_suffix(2);
+  if (raw.find('\r') == std::string_view::npos) return std::string(trim_wsp(raw));  // no fold to undo
   return std::string(trim_wsp(unfold(raw)));
 }
 

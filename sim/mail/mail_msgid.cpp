@@ -21,6 +21,18 @@ std::string id_host(std::string_view host) {
   return out.empty() ? std::string("localhost") : out;
 }
 
+// append_hex - v in upper-case hex, zero-padded to at least `digits` digits (printf "%0*llX").
+void append_hex(std::string& out, std::uint64_t v, int digits) {
+  char buf[16];
+  int n = 0;
+  do {
+    buf[n++] = "0123456789ABCDEF"[v & 0xF];
+    v >>= 4;
+  } while (v != 0);
+  for (int pad = n; pad < digits; ++pad) out.push_back('0');
+  while (n > 0) out.push_back(buf[--n]);
+}
+
 }  // namespace
 
 IdGenerator::IdGenerator(std::string host, Rng rng)
@@ -38,15 +50,12 @@ std::string IdGenerator::queue_id(SimTime now) {
   std::uint64_t n = queue_counter_++;
   SimTime us = now % 1000000;
   if (us < 0) us += 1000000;
-  char buf[64];
+  std::string id;
+  id.reserve(15);
+  append_hex(id, std::uint64_t(us), 5);
   // the low 20 bits of the counter, XOR a fixed salt: a bijection, so the first 2^20 ids differ
-  std::snprintf(buf, sizeof buf, "%05llX%05llX", static_cast<unsigned long long>(us),
-                static_cast<unsigned long long>((n & 0xFFFFF) ^ salt_));
-  std::string id = buf;
-  if (n >> 20) {
-    std::snprintf(buf, sizeof buf, "%llX", static_cast<unsigned long long>(n >> 20));
-    id += buf;
-  }
+  append_hex(id, (n & 0xFFFFF) ^ salt_, 5);
+  if (n >> 20) append_hex(id, n >> 20, 1);
   return id;
 }
 

@@ -63,6 +63,11 @@ TEST_CASE("queue ids stay unique past 2^20 ids") {
   std::set<std::string> seen;
   for (std::uint64_t i = 0; i < (1u << 20) + 5000; ++i) seen.insert(gen.queue_id(0));
   CHECK(seen.size() == (1u << 20) + 5000);
+  // past 2^20 the counter's high part follows in hex without padding: "<5 time><5 low>1"
+  const std::string next = gen.queue_id(sec(1) + 10);
+  REQUIRE(next.size() == 11);
+  CHECK(next.substr(0, 5) == "0000A");
+  CHECK(next.back() == '1');
 }
 
 TEST_CASE("unusable host names are made safe") {
