@@ -90,10 +90,16 @@ bool valid_uidl(std::string_view uid) {
 // make_uid - "<counter>.<16 hex digits of the message's hash>": unique by the counter, recognisable
 // by the hash.
 std::string make_uid(std::uint64_t counter, std::string_view canonical) {
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "%llu.%016llx", static_cast<unsigned long long>(counter),
-                static_cast<unsigned long long>(hash_bytes(canonical)));
-  return buf;
+  char buf[48];  // up to 20 decimal digits, '.', 16 hex digits
+  char* end = buf + sizeof buf;
+  char* p = end;
+  for (std::uint64_t h = hash_bytes(canonical), i = 0; i < 16; ++i, h >>= 4) *--p = "0123456789abcdef"[h & 0xF];
+  *--p = '.';
+  do {
+    *--p = char('0' + counter % 10);
+    counter /= 10;
+  } while (counter != 0);
+  return std::string(p, end);
 }
 
 // deliver - validate, apply faults and quota, then hand the canonical bytes to the backend.

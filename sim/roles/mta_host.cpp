@@ -142,10 +142,11 @@ MtaHost::HeaderFixup MtaHost::complete_headers(std::string_view data, const std:
   return fix;
 }
 
-// received_fields - the facts of the session that go into our Received header.
-mail::ReceivedFields MtaHost::received_fields(const Incoming& in, const std::string& qid, const std::string& date) const {
+// received_fields - the facts of the session that go into our Received header (the HELO name,
+// the authenticated user and the date are moved out of in and date).
+mail::ReceivedFields MtaHost::received_fields(Incoming& in, const std::string& qid, std::string date) const {
   mail::ReceivedFields f;
-  f.helo = in.helo;
+  f.helo = std::move(in.helo);
   f.client_rdns = in.client_name;
   f.client_ip = ipv4_to_string(in.client_ip);
   f.by = cfg_.name;
@@ -159,8 +160,8 @@ mail::ReceivedFields MtaHost::received_fields(const Incoming& in, const std::str
     if (sp != std::string::npos) f.tls_cipher = in.tls_detail.substr(sp + 1);
     f.tls_bits = in.tls_bits;
   }
-  f.auth_user = in.auth_user;
-  f.date = date;
+  f.auth_user = std::move(in.auth_user);
+  f.date = std::move(date);
   return f;
 }
 
@@ -169,12 +170,12 @@ AcceptResult MtaHost::accept(Incoming in) {
   const SimTime now = ctx_.sched.now();
   QueueEntry e;
   e.qid = ids_.queue_id(now);
-  const std::string date = ctx_.clock.rfc5322(now);  // for Date: (when missing) and Received:
+  std::string date = ctx_.clock.rfc5322(now);  // for Date: (when missing) and Received:
   HeaderFixup fix = complete_headers(in.data, in.sender, now, date);
   e.msgid = std::move(fix.msgid);
   // The spooled message is our Received field, then the message as it came with the missing fields added.
   e.data.reserve(in.data.size() + fix.fields.size() + 512);
-  mail::append_received_field(e.data, received_fields(in, e.qid, date));
+  mail::append_received_field(e.data, received_fields(in, e.qid, std::move(date)));
   mail::append_with_fields(e.data, in.data, fix.fields);
   e.is_dsn = in.sender.empty();
   e.sender = std::move(in.sender);

@@ -201,7 +201,7 @@ class MtaHost {
     std::string fields;  // the raw fields to add at the end of its header section
   };
   HeaderFixup complete_headers(std::string_view data, const std::string& sender, SimTime now, const std::string& date);
-  mail::ReceivedFields received_fields(const Incoming& in, const std::string& qid, const std::string& date) const;
+  mail::ReceivedFields received_fields(Incoming& in, const std::string& qid, std::string date) const;
   QueueEntry& spool_entry(QueueEntry&& e);
   // mta_accept.cpp
   void listen_all();
