@@ -21,6 +21,14 @@ bool after_end_of_data(const smtp::RecipientResult& r) {
   return r.reply.text().find("end of data") != std::string::npos;
 }
 
+// first_reply_text - the first recipient's reply line that is not empty ("" when none is).
+std::string first_reply_text(const std::vector<smtp::MessageResult>& results) {
+  for (const auto& m : results)
+    for (const auto& r : m.recipients)
+      if (std::string text = reply_text(r); !text.empty()) return text;
+  return {};
+}
+
 // for_each_outcome - f(k, r) for each recipient result r of message m, paired with items[k], the
 // attempt's items of the same message taken in order (the order their recipients were enqueued).
 template <class Items, class F>
@@ -179,10 +187,8 @@ void MtaHost::on_session_done(std::shared_ptr<Attempt> a, smtp::SmtpClient& clie
   // A failure before any transaction (greeting refused, EHLO failed, TLS required) at one MX is
   // a reason to try the next one (RFC 5321 5.1), exactly like a refused connection.
   bool session_level = !results.empty();
-  std::string first;
   for (const auto& m : results)
     for (const auto& r : m.recipients) {
-      if (first.empty()) first = reply_text(r);
       if (r.outcome != smtp::Outcome::Deferred ||
           (r.stage != smtp::Stage::Greeting && r.stage != smtp::Stage::Ehlo && r.stage != smtp::Stage::StartTls &&
            r.stage != smtp::Stage::Connect))
@@ -190,7 +196,7 @@ void MtaHost::on_session_done(std::shared_ptr<Attempt> a, smtp::SmtpClient& clie
     }
   std::shared_ptr<Conn> keep = std::move(a->conn);
   if (session_level && a->next_target < a->targets.size()) {
-    a->last_error = a->target_name + " said: " + first;
+    a->last_error = a->target_name + " said: " + first_reply_text(results);
     try_target(a);
     return;
   }

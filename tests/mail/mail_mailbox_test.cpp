@@ -1,6 +1,10 @@
 // mail_mailbox_test.cpp - canonical form, UIDs, the in-memory store, locks, quotas and faults.
 #include <catch2/catch.hpp>
 
+#include <cstdint>
+#include <cstdio>
+
+#include "sim/core/rng.hpp"
 #include "sim/mail/mail_mailbox.hpp"
 
 using namespace smtpsim::mail;
@@ -144,4 +148,15 @@ TEST_CASE("memory store: the unavailable fault", "[mailbox]") {
   CHECK(s.deliver("c", "z\r\n").status == StoreStatus::TempFailure);
   s.set_unavailable("", false);
   CHECK(s.deliver("c", "z\r\n").ok());
+}
+
+TEST_CASE("make_uid writes '<counter>.<16 lower-case hex digits of the hash>'", "[mail][mailbox]") {
+  for (std::uint64_t counter : {std::uint64_t(0), std::uint64_t(1), std::uint64_t(42), ~std::uint64_t(0)}) {
+    for (const char* text : {"", "hello\r\n", "Subject: x\r\n\r\nbody\r\n"}) {
+      char want[48];
+      std::snprintf(want, sizeof want, "%llu.%016llx", static_cast<unsigned long long>(counter),
+                    static_cast<unsigned long long>(smtpsim::hash_bytes(text)));
+      CHECK(make_uid(counter, text) == want);
+    }
+  }
 }
