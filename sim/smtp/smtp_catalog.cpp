@@ -194,26 +194,41 @@ std::string ReplyEntry::label() const {
   return out;
 }
 
-// render_text - fill {name} placeholders.
+// append_rendered - fill {name} placeholders, appending to out: text between placeholders is
+// copied in runs; a '{' that opens no known name is copied as it is.
+void append_rendered(std::string& out, std::string_view tmpl, std::span<const TextVar> vars) {
+  if (vars.empty()) {  // no names to fill: every placeholder stays as it is
+    out += tmpl;
+    return;
+  }
+  std::size_t i = 0;
+  while (i < tmpl.size()) {
+    const std::size_t open = tmpl.find('{', i);
+    if (open == std::string_view::npos) {
+      out += tmpl.substr(i);
+      return;
+    }
+    out += tmpl.substr(i, open - i);
+    const std::size_t close = tmpl.find('}', open + 1);
+    if (close != std::string_view::npos) {
+      const std::string_view name = tmpl.substr(open + 1, close - open - 1);
+      auto it = std::find_if(vars.begin(), vars.end(), [&](const TextVar& v) { return v.first == name; });
+      if (it != vars.end()) {
+        out += it->second;
+        i = close + 1;
+        continue;
+      }
+    }
+    out += '{';
+    i = open + 1;
+  }
+}
+
+// render_text - fill {name} placeholders into a new string.
 std::string render_text(std::string_view tmpl, std::span<const TextVar> vars) {
   std::string out;
   out.reserve(tmpl.size() + 32);
-  std::size_t i = 0;
-  while (i < tmpl.size()) {
-    if (tmpl[i] == '{') {
-      auto close = tmpl.find('}', i + 1);
-      if (close != std::string_view::npos) {
-        std::string_view name = tmpl.substr(i + 1, close - i - 1);
-        auto it = std::find_if(vars.begin(), vars.end(), [&](const TextVar& v) { return v.first == name; });
-        if (it != vars.end()) {
-          out += it->second;
-          i = close + 1;
-          continue;
-        }
-      }
-    }
-    out += tmpl[i++];
-  }
+  append_rendered(out, tmpl, vars);
   return out;
 }
 

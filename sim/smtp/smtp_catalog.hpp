@@ -102,6 +102,8 @@ using TextVar = std::pair<std::string_view, std::string_view>;
 // render_text - the template with every "{name}" replaced by its value; unknown names stay as they are.
 std::string render_text(std::string_view tmpl, std::initializer_list<TextVar> vars);
 std::string render_text(std::string_view tmpl, std::span<const TextVar> vars);
+// append_rendered - the same, appended to out (no string of its own).
+void append_rendered(std::string& out, std::string_view tmpl, std::span<const TextVar> vars);
 
 // StatusInfo - the RFC 3463 meaning of an enhanced status code "c.s.d".
 struct StatusInfo {

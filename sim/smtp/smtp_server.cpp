@@ -22,6 +22,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
+#include <iterator>
 
 namespace smtpsim::smtp {
 namespace {
@@ -65,6 +67,7 @@ SmtpServer::SmtpServer(ServerConfig config, ServerPolicy& policy, PeerInfo peer)
   if (cfg_.max_recipients == 0) cfg_.max_recipients = 1;
   if (cfg_.max_errors < 1) cfg_.max_errors = 1;
   facts_.server_name = cfg_.hostname;
+  size_keyword_ = "SIZE " + std::to_string(cfg_.max_message_size);
   facts_.client_ip = std::move(peer.ip);
   facts_.client_name = std::move(peer.name);
 }
@@ -132,6 +135,7 @@ void SmtpServer::on_bytes(std::string_view bytes, SimTime now) {
     process(now);
     return;
   }
+  if (in_.capacity() < kInputReserve) in_.reserve(kInputReserve);  // a pipelined command group fits
   in_.append(bytes);
   process(now);
 }
@@ -431,25 +435,45 @@ void SmtpServer::compact_input() {
 
 // send_line - one reply line into the step's output, with its event.
 void SmtpServer::send_line(int code, std::string_view enhanced, std::string_view text, bool more) {
-  std::string line;
-  line.reserve(5 + enhanced.size() + 1 + text.size());  // one allocation for the whole line
-  line += std::to_string(code);
-  line += more ? '-' : ' ';
-  if (cfg_.enhanced_status_codes && !enhanced.empty()) {
-    line += enhanced;
-    if (!text.empty()) line += ' ';
+  send_rendered(code, enhanced, text, {}, more);
+}
+
+// send_rendered - one reply line "code[-| ][enhanced ]text" written straight into the step's
+// output, the text being tmpl with its placeholders filled; the line (without CRLF) is the event.
+void SmtpServer::send_rendered(int code, std::string_view enhanced, std::string_view tmpl,
+                               std::span<const TextVar> vars, bool more) {
+  reserve_stage();
+  std::string& out = stage_.bytes;
+  const std::size_t start = out.size();
+  char digits[16];
+  const auto [digits_end, ec] = std::to_chars(std::begin(digits), std::end(digits), code);
+  (void)ec;
+  out.append(digits, digits_end);
+  out += more ? '-' : ' ';
+  const bool with_enhanced = cfg_.enhanced_status_codes && !enhanced.empty();
+  if (with_enhanced) {
+    out += enhanced;
+    out += ' ';
   }
-  line += text;
-  stage_.bytes += line;
-  stage_.bytes += "\r\n";
-  stage_.events.push_back(ProtoEvent{ProtoEvent::Kind::Reply, code, std::move(line)});
+  const std::size_t text_start = out.size();
+  append_rendered(out, tmpl, vars);
+  if (with_enhanced && out.size() == text_start) out.pop_back();  // no text: no space after the code
+  stage_.events.push_back(ProtoEvent{ProtoEvent::Kind::Reply, code, out.substr(start)});
+  out += "\r\n";
   if (!more) count_error(code);
+}
+
+// reserve_stage - room for a typical step (an EHLO reply) in the step's buffers, so they do not
+// grow line by line; buffers handed back by the driver already have it.
+void SmtpServer::reserve_stage() {
+  if (stage_.bytes.capacity() < kStageBytes) stage_.bytes.reserve(kStageBytes);
+  if (stage_.events.capacity() < kStageEvents) stage_.events.reserve(kStageEvents);
 }
 
 // reply - a catalogue reply with its placeholders filled.
 void SmtpServer::reply(ReplyId id, std::initializer_list<TextVar> vars) {
   const ReplyEntry& e = smtp_reply(id);
-  send_line(e.code, e.enhanced, render_text(e.text, vars), false);
+  send_rendered(e.code, e.enhanced, e.text, std::span<const TextVar>(vars.begin(), vars.size()), false);
 }
 
 // reply_lines - a multi-line reply of one catalogue code: texts[i] per line.

@@ -26,8 +26,10 @@
 //    (code = octets), Note/Error for discards, violations, timeouts. Client input is never echoed
 //    into events except a short masked preview in synchronisation errors; AUTH data never.
 #pragma once
+#include <array>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -142,8 +144,24 @@ class SmtpServer final : public Engine {
   void release_hold(SimTime now);
   void compact_input();
 
+  // EhloKeywords - the extension lines of the EHLO reply: views of static text or of size_keyword_.
+  struct EhloKeywords {
+    std::array<std::string_view, 8> lines;
+    std::size_t count = 0;
+    void add(std::string_view line) { lines[count++] = line; }
+  };
+
+  // Room kept in the step's output buffers (an EHLO reply fits).
+  static constexpr std::size_t kStageBytes = 256;
+  static constexpr std::size_t kStageEvents = 8;
+  // Room kept in the input buffer for unprocessed commands.
+  static constexpr std::size_t kInputReserve = 256;
+
   // Replies and events (smtp_server.cpp).
   void send_line(int code, std::string_view enhanced, std::string_view text, bool more);
+  void send_rendered(int code, std::string_view enhanced, std::string_view tmpl, std::span<const TextVar> vars,
+                     bool more);
+  void reserve_stage();
   void reply(ReplyId id, std::initializer_list<TextVar> vars = {});
   void reply_lines(ReplyId id, const std::vector<std::string>& texts);
   void reply_custom(const ServerReply& r, ReplyId context, std::initializer_list<TextVar> vars, bool bare = false);
@@ -169,7 +187,8 @@ class SmtpServer final : public Engine {
   void cmd_help();
   void cmd_starttls(std::string_view arg);
   void reset_transaction();
-  std::vector<std::string> ehlo_keywords() const;
+  EhloKeywords ehlo_keywords() const;
+  std::string_view shown_address(std::string_view address);
   ParseOptions parse_options() const;
 
   // AUTH (smtp_server_auth.cpp).
@@ -193,6 +212,8 @@ class SmtpServer final : public Engine {
   Envelope env_;
   bool rcpt_attempted_ = false;  // some RCPT was tried in this transaction (for 554 no valid recipients)
   DataRx rx_;
+  std::string size_keyword_;   // "SIZE <max_message_size>" for the EHLO reply
+  std::string shown_;          // "<address>" of the MAIL/RCPT being answered (reused buffer)
 
   AuthStep auth_step_ = AuthStep::None;
   std::string auth_mech_;

@@ -66,22 +66,31 @@ void SmtpServer::reset_transaction() {
 }
 
 // ehlo_keywords - the extension lines of the EHLO reply, in Postfix's order.
-std::vector<std::string> SmtpServer::ehlo_keywords() const {
-  std::vector<std::string> k;
-  if (cfg_.pipelining) k.push_back("PIPELINING");
-  if (cfg_.size) k.push_back("SIZE " + std::to_string(cfg_.max_message_size));
-  if (cfg_.tls_available && !facts_.tls) k.push_back("STARTTLS");
+SmtpServer::EhloKeywords SmtpServer::ehlo_keywords() const {
+  EhloKeywords k;
+  if (cfg_.pipelining) k.add("PIPELINING");
+  if (cfg_.size) k.add(size_keyword_);
+  if (cfg_.tls_available && !facts_.tls) k.add("STARTTLS");
   if (auth_offered()) {
-    std::string line = "AUTH";
-    if (cfg_.auth_plain) line += " PLAIN";
-    if (cfg_.auth_login) line += " LOGIN";
-    k.push_back(line);
+    if (cfg_.auth_plain && cfg_.auth_login) k.add("AUTH PLAIN LOGIN");
+    else if (cfg_.auth_plain) k.add("AUTH PLAIN");
+    else if (cfg_.auth_login) k.add("AUTH LOGIN");
+    else k.add("AUTH");
   }
-  if (cfg_.enhanced_status_codes) k.push_back("ENHANCEDSTATUSCODES");
-  if (cfg_.eightbitmime) k.push_back("8BITMIME");
-  if (cfg_.dsn) k.push_back("DSN");
-  if (cfg_.help) k.push_back("HELP");
+  if (cfg_.enhanced_status_codes) k.add("ENHANCEDSTATUSCODES");
+  if (cfg_.eightbitmime) k.add("8BITMIME");
+  if (cfg_.dsn) k.add("DSN");
+  if (cfg_.help) k.add("HELP");
   return k;
+}
+
+// shown_address - "<address>" as Postfix quotes addresses in replies, in the reused shown_ buffer
+// (valid until the next call).
+std::string_view SmtpServer::shown_address(std::string_view address) {
+  shown_.assign(1, '<');
+  shown_ += address;
+  shown_ += '>';
+  return shown_;
 }
 
 // cmd_hello - EHLO / HELO: (re)start the session; a second one resets like RSET.
@@ -95,27 +104,30 @@ void SmtpServer::cmd_hello(const CommandLine& c, SimTime now) {
   std::optional<ServerReply>& o = c.verb == Verb::Ehlo ? b.ehlo : b.helo;
   if (refused_by(o, ReplyId::HeloSyntax, {{"verb", verb_name(c.verb)}}, verb_name(c.verb))) return;
   reset_transaction();
-  facts_.helo = std::string(c.arg);
+  facts_.helo.assign(c.arg);
   facts_.esmtp = c.verb == Verb::Ehlo;
   state_ = ServerState::Ready;
   if (c.verb == Verb::Helo) {
     answer(o, ReplyId::HeloOk, {{"host", cfg_.hostname}}, /*bare=*/true);
     return;
   }
-  std::vector<std::string> keywords = ehlo_keywords();
+  const EhloKeywords keywords = ehlo_keywords();
+  const TextVar host[] = {{"host", cfg_.hostname}};
+  const ReplyEntry& ok = smtp_reply(ReplyId::EhloOk);
+  // The first line (a behaviour's words and code, else the catalogue's), then the extensions
+  // under the same code (RFC 5321 4.2.1).
+  int code = ok.code;
+  std::string_view enhanced = ok.enhanced;
   if (o) {
-    // The behaviour's first line, then the extensions under the same code (RFC 5321 4.2.1).
     const ServerReply r = *use_override(o);
-    const int code = r.code >= 200 && r.code <= 599 ? r.code : 250;
-    const std::string first =
-        render_text(r.text.empty() ? smtp_reply(ReplyId::EhloOk).text : r.text, {{"host", cfg_.hostname}});
-    send_line(code, r.enhanced, first, !keywords.empty());
-    for (std::size_t i = 0; i < keywords.size(); ++i) send_line(code, "", keywords[i], i + 1 < keywords.size());
-    return;
+    code = r.code >= 200 && r.code <= 599 ? r.code : 250;
+    send_rendered(code, r.enhanced, r.text.empty() ? ok.text : std::string_view(r.text), host, keywords.count > 0);
+    enhanced = "";
+  } else {
+    send_rendered(code, enhanced, ok.text, host, keywords.count > 0);
   }
-  std::vector<std::string> lines{render_text(smtp_reply(ReplyId::EhloOk).text, {{"host", cfg_.hostname}})};
-  for (std::string& k : keywords) lines.push_back(std::move(k));
-  reply_lines(ReplyId::EhloOk, lines);
+  for (std::size_t i = 0; i < keywords.count; ++i)
+    send_line(code, enhanced, keywords.lines[i], i + 1 < keywords.count);
 }
 
 // cmd_mail - MAIL FROM: start a transaction.
@@ -139,7 +151,7 @@ void SmtpServer::cmd_mail(std::string_view arg, SimTime now) {
     return;
   }
   ServerBehaviour& b = policy_.behaviour;
-  std::string shown = bracketed(p.value.reverse_path);
+  const std::string_view shown = shown_address(p.value.reverse_path);
   if (b.storage_full) {
     note("behaviour: storage full");
     reply(ReplyId::StorageFull);
@@ -166,7 +178,7 @@ void SmtpServer::cmd_rcpt(std::string_view arg, SimTime now) {
     return;
   }
   RcptTo& r = p.value;
-  std::string shown = bracketed(r.forward_path);
+  const std::string_view shown = shown_address(r.forward_path);
   if (env_.rcpts.size() >= cfg_.max_recipients) {
     reply(ReplyId::TooManyRecipients);
     return;
@@ -201,7 +213,7 @@ void SmtpServer::cmd_rcpt(std::string_view arg, SimTime now) {
     if (!v.pass) {
       Duration secs = (v.wait + sec(1) - 1) / sec(1);
       note(std::string("greylisting ") + (v.first_seen ? "new triplet" : "retry too early") + " (" +
-           facts_.client_ip + ", " + bracketed(env_.mail.reverse_path) + ", " + shown + ")");
+           facts_.client_ip + ", " + bracketed(env_.mail.reverse_path) + ", " + std::string(shown) + ")");
       reply(ReplyId::Greylisted, {{"address", shown}, {"seconds", std::to_string(secs)}});
       return;
     }

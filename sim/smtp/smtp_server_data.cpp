@@ -195,10 +195,20 @@ void SmtpServer::data_finish(SimTime now) {
     close_session();
     return;
   }
-  std::string summary = "message of " + std::to_string(rx_.size) + " octets for " +
-                        std::to_string(env_.rcpts.size()) + " recipient" + (env_.rcpts.size() == 1 ? "" : "s");
-  if (rx_.received > 0) summary += ", " + std::to_string(rx_.received) + " Received: headers";
-  stage_.events.push_back(ProtoEvent{ProtoEvent::Kind::Data, static_cast<int>(std::min<std::uint64_t>(rx_.size, INT32_MAX)), summary});
+  std::string summary;  // "message of 1234 octets for 1 recipient[, 2 Received: headers]"
+  summary.reserve(64);
+  summary += "message of ";
+  summary += std::to_string(rx_.size);
+  summary += " octets for ";
+  summary += std::to_string(env_.rcpts.size());
+  summary += env_.rcpts.size() == 1 ? " recipient" : " recipients";
+  if (rx_.received > 0) {
+    summary += ", ";
+    summary += std::to_string(rx_.received);
+    summary += " Received: headers";
+  }
+  stage_.events.push_back(ProtoEvent{ProtoEvent::Kind::Data, static_cast<int>(std::min<std::uint64_t>(rx_.size, INT32_MAX)),
+                                     std::move(summary)});
 
   state_ = ServerState::Ready;
   ServerBehaviour& b = policy_.behaviour;
