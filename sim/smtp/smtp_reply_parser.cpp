@@ -63,7 +63,7 @@ std::string format_reply(int code, std::string_view enhanced, std::string_view t
   if (has_enhanced) enhanced = {};
   std::string out;
   out.reserve(4 + enhanced.size() + 1 + text.size());
-  if (code != 0) out = std::to_string(code);
+  if (code != 0) out += std::to_string(code);
   for (std::string_view part : {enhanced, text}) {
     if (part.empty()) continue;
     if (!out.empty()) out += ' ';
@@ -134,27 +134,41 @@ void ReplyParser::fail(std::string why) {
   pending_cr_ = false;
 }
 
-// next - the line splitter: only CRLF ends a line (RFC 5321 2.3.8); bare CR, bare LF and NUL are errors.
+// next - one complete reply, or nullopt.
 std::optional<Reply> ReplyParser::next(std::string_view& input) {
-  if (failed()) return std::nullopt;
+  Reply r;
+  if (!next(input, r)) return std::nullopt;
+  return r;
+}
+
+// hand_out - the completed reply goes to out; the parser keeps out's old storage for the next one.
+void ReplyParser::hand_out(Reply& out) {
+  std::swap(out, current_);
+  current_.code = 0;
+  current_.enhanced.clear();
+  current_.lines.clear();
+  current_bytes_ = 0;
+}
+
+// next - the line splitter: only CRLF ends a line (RFC 5321 2.3.8); bare CR, bare LF and NUL are errors.
+bool ReplyParser::next(std::string_view& input, Reply& out) {
+  if (failed()) return false;
   const std::size_t line_cap = limits_.max_line - 2;  // text bytes allowed before the CRLF
   while (!input.empty()) {
     if (pending_cr_) {
       if (input.front() != '\n') {
         fail("bare CR in reply line \"" + printable(partial_) + "\" (only CRLF ends a line)");
-        return std::nullopt;
+        return false;
       }
       input.remove_prefix(1);
       pending_cr_ = false;
       std::string line;
       line.swap(partial_);
       if (take_line(line)) {
-        Reply done = std::move(current_);
-        current_ = Reply{};
-        current_bytes_ = 0;
-        return done;
+        hand_out(out);
+        return true;
       }
-      if (failed()) return std::nullopt;
+      if (failed()) return false;
       continue;
     }
     // Find the end of this line in the chunk.
@@ -172,34 +186,34 @@ std::optional<Reply> ReplyParser::next(std::string_view& input) {
     if (partial_.size() + end > line_cap) {
       fail("reply line longer than " + std::to_string(limits_.max_line) + " bytes: \"" +
            printable(partial_.empty() ? input.substr(0, end) : std::string_view(partial_)) + "\"");
-      return std::nullopt;
+      return false;
     }
     if (end == input.size()) {  // no line end yet: keep the partial line
       partial_.append(input);
       input = {};
-      return std::nullopt;
+      return false;
     }
     const char stop = base[end];
     if (stop == '\0') {
       fail("NUL byte in reply line \"" + printable(std::string(partial_).append(input.substr(0, end))) + "\"");
-      return std::nullopt;
+      return false;
     }
     if (stop == '\n') {
       fail("bare LF ends reply line \"" + printable(std::string(partial_).append(input.substr(0, end))) +
            "\" (only CRLF ends a line)");
-      return std::nullopt;
+      return false;
     }
     // CR: need the LF, maybe in the next chunk.
     if (end + 1 == input.size()) {
       partial_.append(input.substr(0, end));
       pending_cr_ = true;
       input = {};
-      return std::nullopt;
+      return false;
     }
     if (base[end + 1] != '\n') {
       fail("bare CR in reply line \"" + printable(std::string(partial_).append(input.substr(0, end))) +
            "\" (only CRLF ends a line)");
-      return std::nullopt;
+      return false;
     }
     bool complete;
     if (partial_.empty()) {
@@ -212,14 +226,12 @@ std::optional<Reply> ReplyParser::next(std::string_view& input) {
     }
     input.remove_prefix(end + 2);
     if (complete) {
-      Reply done = std::move(current_);
-      current_ = Reply{};
-      current_bytes_ = 0;
-      return done;
+      hand_out(out);
+      return true;
     }
-    if (failed()) return std::nullopt;
+    if (failed()) return false;
   }
-  return std::nullopt;
+  return false;
 }
 
 // take_line - check `ddd[ -]text` and add it to the reply being built.

@@ -61,6 +61,9 @@ class ReplyParser {
   // input is advanced past what was consumed. nullopt when input ran out (partial data is kept)
   // or on error (then failed() is true and all later calls return nullopt).
   std::optional<Reply> next(std::string_view& input);
+  // next - the same into `out` (true when a reply was completed there): out's line storage is
+  // kept for the parser's next reply, so a caller that keeps one Reply allocates no lines anew.
+  bool next(std::string_view& input, Reply& out);
 
   bool failed() const { return !error_.empty(); }
   // error - what was wrong with the server's bytes, for an Error event ("" when fine).
@@ -76,6 +79,8 @@ class ReplyParser {
  private:
   // take_line - process one complete line (without CRLF); true when it completed a reply.
   bool take_line(std::string_view line);
+  // hand_out - move the completed reply to out and start the next one empty.
+  void hand_out(Reply& out);
   // fail - enter the sticky error state.
   void fail(std::string why);
 
