@@ -109,9 +109,8 @@ void SmtpClient::on_bytes(std::string_view bytes, SimTime now) {
   }
   std::string_view in = bytes;
   while (phase_ != ClientPhase::Closed && phase_ != ClientPhase::TlsHandshake) {
-    std::optional<Reply> r = parser_.next(in);
-    if (!r) break;
-    handle_reply(std::move(*r), now);
+    if (!parser_.next(in, reply_)) break;
+    handle_reply(reply_, now);
   }
   if (phase_ == ClientPhase::TlsHandshake && !in.empty()) {
     // RFC 3207 5 / CVE-2011-0411 class: replies injected before TLS must never be read inside it.
@@ -139,7 +138,7 @@ void SmtpClient::on_tls(const TlsInfo& info, SimTime now) {
   parser_.reset();
   phase_ = ClientPhase::Ehlo;
   deadline_ = kNever;
-  send_line("EHLO " + config_.helo_name);
+  send_hello("EHLO");
   expect(Expect::Ehlo, now);
 }
 
@@ -223,9 +222,38 @@ void SmtpClient::on_closed(SimTime now) {
 
 // send_line - write one command with CRLF and trace it (shown replaces the text when it holds secrets).
 void SmtpClient::send_line(std::string_view line, std::string_view shown) {
+  if (!shown.empty()) {
+    out_.bytes.append(line);
+    out_.bytes.append("\r\n");
+    out_.events.push_back(ProtoEvent{ProtoEvent::Kind::Command, 0, std::string(shown)});
+    return;
+  }
+  const std::size_t start = begin_command();
   out_.bytes.append(line);
+  end_command(start);
+}
+
+// begin_command - a command line is about to be written into out_.bytes; returns where it starts.
+// The output buffers keep room for a pipelined group so they do not grow command by command.
+std::size_t SmtpClient::begin_command() {
+  if (out_.bytes.capacity() < kOutputBytes) out_.bytes.reserve(kOutputBytes);
+  if (out_.events.capacity() < kOutputEvents) out_.events.reserve(kOutputEvents);
+  return out_.bytes.size();
+}
+
+// end_command - trace the command written since start (its text is the event) and end it with CRLF.
+void SmtpClient::end_command(std::size_t start) {
+  out_.events.push_back(ProtoEvent{ProtoEvent::Kind::Command, 0, out_.bytes.substr(start)});
   out_.bytes.append("\r\n");
-  out_.events.push_back(ProtoEvent{ProtoEvent::Kind::Command, 0, std::string(shown.empty() ? line : shown)});
+}
+
+// send_hello - "EHLO <helo_name>" or "HELO <helo_name>".
+void SmtpClient::send_hello(std::string_view verb) {
+  const std::size_t start = begin_command();
+  out_.bytes.append(verb);
+  out_.bytes += ' ';
+  out_.bytes.append(config_.helo_name);
+  end_command(start);
 }
 
 // timeout_for - how long to wait for the reply to e.
@@ -256,7 +284,7 @@ void SmtpClient::set_deadline_for_front(SimTime now) {
 }
 
 // handle_reply - match a reply to the oldest command still waiting for one (RFC 2920 3.1).
-void SmtpClient::handle_reply(Reply reply, SimTime now) {
+void SmtpClient::handle_reply(const Reply& reply, SimTime now) {
   if (expect_.empty()) {
     if (reply.code == 421) {
       note("server closed the session: " + reply.summary());
@@ -295,7 +323,7 @@ void SmtpClient::handle_reply(Reply reply, SimTime now) {
 void SmtpClient::on_greeting(const Reply& r, SimTime now) {
   if (r.code / 100 == 2) {
     phase_ = ClientPhase::Ehlo;
-    send_line("EHLO " + config_.helo_name);
+    send_hello("EHLO");
     expect(Expect::Ehlo, now);
     return;
   }
@@ -315,7 +343,7 @@ void SmtpClient::on_ehlo(const Reply& r, SimTime now) {
   }
   if (r.code / 100 == 5 && config_.helo_fallback) {
     note("EHLO refused (" + r.summary() + "): falling back to HELO");
-    send_line("HELO " + config_.helo_name);
+    send_hello("HELO");
     expect(Expect::Helo, now);
     return;
   }

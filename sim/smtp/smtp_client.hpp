@@ -8,7 +8,6 @@
 // take_results(): exactly one MessageResult per enqueued message, whatever the server does.
 #pragma once
 #include <cstdint>
-#include <deque>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -66,6 +65,33 @@ struct ClientConfig {
   bool helo_fallback = true;            // EHLO refused with 5xx -> try HELO (RFC 5321 3.2)
   Timeouts timeouts;
   ReplyLimits reply_limits;
+};
+
+// Fifo - a first-in first-out queue kept in a vector read from a moving head: the engine's queues
+// hold a handful of entries per session, and a std::deque allocates even while empty. Taken
+// entries stay (moved-from) until the queue runs empty.
+template <class T>
+class Fifo {
+ public:
+  bool empty() const { return head_ == items_.size(); }
+  std::size_t size() const { return items_.size() - head_; }
+  T& front() { return items_[head_]; }
+  const T& front() const { return items_[head_]; }
+  T& back() { return items_.back(); }
+  // push_back - append; a queue that ran empty starts again at the front of its storage.
+  void push_back(T item) {
+    if (empty()) clear();
+    items_.push_back(std::move(item));
+  }
+  void pop_front() { ++head_; }
+  void clear() {
+    items_.clear();
+    head_ = 0;
+  }
+
+ private:
+  std::vector<T> items_;
+  std::size_t head_ = 0;  // index of the oldest entry still queued
 };
 
 // ClientPhase - where the dialogue is (for views and tests).
@@ -156,13 +182,20 @@ class SmtpClient final : public Engine {
     bool local = false;
   };
 
+  // Room kept in the output buffers (a pipelined MAIL/RCPT/DATA group fits).
+  static constexpr std::size_t kOutputBytes = 256;
+  static constexpr std::size_t kOutputEvents = 8;
+
   // Dialogue steps (smtp_client.cpp).
   void send_line(std::string_view line, std::string_view shown = {});
+  std::size_t begin_command();
+  void end_command(std::size_t start);
+  void send_hello(std::string_view verb);
   void expect(Expect e, SimTime now);
   void set_deadline_for_front(SimTime now);
   Duration timeout_for(Expect e) const;
   Stage phase_stage() const;
-  void handle_reply(Reply reply, SimTime now);
+  void handle_reply(const Reply& reply, SimTime now);
   void on_greeting(const Reply& r, SimTime now);
   void on_ehlo(const Reply& r, SimTime now);
   void on_helo(const Reply& r, SimTime now);
@@ -180,8 +213,9 @@ class SmtpClient final : public Engine {
 
   // Transactions (smtp_client_txn.cpp).
   void start_transaction(SimTime now);
-  std::string mail_command(const Prepared& p) const;
-  std::string rcpt_command(const Recipient& r) const;
+  void append_mail_command(std::string& out, const Prepared& p) const;
+  void append_rcpt_command(std::string& out, const Recipient& r) const;
+  void send_body(Prepared& p);
   void send_rcpt(std::size_t i, SimTime now);
   void on_mail(const Reply& r, SimTime now);
   void on_rcpt(const Reply& r, SimTime now);
@@ -193,6 +227,7 @@ class SmtpClient final : public Engine {
   void settle_rcpt(std::size_t i, Outcome o, Stage s, const Reply& r, bool local);
 
   // Failures (smtp_client_fail.cpp).
+  static Outcome outcome_of(const Reply& r);
   static Verdict from_reply(const Reply& r, Stage s);
   static Verdict local(Outcome o, Stage s, std::string enhanced, std::string text);
   void fail_message(Prepared p, const Verdict& v);
@@ -208,10 +243,11 @@ class SmtpClient final : public Engine {
   ClientConfig config_;
   ClientPhase phase_ = ClientPhase::Connecting;
   ReplyParser parser_;
+  Reply reply_;  // the reply being handled (its line storage is reused from reply to reply)
   EngineOutput out_;
   SimTime deadline_ = kNever;
-  std::deque<Expect> expect_;
-  std::deque<Prepared> queue_;
+  Fifo<Expect> expect_;
+  Fifo<Prepared> queue_;
   std::optional<Active> active_;
   std::vector<MessageResult> results_;
   std::optional<Verdict> session_verdict_;  // set once the session can take no more mail

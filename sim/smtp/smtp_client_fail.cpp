@@ -5,10 +5,15 @@
 
 namespace smtpsim::smtp {
 
-// from_reply - 2xx delivered, 4xx deferred, 5xx failed.
+// outcome_of - 2xx delivered, 4xx deferred, 5xx failed.
+Outcome SmtpClient::outcome_of(const Reply& r) {
+  return r.code / 100 == 2 ? Outcome::Delivered : r.code / 100 == 5 ? Outcome::Failed : Outcome::Deferred;
+}
+
+// from_reply - the verdict a reply gives (outcome_of), the reply kept.
 SmtpClient::Verdict SmtpClient::from_reply(const Reply& r, Stage s) {
   Verdict v;
-  v.outcome = r.code / 100 == 2 ? Outcome::Delivered : r.code / 100 == 5 ? Outcome::Failed : Outcome::Deferred;
+  v.outcome = outcome_of(r);
   v.stage = s;
   v.reply = r;
   return v;

@@ -9,22 +9,28 @@
 
 namespace smtpsim::smtp {
 
-// mail_command - MAIL FROM with the parameters the server announced (SIZE, BODY, RET, ENVID).
-std::string SmtpClient::mail_command(const Prepared& p) const {
-  std::string cmd = "MAIL FROM:<" + p.msg.reverse_path + ">";
-  if (caps_.size) cmd += " SIZE=" + std::to_string(p.size);
+// append_mail_command - MAIL FROM with the parameters the server announced (SIZE, BODY, RET, ENVID).
+void SmtpClient::append_mail_command(std::string& cmd, const Prepared& p) const {
+  cmd += "MAIL FROM:<";
+  cmd += p.msg.reverse_path;
+  cmd += '>';
+  if (caps_.size) {
+    cmd += " SIZE=";
+    cmd += std::to_string(p.size);
+  }
   if (caps_.eightbitmime && p.msg.body != BodyType::Unspecified)
     cmd += p.msg.body == BodyType::EightBitMime ? " BODY=8BITMIME" : " BODY=7BIT";
   if (caps_.dsn) {
     if (p.msg.ret != DsnRet::Unspecified) cmd += p.msg.ret == DsnRet::Full ? " RET=FULL" : " RET=HDRS";
     if (!p.msg.envid.empty()) cmd += " ENVID=" + xtext_encode(p.msg.envid);
   }
-  return cmd;
 }
 
-// rcpt_command - RCPT TO with NOTIFY / ORCPT when the server announced DSN.
-std::string SmtpClient::rcpt_command(const Recipient& r) const {
-  std::string cmd = "RCPT TO:<" + r.address + ">";
+// append_rcpt_command - RCPT TO with NOTIFY / ORCPT when the server announced DSN.
+void SmtpClient::append_rcpt_command(std::string& cmd, const Recipient& r) const {
+  cmd += "RCPT TO:<";
+  cmd += r.address;
+  cmd += '>';
   if (caps_.dsn) {
     if (r.notify != 0) {
       cmd += " NOTIFY=";
@@ -48,7 +54,6 @@ std::string SmtpClient::rcpt_command(const Recipient& r) const {
       cmd += " ORCPT=" + type + ";" + xtext_encode(addr);
     }
   }
-  return cmd;
 }
 
 // start_transaction - local checks, then MAIL (and with PIPELINING every RCPT and DATA).
@@ -100,7 +105,9 @@ void SmtpClient::start_transaction(SimTime now) {
   a.pipelined = caps_.pipelining && config_.pipelining;
   active_ = std::move(a);
   phase_ = ClientPhase::Transaction;
-  send_line(mail_command(active_->p));
+  const std::size_t start = begin_command();
+  append_mail_command(out_.bytes, active_->p);
+  end_command(start);
   expect(Expect::Mail, now);
   if (active_->pipelined) {
     for (std::size_t i = 0; i < active_->state.size(); ++i)
@@ -114,7 +121,9 @@ void SmtpClient::start_transaction(SimTime now) {
 void SmtpClient::send_rcpt(std::size_t i, SimTime now) {
   active_->sent.push_back(i);
   active_->next_rcpt = i + 1;
-  send_line(rcpt_command(active_->p.msg.recipients[i]));
+  const std::size_t start = begin_command();
+  append_rcpt_command(out_.bytes, active_->p.msg.recipients[i]);
+  end_command(start);
   expect(Expect::Rcpt, now);
 }
 
@@ -174,8 +183,7 @@ void SmtpClient::on_rcpt(const Reply& r, SimTime now) {
       a.state[i] = RcptState::Accepted;
       ++a.accepted;
     } else {
-      const Verdict v = from_reply(r, Stage::Rcpt);
-      settle_rcpt(i, v.outcome, v.stage, v.reply, false);
+      settle_rcpt(i, outcome_of(r), Stage::Rcpt, r, false);
     }
   }
   if (a.pipelined) return;
@@ -214,12 +222,7 @@ void SmtpClient::on_data(const Reply& r, SimTime now) {
       if (p.longest > 998)
         note("message " + p.msg.id + " has a line of " + std::to_string(p.longest) +
              " octets (RFC 5321 4.5.3.1.6 allows 998)");
-      out_.bytes.append(p.wire);
-      out_.events.push_back(ProtoEvent{ProtoEvent::Kind::Data, static_cast<int>(p.size > 0x7fffffff ? 0x7fffffff : p.size),
-                                       "message " + p.msg.id + ": " + std::to_string(p.size) + " octets, " +
-                                           std::to_string(p.lines) + " lines"});
-      out_.events.push_back(ProtoEvent{ProtoEvent::Kind::Command, 0, "."});
-      std::string().swap(a.p.wire);
+      send_body(a.p);
     } else {
       // RFC 2920 3.1: DATA accepted although no recipient was: end it with a single dot.
       note("DATA accepted although no recipient was accepted: sending a lone \".\" (RFC 2920 3.1)");
@@ -243,6 +246,26 @@ void SmtpClient::on_data(const Reply& r, SimTime now) {
   after_transaction(open, now);
 }
 
+// send_body - the prepared body and its final "." (traced as a Data and a "." Command event);
+// the wire text is handed over, not copied, when nothing else waits in the output.
+void SmtpClient::send_body(Prepared& p) {
+  if (out_.bytes.empty()) out_.bytes.swap(p.wire);
+  else out_.bytes.append(p.wire);
+  std::string what;  // "message <id>: <size> octets, <lines> lines"
+  what.reserve(48 + p.msg.id.size());
+  what += "message ";
+  what += p.msg.id;
+  what += ": ";
+  what += std::to_string(p.size);
+  what += " octets, ";
+  what += std::to_string(p.lines);
+  what += " lines";
+  out_.events.push_back(ProtoEvent{ProtoEvent::Kind::Data, static_cast<int>(p.size > 0x7fffffff ? 0x7fffffff : p.size),
+                                   std::move(what)});
+  out_.events.push_back(ProtoEvent{ProtoEvent::Kind::Command, 0, "."});
+  std::string().swap(p.wire);
+}
+
 // on_end_of_data - the reply to ".": it decides every accepted recipient (RFC 5321 4.1.1.4).
 void SmtpClient::on_end_of_data(const Reply& r, SimTime now) {
   Active& a = *active_;
@@ -251,9 +274,9 @@ void SmtpClient::on_end_of_data(const Reply& r, SimTime now) {
     return;
   }
   if (!a.lone_dot) {
-    const Verdict v = from_reply(r, Stage::EndOfData);
+    const Outcome o = outcome_of(r);
     for (std::size_t i = 0; i < a.state.size(); ++i)
-      if (a.state[i] == RcptState::Accepted) settle_rcpt(i, v.outcome, v.stage, v.reply, false);
+      if (a.state[i] == RcptState::Accepted) settle_rcpt(i, o, Stage::EndOfData, r, false);
   }
   finish_active();
   after_transaction(false, now);
