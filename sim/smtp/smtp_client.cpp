@@ -29,6 +29,7 @@ const char* to_string(ClientPhase p) {
 // SmtpClient - a fresh session, nothing sent until on_open.
 SmtpClient::SmtpClient(ClientConfig config) : config_(std::move(config)), parser_(config_.reply_limits) {
   if (config_.helo_name.empty()) config_.helo_name = "localhost";
+  expect_.reserve(kExpectReserve);
 }
 
 // enqueue - prepare the wire body now so MAIL can declare SIZE; the session picks it up in order.

@@ -84,6 +84,7 @@ class Fifo {
     items_.push_back(std::move(item));
   }
   void pop_front() { ++head_; }
+  void reserve(std::size_t n) { items_.reserve(n); }
   void clear() {
     items_.clear();
     head_ = 0;
@@ -185,6 +186,8 @@ class SmtpClient final : public Engine {
   // Room kept in the output buffers (a pipelined MAIL/RCPT/DATA group fits).
   static constexpr std::size_t kOutputBytes = 256;
   static constexpr std::size_t kOutputEvents = 8;
+  // Room kept for replies due at once (MAIL, a few RCPTs, DATA).
+  static constexpr std::size_t kExpectReserve = 8;
 
   // Dialogue steps (smtp_client.cpp).
   void send_line(std::string_view line, std::string_view shown = {});
