@@ -3,6 +3,9 @@
 
 #include <cstdint>
 #include <cstring>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace smtpsim::smtp {
 
@@ -18,7 +21,24 @@ inline std::uint64_t has_byte(std::uint64_t w, unsigned char b) {
 }
 
 // find_line_end - the first CR or LF in [p, end), or end; ORs every octet's high bit into high.
+// 16 octets at a time with SSE2 (every x86-64), then 8 at a time, then octet by octet.
 inline const char* find_line_end(const char* p, const char* end, std::uint64_t& high) {
+#if defined(__SSE2__)
+  const __m128i cr = _mm_set1_epi8('\r');
+  const __m128i lf = _mm_set1_epi8('\n');
+  while (end - p >= 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    const unsigned ends = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, lf))));
+    const unsigned tops = static_cast<unsigned>(_mm_movemask_epi8(v));  // octets >= 0x80
+    if (ends != 0) {
+      const int at = __builtin_ctz(ends);
+      if (tops & ((1u << at) - 1)) high |= 0x80;
+      return p + at;
+    }
+    if (tops != 0) high |= 0x80;
+    p += 16;
+  }
+#endif
   while (end - p >= 8) {
     std::uint64_t w;
     std::memcpy(&w, p, 8);

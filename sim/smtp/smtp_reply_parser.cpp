@@ -1,6 +1,8 @@
 // smtp_reply_parser.cpp - incremental SMTP reply parser (RFC 5321 4.2, enhanced codes RFC 3463).
 #include "sim/smtp/smtp_reply_parser.hpp"
 
+#include "sim/smtp/smtp_scan.hpp"
+
 #include <cstring>
 #include <initializer_list>
 
@@ -175,14 +177,7 @@ bool ReplyParser::next(std::string_view& input, Reply& out) {
     const char* base = input.data();
     const std::size_t room = line_cap - partial_.size() + 1;  // scanning one past the cap detects overflow
     const std::size_t scan = input.size() < room ? input.size() : room;
-    std::size_t end = scan;
-    for (std::size_t i = 0; i < scan; ++i) {
-      const char c = base[i];
-      if (c == '\r' || c == '\n' || c == '\0') {
-        end = i;
-        break;
-      }
-    }
+    const std::size_t end = static_cast<std::size_t>(find_special(base, base + scan) - base);
     if (partial_.size() + end > line_cap) {
       fail("reply line longer than " + std::to_string(limits_.max_line) + " bytes: \"" +
            printable(partial_.empty() ? input.substr(0, end) : std::string_view(partial_)) + "\"");

@@ -69,6 +69,27 @@ TEST_CASE("client codec: append_body agrees with the byte-by-byte reference", "[
   }
 }
 
+TEST_CASE("client codec: append_body finds one 8-bit octet anywhere in long lines", "[smtp][client][codec]") {
+  // Long clean lines take the 16-octet scan; a single 0x80 octet before, at or after a line end
+  // inside the same 16-octet block must be seen exactly when it is in the data.
+  Rng rng(11);
+  for (int round = 0; round < 2000; ++round) {
+    std::string d;
+    const auto n = 1 + rng.below(200);
+    for (std::uint64_t i = 0; i < n; ++i) d += rng.chance(0.04) ? (rng.chance(0.5) ? '\n' : '\r') : 'x';
+    if (rng.chance(0.5)) d[rng.below(d.size())] = '\x80';
+    BodyStats want;
+    const std::string expect = reference_body(d, want);
+    std::string got;
+    const BodyStats st = append_body(got, d);
+    INFO("round " << round);
+    REQUIRE(got == expect);
+    CHECK(st.eight_bit == want.eight_bit);
+    CHECK(st.longest == want.longest);
+    CHECK(st.lines == want.lines);
+  }
+}
+
 TEST_CASE("client codec: base64, xtext, path checks", "[smtp][client][codec]") {
   CHECK(base64_encode("") == "");
   CHECK(base64_encode("f") == "Zg==");
