@@ -1,6 +1,8 @@
 // smtp_states.cpp - the rows of the SMTP server state table.
 #include "sim/smtp/smtp_states.hpp"
 
+#include <cstddef>
+
 namespace smtpsim::smtp {
 namespace {
 
@@ -99,12 +101,25 @@ std::string_view to_string(ServerState s) {
   return "?";
 }
 
-// find_transition - the command row, if any.
+// TransitionIndex - kTransitions by (state, verb): the first matching row, or nullptr.
+struct TransitionIndex {
+  static constexpr std::size_t kStates = static_cast<std::size_t>(ServerState::Closed) + 1;
+  static constexpr std::size_t kVerbs = static_cast<std::size_t>(Verb::Unknown) + 1;
+  const Transition* row[kStates][kVerbs] = {};
+
+  TransitionIndex() {
+    for (const Transition& t : kTransitions) {
+      const Transition*& slot = row[static_cast<std::size_t>(t.from)][static_cast<std::size_t>(t.verb)];
+      if (!slot) slot = &t;
+    }
+  }
+};
+
+// find_transition - the command row, if any (a table lookup; the server asks once per command).
 const Transition* find_transition(ServerState s, Verb v) {
   if (v == Verb::None) return nullptr;
-  for (const Transition& t : kTransitions)
-    if (t.from == s && t.verb == v) return &t;
-  return nullptr;
+  static const TransitionIndex index;
+  return index.row[static_cast<std::size_t>(s)][static_cast<std::size_t>(v)];
 }
 
 // sequence_error - specific rule, else the state's default, else generic "need MAIL"-style 503.
