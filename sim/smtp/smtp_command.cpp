@@ -21,7 +21,7 @@ constexpr VerbName kVerbs[] = {
 };
 
 // upper_char - ASCII toupper.
-char upper_char(char c) { return static_cast<char>(std::toupper(static_cast<unsigned char>(c))); }
+char upper_char(char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c; }
 
 // iequal - ASCII case-insensitive equality.
 bool iequal(std::string_view a, std::string_view b) {

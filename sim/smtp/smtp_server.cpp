@@ -28,12 +28,14 @@
 namespace smtpsim::smtp {
 namespace {
 
-// istarts - case-insensitive prefix test.
+// upper_ascii - ASCII upper case of one octet (other octets unchanged).
+char upper_ascii(char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c; }
+
+// istarts - ASCII case-insensitive prefix test.
 bool istarts(std::string_view s, std::string_view prefix) {
   if (s.size() < prefix.size()) return false;
   for (std::size_t i = 0; i < prefix.size(); ++i)
-    if (std::toupper(static_cast<unsigned char>(s[i])) != std::toupper(static_cast<unsigned char>(prefix[i])))
-      return false;
+    if (upper_ascii(s[i]) != upper_ascii(prefix[i])) return false;
   return true;
 }
 
