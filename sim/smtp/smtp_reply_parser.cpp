@@ -269,6 +269,7 @@ bool ReplyParser::take_line(std::string_view line) {
   if (current_.lines.empty()) {
     current_.code = code;
     current_.enhanced = parse_enhanced_code(text, code);
+    if (current_.lines.capacity() < kLinesReserve) current_.lines.reserve(kLinesReserve);
   }
   current_.lines.emplace_back(text);
   return last;

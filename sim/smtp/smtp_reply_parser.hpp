@@ -79,6 +79,8 @@ class ReplyParser {
  private:
   // take_line - process one complete line (without CRLF); true when it completed a reply.
   bool take_line(std::string_view line);
+  static constexpr std::size_t kLinesReserve = 8;  // room for a reply's lines (an EHLO reply fits)
+
   // hand_out - move the completed reply to out and start the next one empty.
   void hand_out(Reply& out);
   // fail - enter the sticky error state.
