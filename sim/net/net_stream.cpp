@@ -20,7 +20,9 @@ class VStream final : public Stream {
   VStream(const VStream&) = delete;
   VStream& operator=(const VStream&) = delete;
 
-  void set_handler(StreamHandler h) override { Network::Impl::set_handler(c_, side_, std::move(h)); }
+  void set_handler(StreamHandler h) override {
+    if (c_->alive()) Network::Impl::set_handler(c_, side_, std::move(h));
+  }
   void write(std::string_view bytes) override {
     if (c_->alive()) c_->net->write(c_, side_, bytes);
   }

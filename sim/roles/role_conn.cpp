@@ -10,22 +10,27 @@ Conn::Conn(Scheduler& sched, Trace& trace, StreamPtr stream, std::unique_ptr<Eng
 
 Conn::~Conn() {
   if (timer_) sched_.cancel(timer_);
+  // The stream's handler points at this object: nothing may reach it once it is gone.
+  if (started_) stream_->set_handler({});
 }
 
+// start - the stream's handler calls back through `this`; ~Conn replaces it, and each call holds
+// a reference, so the connection lives until the call returns (raw captures keep the three
+// callables inside std::function instead of three heap blocks per connection).
 void Conn::start() {
-  std::weak_ptr<Conn> weak = shared_from_this();
+  started_ = true;
   StreamHandler h;
-  h.on_data = [weak](std::string_view b) { if (auto c = weak.lock()) c->on_data(b); };
-  h.on_eof = [weak] {
-    auto c = weak.lock();
-    if (!c || c->done_) return;
+  h.on_data = [self = this](std::string_view b) { self->shared_from_this()->on_data(b); };
+  h.on_eof = [self = this] {
+    auto c = self->shared_from_this();
+    if (c->done_) return;
     c->engine_->on_closed(c->sched_.now());
     c->flush();
     if (!c->done_) { c->stream_->close(); c->finish(CloseReason::Closed); }
   };
-  h.on_closed = [weak](CloseReason r) {
-    auto c = weak.lock();
-    if (!c || c->done_) return;
+  h.on_closed = [self = this](CloseReason r) {
+    auto c = self->shared_from_this();
+    if (c->done_) return;
     if (r != CloseReason::Local) c->engine_->on_closed(c->sched_.now());
     c->finish(r);
   };

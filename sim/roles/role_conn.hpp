@@ -77,6 +77,7 @@ class Conn : public std::enable_shared_from_this<Conn> {
   bool done_ = false;
   bool closing_ = false;
   bool in_flush_ = false;
+  bool started_ = false;  // start() installed the stream handler (which ~Conn must remove)
   EngineOutput out_buf_;  // flush()'s round buffer, handed to the engine and back (keeps capacity)
   std::string prefixed_;  // emit()'s "data: "/"protocol error: " line, reused (keeps capacity)
   DoneFn done_fn_;
