@@ -6,7 +6,8 @@ namespace smtpsim {
 Conn::Conn(Scheduler& sched, Trace& trace, StreamPtr stream, std::unique_ptr<Engine> engine, bool is_server,
            TlsFactory tls, std::string tls_peer_name)
     : sched_(sched), trace_(trace), stream_(std::move(stream)), engine_(std::move(engine)),
-      is_server_(is_server), tls_factory_(std::move(tls)), tls_peer_name_(std::move(tls_peer_name)) {}
+      is_server_(is_server), tls_factory_(std::move(tls)), tls_peer_name_(std::move(tls_peer_name)),
+      endpoints_(endpoints_of(*stream_)) {}
 
 Conn::~Conn() {
   if (timer_) sched_.cancel(timer_);
@@ -151,15 +152,22 @@ void Conn::trace_tls(const std::string& text, int code) {
 
 // view_base - the time, names and endpoints every event of this connection carries.
 TraceView Conn::view_base() const {
-  TraceView e;
+  TraceView e = endpoints_;
   e.time = sched_.now();
-  e.host = stream_->local_name();
-  e.peer = stream_->remote_name();
-  e.conn = stream_->id();
-  e.src_ip = stream_->local_ip();
-  e.dst_ip = stream_->remote_ip();
-  e.src_port = stream_->local_port();
-  e.dst_port = stream_->remote_port();
+  return e;
+}
+
+// endpoints_of - the names, addresses and ports of a stream, fixed once it is connected (the
+// names are the stream's own strings, valid while this connection holds it).
+TraceView Conn::endpoints_of(const Stream& s) {
+  TraceView e;
+  e.host = s.local_name();
+  e.peer = s.remote_name();
+  e.conn = s.id();
+  e.src_ip = s.local_ip();
+  e.dst_ip = s.remote_ip();
+  e.src_port = s.local_port();
+  e.dst_port = s.remote_port();
   return e;
 }
 

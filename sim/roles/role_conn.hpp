@@ -59,6 +59,7 @@ class Conn : public std::enable_shared_from_this<Conn> {
   void flush();
   void emit(ProtoEvent&& ev);
   TraceView view_base() const;
+  static TraceView endpoints_of(const Stream& s);
   void trace_tls(const std::string& text, int code);
   void arm_timer();
   void finish(CloseReason why);
@@ -70,6 +71,7 @@ class Conn : public std::enable_shared_from_this<Conn> {
   bool is_server_;
   TlsFactory tls_factory_;
   std::string tls_peer_name_;
+  TraceView endpoints_;  // the stream's names, addresses and ports, read once (they do not change)
   std::unique_ptr<TlsEndpoint> tls_;
   bool tls_reported_ = false;
   EventId timer_;
