@@ -19,6 +19,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -65,14 +66,25 @@ class DnsZones {
 
   // normalize - the canonical form of a name: ASCII lower case, no trailing dot.
   static std::string normalize(const std::string& name);
+  // is_normal - whether name is already in canonical form (normalize would return it unchanged).
+  static bool is_normal(std::string_view name);
 
  private:
   struct Entry {
     std::vector<MxRecord> mx;
     std::vector<std::uint32_t> a;
   };
-  std::unordered_map<std::string, Entry> names_;  // never iterated: order does not matter
-  std::unordered_map<std::string, DnsFault> faults_;
+  // NameHash - std::hash of the name's characters, usable on string_views (no key copy to look up).
+  struct NameHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  template <class V>
+  using NameMap = std::unordered_map<std::string, V, NameHash, std::equal_to<>>;
+  // find_entry - the records of name (any case, trailing dot or not), or null.
+  const Entry* find_entry(const std::string& name) const;
+  NameMap<Entry> names_;  // never iterated: order does not matter
+  NameMap<DnsFault> faults_;
 };
 
 // Resolver - a host's stub resolver: sends queries to the DNS host, times out after `timeout`.

@@ -51,6 +51,19 @@ std::string DnsZones::normalize(const std::string& name) {
   return n;
 }
 
+// is_normal - no ASCII upper case letter and no trailing dot (a lone "." is normal).
+bool DnsZones::is_normal(std::string_view name) {
+  for (char ch : name)
+    if (ch >= 'A' && ch <= 'Z') return false;
+  return !(name.size() > 1 && name.back() == '.');
+}
+
+// find_entry - names_ looked up without copying a name that is already normal (the resolver's are).
+const DnsZones::Entry* DnsZones::find_entry(const std::string& name) const {
+  auto it = is_normal(name) ? names_.find(std::string_view(name)) : names_.find(normalize(name));
+  return it == names_.end() ? nullptr : &it->second;
+}
+
 // add_mx - append one MX record to the domain.
 void DnsZones::add_mx(const std::string& domain, int pref, const std::string& exchange) {
   std::string ex = exchange;
@@ -78,7 +91,8 @@ void DnsZones::set_fault(const std::string& name, DnsFault f) {
 
 // fault - the fault configured for exactly this name (None if there is none).
 DnsFault DnsZones::fault(const std::string& name) const {
-  auto it = faults_.find(normalize(name));
+  if (faults_.empty()) return DnsFault::None;  // the usual case: no name, no normalizing
+  auto it = is_normal(name) ? faults_.find(std::string_view(name)) : faults_.find(normalize(name));
   return it == faults_.end() ? DnsFault::None : it->second;
 }
 
@@ -99,12 +113,12 @@ bool fault_answer(DnsFault f, DnsAnswer& a) {
 DnsAnswer DnsZones::lookup_mx(const std::string& domain) const {
   DnsAnswer a;
   if (fault_answer(fault(domain), a)) return a;
-  auto it = names_.find(normalize(domain));
-  if (it == names_.end() || (it->second.mx.empty() && it->second.a.empty())) {
+  const Entry* e = find_entry(domain);
+  if (!e || (e->mx.empty() && e->a.empty())) {
     a.rcode = DnsRcode::NxDomain;
     return a;
   }
-  a.mx = it->second.mx;
+  a.mx = e->mx;
   return a;
 }
 
@@ -112,12 +126,12 @@ DnsAnswer DnsZones::lookup_mx(const std::string& domain) const {
 DnsAnswer DnsZones::lookup_a(const std::string& name) const {
   DnsAnswer a;
   if (fault_answer(fault(name), a)) return a;
-  auto it = names_.find(normalize(name));
-  if (it == names_.end() || (it->second.mx.empty() && it->second.a.empty())) {
+  const Entry* e = find_entry(name);
+  if (!e || (e->mx.empty() && e->a.empty())) {
     a.rcode = DnsRcode::NxDomain;
     return a;
   }
-  a.addrs = it->second.a;
+  a.addrs = e->a;
   return a;
 }
 
