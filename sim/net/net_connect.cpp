@@ -179,8 +179,7 @@ void Network::Impl::syn_attempt(const ConnPtr& c) {
   const std::string text = k == 0 ? "SYN" : "SYN retry " + std::to_string(k);
   e.text = text;
   trace.emit_view(e);
-  HostId from = c->ep[0].host, to = c->ep[1].host;
-  if (const Route& r = dir_route(*c, 0); usable(r, from, to)) {
+  if (const Route& r = dir_route(*c, 0); usable(r)) {
     if (!lost(r)) sched.schedule_in(r.latency, [c] { if (c->alive()) c->net->on_syn_arrival(c); });
   }
   if (k < 40) {
@@ -206,7 +205,7 @@ void Network::Impl::on_syn_arrival(const ConnPtr& c) {
   auto it = table.find(sv.port);
   if (it == table.end()) {
     const Route& r = dir_route(*c, 1);
-    if (!usable(r, sv.host, c->ep[0].host)) return;
+    if (!usable(r)) return;
     if (lost(r)) return;
     sched.schedule_in(r.latency, [c] { if (c->alive()) c->net->on_refused_arrival(c); });
     return;
@@ -228,9 +227,8 @@ void Network::Impl::on_syn_arrival(const ConnPtr& c) {
 
 // send_synack - the server's SYN-ACK towards the client (lost or blocked: the client retries SYN).
 void Network::Impl::send_synack(const ConnPtr& c) {
-  HostId from = c->ep[1].host, to = c->ep[0].host;
   const Route& r = dir_route(*c, 1);
-  if (!usable(r, from, to)) return;
+  if (!usable(r)) return;
   if (lost(r)) return;
   sched.schedule_in(r.latency, [c] { if (c->alive()) c->net->on_synack_arrival(c); });
 }

@@ -281,7 +281,7 @@ struct Network::Impl {
   void shortest_from(HostId src) const;
   std::vector<HostId> tree_path(HostId src, HostId dst) const;
   bool reachable(HostId from, HostId to) const;
-  bool usable(const net_detail::Route& r, HostId from, HostId to) const;
+  bool usable(const net_detail::Route& r) const;
   bool reachable_now(const net_detail::Route& r) const;
   const net_detail::Route& dir_route(net_detail::Conn& c, int s) const;
   bool lost(const net_detail::Route& r);

@@ -314,7 +314,7 @@ bool Network::send_datagram(HostId from, HostId to, std::size_t bytes, Callback 
   impl_->check_host(from);
   impl_->check_host(to);
   const Route& r = impl_->route(from, to);
-  if (!impl_->usable(r, from, to) || impl_->lost(r)) return false;
+  if (!impl_->usable(r) || impl_->lost(r)) return false;
   SimTime at = impl_->traverse(r, bytes, sched_.now(), nullptr);
   std::uint32_t slot = impl_->park_datagram({to, impl_->hosts[to].epoch, std::move(on_arrival)});
   std::weak_ptr<char> life = impl_->life;

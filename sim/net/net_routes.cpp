@@ -142,11 +142,12 @@ const Route& Network::Impl::route(HostId from, HostId to) const {
 }
 
 // reachable - the path exists and everything on it is up and inside one partition group.
-bool Network::Impl::reachable(HostId from, HostId to) const { return usable(route(from, to), from, to); }
+bool Network::Impl::reachable(HostId from, HostId to) const { return usable(route(from, to)); }
 
-// usable - r (the route from -> to) exists and everything on it is up and inside one partition group.
-bool Network::Impl::usable(const Route& r, HostId from, HostId to) const {
-  if (!hosts[from].up || !hosts[to].up) return false;
+// usable - r exists and everything on it is up and inside one partition group. A route's hosts
+// start at its source and end at its destination, so their up flags are among those checked, and
+// every change of an up flag bumps up_version: the cached answer needs no look at either host.
+bool Network::Impl::usable(const Route& r) const {
   if (r.hosts.empty()) return false;
   if (r.usable_version == up_version) return r.usable;  // nothing went up or down since
   r.usable_version = up_version;

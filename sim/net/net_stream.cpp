@@ -266,9 +266,8 @@ void Network::Impl::send_chunk(const ConnPtr& c, int s, std::uint64_t idx) {
   Chunk& ch = d.chunks[idx - d.base];
   SimTime now = sched.now();
   ch.sent = now;
-  HostId from = c->ep[s].host, to = c->ep[1 - s].host;
   const Route& r = dir_route(*c, s);
-  if (!usable(r, from, to)) {
+  if (!usable(r)) {
     fail_chunk(c, s, idx);
     return;
   }
@@ -406,9 +405,8 @@ void Network::Impl::check_full_close(const ConnPtr& c, int x) {
 
 // send_rst - an RST from one end to the other (0 bytes; lost or blocked RSTs are simply gone).
 void Network::Impl::send_rst(const ConnPtr& c, int from_side) {
-  HostId from = c->ep[from_side].host, to = c->ep[1 - from_side].host;
   const Route& r = dir_route(*c, from_side);
-  if (!usable(r, from, to)) return;
+  if (!usable(r)) return;
   if (lost(r)) return;
   int target = 1 - from_side;
   sched.schedule_in(r.latency, [c, target] {
