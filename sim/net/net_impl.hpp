@@ -40,14 +40,23 @@ struct LinkState {
   Rng rng;  // loss draws for this link only
 };
 
-// Route - a resolved path: the hosts crossed, the links between them, and their total latency.
-struct Route {
-  std::vector<HostId> hosts;
-  std::vector<LinkId> links;
+// Hop - one link of a route with the parameters a packet's timing needs, copied from the link so
+// that traverse reads the route alone (set_link_params rebuilds every route: never stale).
+struct Hop {
+  LinkId link = 0;
   Duration latency = 0;
-  bool lossy = false;  // some link on it has loss > 0 (params changes rebuild every route)
+  std::uint64_t bandwidth_bps = 0;
+};
+
+// Route - a resolved path: the hosts crossed, the links between them, and their total latency.
+// The fields every packet reads (usable, lossy, latency, hops) come first, next to each other.
+struct Route {
   mutable std::uint64_t usable_version = 0;  // Impl::up_version when `usable` was worked out
   mutable bool usable = false;
+  bool lossy = false;  // some link on it has loss > 0 (params changes rebuild every route)
+  Duration latency = 0;
+  std::vector<Hop> hops;  // the links between consecutive hosts, in path order
+  std::vector<HostId> hosts;
 };
 
 // Fifo - a queue on a vector: pop_front moves a read index, and the storage is reused once the

@@ -127,13 +127,14 @@ const Route& Network::Impl::route(HostId from, HostId to) const {
     hs = tree_path(from, to);
   }
   Route rt;
-  if (hs.size() > 1) rt.links.reserve(hs.size() - 1);
+  if (hs.size() > 1) rt.hops.reserve(hs.size() - 1);
   for (std::size_t i = 0; i + 1 < hs.size(); ++i) {
     LinkId l = link_between(hs[i], hs[i + 1]);
     if (l == kNoLink) continue;
-    rt.links.push_back(l);
-    rt.latency += links[l].params.latency;
-    rt.lossy = rt.lossy || links[l].params.loss > 0;
+    const LinkParams& p = links[l].params;
+    rt.hops.push_back({l, p.latency, p.bandwidth_bps});
+    rt.latency += p.latency;
+    rt.lossy = rt.lossy || p.loss > 0;
   }
   rt.hosts = std::move(hs);
   route_store.push_back(std::move(rt));
@@ -157,8 +158,8 @@ bool Network::Impl::usable(const Route& r) const {
 
 // reachable_now - every link and host of r is up and inside one partition group.
 bool Network::Impl::reachable_now(const Route& r) const {
-  for (LinkId l : r.links)
-    if (!links[l].up) return false;
+  for (const Hop& hop : r.hops)
+    if (!links[hop.link].up) return false;
   int g = -1;
   for (HostId h : r.hosts) {
     if (!hosts[h].up) return false;
@@ -183,8 +184,8 @@ const Route& Network::Impl::dir_route(Conn& c, int s) const {
 // lost - draw per link in path order whether a packet is lost (stops at the first loss).
 bool Network::Impl::lost(const Route& r) {
   if (!r.lossy) return false;  // no draw to make: skip touching every link
-  for (LinkId l : r.links) {
-    LinkState& ls = links[l];
+  for (const Hop& hop : r.hops) {
+    LinkState& ls = links[hop.link];
     if (ls.params.loss > 0 && ls.rng.chance(ls.params.loss)) return true;
   }
   return false;
@@ -205,19 +206,18 @@ Duration Network::Impl::ser_delay(std::size_t bytes, std::uint64_t bps) {
 // direction's chunks in order (link_free holds when each link finished the previous one).
 SimTime Network::Impl::traverse(const Route& r, std::size_t bytes, SimTime t,
                                 LinkFree* link_free) const {
-  for (LinkId l : r.links) {
-    const LinkParams& p = links[l].params;
-    Duration ser = ser_delay(bytes, p.bandwidth_bps);
+  for (const Hop& hop : r.hops) {
+    Duration ser = ser_delay(bytes, hop.bandwidth_bps);
     SimTime start = t;
     if (link_free) {
-      if (SimTime* free_at = link_free->find(l); !free_at) {
-        link_free->add(l, start + ser);
+      if (SimTime* free_at = link_free->find(hop.link); !free_at) {
+        link_free->add(hop.link, start + ser);
       } else {
         start = std::max(start, *free_at);
         *free_at = start + ser;
       }
     }
-    t = start + ser + p.latency;
+    t = start + ser + hop.latency;
   }
   return t;
 }
