@@ -66,9 +66,9 @@ void Network::connect_as(HostId from, HostId as, std::uint32_t ip, std::uint16_t
   impl_->connect(from, ip, port, std::move(cb), as);
 }
 
-// interceptor - the first host in the middle of the path from -> to that intercepts `port`.
-HostId Network::Impl::interceptor(HostId from, HostId to, std::uint16_t port) const {
-  const std::vector<HostId>& path = route(from, to).hosts;
+// interceptor - the first host in the middle of route r that intercepts `port`.
+HostId Network::Impl::interceptor(const Route& r, std::uint16_t port) const {
+  const std::vector<HostId>& path = r.hosts;
   for (std::size_t i = 1; i + 1 < path.size(); ++i) {
     const HostState& hs = hosts[path[i]];
     if (hs.up && hs.intercepts.count(port)) return path[i];
@@ -106,7 +106,11 @@ void Network::Impl::connect(HostId from, std::uint32_t ip, std::uint16_t port, C
   std::string why;
   if (!to) why = "no host has address " + ipv4_to_string(ip);
   else if (!hosts[from].up) why = hosts[from].name + " is down";
-  else if (route(from, *to).hosts.empty()) why = "no route to " + hosts[*to].name;
+  const Route* direct = nullptr;  // the route from -> to, looked up once for all its uses below
+  if (why.empty()) {
+    direct = &route(from, *to);
+    if (direct->hosts.empty()) why = "no route to " + hosts[*to].name;
+  }
   // connect_as takes the port from the impersonated host's range, so that the proxy's leg never
   // has the same address and port pair as a connection of that host (captures stay apart).
   const HostId port_owner = as != kNoHost && as != from ? as : from;
@@ -151,12 +155,15 @@ void Network::Impl::connect(HostId from, std::uint32_t ip, std::uint16_t port, C
   sv.name = hosts[*to].shared_name;
   sv.ip = ip;
   sv.port = port;
-  if (HostId via = interceptor(from, *to, port); via != kNoHost) {
+  if (HostId via = interceptor(*direct, port); via != kNoHost) {
     // The SYN stops at the proxy: it holds the server end, under the dialled name and address.
     c->intercepted = true;
     sv.host = via;
     sv.shown = sv.name;
     sv.name = hosts[via].shared_name;
+  } else {
+    c->dir[0].route = direct;  // what dir_route(*c, 0) would look up again
+    c->dir[0].route_version = routes_version;
   }
   c->connecting = true;
   c->opened_at = sched.now();

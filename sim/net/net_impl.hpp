@@ -301,7 +301,7 @@ struct Network::Impl {
 
   // --- net_connect.cpp ---
   void connect(HostId from, std::uint32_t ip, std::uint16_t port, ConnectFn cb, HostId as = kNoHost);
-  HostId interceptor(HostId from, HostId to, std::uint16_t port) const;
+  HostId interceptor(const net_detail::Route& r, std::uint16_t port) const;
   void syn_attempt(const net_detail::ConnPtr& c);
   void on_syn_arrival(const net_detail::ConnPtr& c);
   void send_synack(const net_detail::ConnPtr& c);
