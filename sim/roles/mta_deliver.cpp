@@ -104,7 +104,7 @@ void MtaHost::deliver_local(std::shared_ptr<Attempt> a) {
       trace_delivery(ctx_, cfg_.name, e->second, r, d);
       ctx_.ledger.delivered({e->second.msgid, r.address}, cfg_.name, ctx_.sched.now());
       ctx_.ledger.released({e->second.msgid, r.address}, cfg_.name, e->second.qid);
-      maybe_finish(it.qid);
+      finish_if_done(e);
     } else if (d.temporary()) {
       apply_deferred(it, d.reply(), cfg_.name, a->started);
     } else {
@@ -208,7 +208,7 @@ void MtaHost::on_session_done(std::shared_ptr<Attempt> a, smtp::SmtpClient& clie
       answered[k] = true;
       std::string text = reply_text(r);
       switch (r.outcome) {
-        case smtp::Outcome::Delivered: apply_delivered(it, text, a->target_name); break;
+        case smtp::Outcome::Delivered: apply_delivered(it, std::move(text), a->target_name); break;
         case smtp::Outcome::Failed: apply_failed(it, text, a->target_name, r.reply.code, r.reply.enhanced); break;
         case smtp::Outcome::Deferred: apply_deferred(it, text, a->target_name, a->started); break;
       }
@@ -233,12 +233,12 @@ bool MtaHost::answered_item(const std::vector<Item>& items, const std::vector<bo
 // ledger keeps this as the explanation of such a duplicate.
 void MtaHost::record_uncertain(const Attempt& a, const std::vector<smtp::MessageResult>& results) {
   for (const smtp::MessageResult& m : results) {
-    auto e = spool_.find(m.id);
-    if (e == spool_.end()) continue;
     for_each_outcome(a.items, m, [&](std::size_t k, const smtp::RecipientResult& r) {
-      if (after_end_of_data(r))
-        ctx_.ledger.uncertain({e->second.msgid, e->second.rcpts[a.items[k].rcpt].address}, cfg_.name, a.target_name,
-                              ctx_.sched.now());
+      if (!after_end_of_data(r)) return;  // the common case: no spool lookup
+      auto e = spool_.find(m.id);
+      if (e == spool_.end()) return;
+      ctx_.ledger.uncertain({e->second.msgid, e->second.rcpts[a.items[k].rcpt].address}, cfg_.name, a.target_name,
+                            ctx_.sched.now());
     });
   }
 }

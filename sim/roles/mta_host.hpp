@@ -213,12 +213,14 @@ class MtaHost {
   void run_queue();
   std::vector<std::vector<Item>> connections_for(std::vector<Item> items) const;
   void release_waiting(const std::string& dest);
-  void apply_delivered(const Item& it, const std::string& reply, const std::string& host);
+  void apply_delivered(const Item& it, std::string reply, const std::string& host);
   void apply_failed(const Item& it, const std::string& reply, const std::string& host, int code,
                     const std::string& enhanced);
   void apply_deferred(const Item& it, const std::string& reply, const std::string& host, SimTime attempt_start);
   void expire(const std::string& qid);
   void maybe_finish(const std::string& qid);
+  using Spool = std::unordered_map<std::string, QueueEntry>;
+  void finish_if_done(Spool::iterator e);
   // queue_event - trace one recipient's queue step: "<qid>: " and the text, given in parts so the
   // line is built in one buffer.
   void queue_event(const QueueEntry& e, const QueueRcpt& r, std::initializer_list<std::string_view> text);

@@ -162,17 +162,18 @@ void MtaHost::release_waiting(const std::string& dest) {
   }
 }
 
-void MtaHost::apply_delivered(const Item& it, const std::string& reply, const std::string& host) {
+// apply_delivered - the next hop took the recipient with a 250: it leaves our custody.
+void MtaHost::apply_delivered(const Item& it, std::string reply, const std::string& host) {
   auto e = spool_.find(it.qid);
   if (e == spool_.end()) return;
   QueueRcpt& r = e->second.rcpts[it.rcpt];
   r.state = RcptState::Delivered;
-  r.last_reply = reply;
   r.last_host = host;
   ++delivered_out_;
   queue_event(e->second, r, {"sent to ", r.address, " via ", host, ": ", reply});
+  r.last_reply = std::move(reply);
   ctx_.ledger.released({e->second.msgid, r.address}, cfg_.name, e->second.qid);
-  maybe_finish(it.qid);
+  finish_if_done(e);
 }
 
 void MtaHost::apply_failed(const Item& it, const std::string& reply, const std::string& host, int,
@@ -255,9 +256,14 @@ void MtaHost::flush_notices() {
   }
 }
 
+// maybe_finish - drop message qid from the spool once every recipient is delivered or bounced.
 void MtaHost::maybe_finish(const std::string& qid) {
   auto e = spool_.find(qid);
-  if (e == spool_.end()) return;
+  if (e != spool_.end()) finish_if_done(e);
+}
+
+// finish_if_done - maybe_finish for an entry already looked up (e must be valid).
+void MtaHost::finish_if_done(Spool::iterator e) {
   for (const QueueRcpt& r : e->second.rcpts)
     if (r.state != RcptState::Delivered && r.state != RcptState::Bounced) return;
   if (e->second.expiry) ctx_.sched.cancel(e->second.expiry);
