@@ -137,6 +137,9 @@ DeliveryResult Mda::check(std::string_view rcpt) const {
   return make(DeliveryStatus::BadAddress, 501, "5.1.3", "<" + shown + ">: Bad recipient address syntax", shown);
 }
 
+// accepts - check(rcpt).ok(): only a Found lookup gives 250.
+bool Mda::accepts(std::string_view rcpt) const { return dir_.lookup(rcpt).found(); }
+
 // trace_headers - Return-Path and Delivered-To lines.
 std::string Mda::trace_headers(std::string_view sender, std::string_view rcpt) const {
   std::string h;
@@ -160,10 +163,11 @@ void Mda::append_trace_headers(std::string& out, std::string_view sender, std::s
 
 // deliver - check, size, loop, headers, store.
 DeliveryResult Mda::deliver(std::string_view sender, std::string_view rcpt, std::string_view raw) {
-  DeliveryResult r = check(rcpt);
-  if (!r.ok()) return r;
-  const std::string canon = std::move(r.rcpt);      // r is refilled below in every case
-  const std::string mailbox = std::move(r.mailbox);
+  Lookup l = dir_.lookup(rcpt);
+  if (!l.found()) return check(rcpt);  // the refusal check() words
+  DeliveryResult r;                    // filled below in every case
+  const std::string canon = std::move(l.address);
+  const std::string& mailbox = l.user->mailbox;
 
   if (cfg_.detect_loops && has_delivered_to(raw, canon)) {
     r = make(DeliveryStatus::Loop, 554, "5.4.6",

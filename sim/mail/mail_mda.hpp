@@ -65,6 +65,8 @@ class Mda {
 
   // check - the answer a RCPT TO for rcpt would get, without delivering anything.
   DeliveryResult check(std::string_view rcpt) const;
+  // accepts - whether check(rcpt) would say 250, without building its reply.
+  bool accepts(std::string_view rcpt) const;
   // deliver - deliver one copy of raw (any line ends) to rcpt; sender "" means the null sender <>.
   DeliveryResult deliver(std::string_view sender, std::string_view rcpt, std::string_view raw);
 

@@ -110,7 +110,7 @@ bool MtaHost::relay_allowed(const std::string& client_name, const std::string& r
 AcceptResult MtaHost::rcpt_check(const std::string& rcpt) const {
   AcceptResult r;
   r.ok = true;
-  if (mda_ && is_local_domain(domain_part(rcpt))) {
+  if (mda_ && is_local_domain(domain_part(rcpt)) && !mda_->accepts(rcpt)) {
     mail::DeliveryResult d = mda_->check(rcpt);
     if (!d.ok() && d.status != mail::DeliveryStatus::OverQuota) {
       r.ok = false;
