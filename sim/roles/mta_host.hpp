@@ -264,6 +264,7 @@ class MtaHost {
   std::uint64_t generation_ = 1;
   mail::IdGenerator ids_;
   std::uint64_t delivered_out_ = 0;
+  std::string queue_line_;  // queue_event's line buffer (only valid during one queue_event call)
   // Notices - recipients an attempt found failed, expired or late: at its end each message gets
   // one DSN per kind for all of them (as Postfix' bounce daemon does per queue file).
   struct Notices {

@@ -36,10 +36,8 @@ std::string MtaHost::destination_of(const std::string& rcpt) const {
 }
 
 void MtaHost::queue_event(const QueueEntry& e, const QueueRcpt& r, std::initializer_list<std::string_view> text) {
-  std::size_t size = e.qid.size() + 2;
-  for (std::string_view part : text) size += part.size();
-  std::string line;
-  line.reserve(size);
+  std::string& line = queue_line_;  // reused: its capacity stays, so a line costs no allocation
+  line.clear();
   line.append(e.qid).append(": ");
   for (std::string_view part : text) line.append(part);
   TraceView ev;
