@@ -20,7 +20,8 @@ struct LedgerKey {
   std::string msgid;  // the Message-ID header: it survives every hop
   std::string rcpt;   // envelope recipient (lower-cased domain)
   friend bool operator<(const LedgerKey& a, const LedgerKey& b) {
-    return a.msgid != b.msgid ? a.msgid < b.msgid : a.rcpt < b.rcpt;
+    const int c = a.msgid.compare(b.msgid);  // one pass over the message ids, not two
+    return c != 0 ? c < 0 : a.rcpt < b.rcpt;
   }
 };
 
@@ -36,7 +37,10 @@ struct LedgerRef {
 // LedgerOrder - LedgerKey's order, also between keys and refs (so a lookup copies nothing).
 struct LedgerOrder {
   using is_transparent = void;
-  bool operator()(LedgerRef a, LedgerRef b) const { return a.msgid != b.msgid ? a.msgid < b.msgid : a.rcpt < b.rcpt; }
+  bool operator()(LedgerRef a, LedgerRef b) const {
+    const int c = a.msgid.compare(b.msgid);  // one pass over the message ids, not two
+    return c != 0 ? c < 0 : a.rcpt < b.rcpt;
+  }
 };
 
 enum class Fate : unsigned char { Delivered, Bounced, Queued, Lost, NotAccepted };
