@@ -10,7 +10,7 @@ namespace smtpsim {
 namespace {
 std::string lower(std::string_view s) {
   std::string r(s);
-  for (char& c : r) c = char(std::tolower(static_cast<unsigned char>(c)));
+  for (char& c : r) if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');  // ASCII, as std::tolower in the C locale
   return r;
 }
 }  // namespace

@@ -13,7 +13,7 @@ namespace smtpsim {
 
 namespace {
 std::string lower(std::string s) {
-  for (char& c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
+  for (char& c : s) if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');  // ASCII, as std::tolower in the C locale
   return s;
 }
 std::string domain_part(const std::string& addr) {

@@ -20,7 +20,7 @@ namespace {
 std::string domain_of(const std::string& addr) {
   auto at = addr.rfind('@');
   std::string d = at == std::string::npos ? std::string() : addr.substr(at + 1);
-  for (char& c : d) c = char(std::tolower(static_cast<unsigned char>(c)));
+  for (char& c : d) if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');  // ASCII, as std::tolower in the C locale
   return d;
 }
 }  // namespace
