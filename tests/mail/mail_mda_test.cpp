@@ -151,8 +151,11 @@ TEST_CASE("mda: every refusal has its SMTP reply", "[mda]") {
     CHECK(res.reply() == r.reply);
     CHECK(res.permanent());
     CHECK(mda.check(r.rcpt).reply() == r.reply);  // the same answer at RCPT time
+    CHECK_FALSE(mda.accepts(r.rcpt));
   }
   CHECK(mda.check("b@b.example").code == 250);
+  CHECK(mda.accepts("b@b.example"));
+  CHECK(mda.accepts("info@b.example"));  // through an alias
   CHECK(store.mailboxes().empty());  // nothing was stored by any of these
 }
 
