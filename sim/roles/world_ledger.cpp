@@ -34,9 +34,11 @@ int MailLedger::compare_joined(std::string_view name, HolderRef h) {
 }
 
 MailLedger::Entry& MailLedger::entry(LedgerRef k) {
-  auto it = entries_.lower_bound(k);
-  if (it != entries_.end() && !LedgerOrder{}(k, it->first)) return it->second;
-  return entries_.emplace_hint(it, LedgerKey{std::string(k.msgid), std::string(k.rcpt)}, Entry{})->second;
+  auto hit = index_.find(k);
+  if (hit != index_.end()) return *hit->second;
+  auto it = entries_.emplace(LedgerKey{std::string(k.msgid), std::string(k.rcpt)}, Entry{}).first;
+  index_.emplace(LedgerRef(it->first), &it->second);
+  return it->second;
 }
 
 void MailLedger::submitted(LedgerRef k, SimTime) { entry(k).submitted = true; }
@@ -80,8 +82,8 @@ void MailLedger::uncertain(LedgerRef k, const std::string& from, const std::stri
 }
 
 int MailLedger::custody_count(LedgerRef k) const {
-  auto it = entries_.find(k);
-  return it == entries_.end() ? 0 : int(it->second.holders.size());
+  auto it = index_.find(k);
+  return it == index_.end() ? 0 : int(it->second->holders.size());
 }
 
 LedgerSummary MailLedger::summarize() const {
