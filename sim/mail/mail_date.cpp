@@ -1,5 +1,6 @@
 // mail_date.cpp - civil calendar arithmetic and RFC 5322 date-time formatting/parsing.
 #include "sim/mail/mail_date.hpp"
+#include "sim/core/ascii.hpp"
 #include "sim/mail/mail_cfws.hpp"
 
 #include <cstdio>
@@ -19,16 +20,7 @@ std::int64_t floor_div(std::int64_t a, std::int64_t b) {
   return q;
 }
 
-// lower_ascii - ASCII lower-case of one char.
-char lower_ascii(char c) { return (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c; }
-
-// iequal - ASCII case-insensitive equality.
-bool iequal(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (lower_ascii(a[i]) != lower_ascii(b[i])) return false;
-  return true;
-}
+constexpr auto iequal = ascii_iequals;
 
 // Cursor - a tiny scanner over date text (skips FWS and comments between tokens).
 struct Cursor {

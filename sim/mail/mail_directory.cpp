@@ -1,5 +1,6 @@
 // mail_directory.cpp - local users, address canonicalisation, aliases and password checks.
 #include "sim/mail/mail_directory.hpp"
+#include "sim/core/ascii.hpp"
 
 #include <algorithm>
 
@@ -7,14 +8,9 @@ namespace smtpsim::mail {
 
 namespace {
 
-// lower - ASCII lower case.
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
-  }
-  return out;
-}
+constexpr auto lower = ascii_lower_copy;
+constexpr auto append_lower = append_ascii_lower;
+constexpr auto same_folded = ascii_iequals;
 
 // strip_brackets - "<a@b>" -> "a@b" (surrounding spaces dropped too).
 std::string_view strip_brackets(std::string_view s) {
@@ -24,22 +20,6 @@ std::string_view strip_brackets(std::string_view s) {
   return s;
 }
 
-// append_lower - s in ASCII lower case, appended to out.
-void append_lower(std::string& out, std::string_view s) {
-  for (char c : s) out.push_back(c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c);
-}
-
-// same_folded - ASCII case-insensitive equality.
-bool same_folded(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = char(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = char(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
 
 // domain_text - d without a trailing dot, or "" if it is not a plausible domain (any case kept).
 std::string_view domain_text(std::string_view d) {

@@ -1,5 +1,6 @@
 // mail_mda.cpp - local delivery into mailboxes, answering in SMTP reply codes.
 #include "sim/mail/mail_mda.hpp"
+#include "sim/core/ascii.hpp"
 
 namespace smtpsim::mail {
 
@@ -37,17 +38,7 @@ std::string_view unbracket(std::string_view s) {
   return s;
 }
 
-// ieq - ASCII case-insensitive equality.
-bool ieq(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = char(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = char(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
+constexpr auto ieq = ascii_iequals;
 
 // make - fill a result.
 DeliveryResult make(DeliveryStatus st, int code, const char* enh, std::string text, std::string rcpt) {

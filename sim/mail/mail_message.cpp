@@ -1,5 +1,6 @@
 // mail_message.cpp - parsing, editing and byte-exact serialization of RFC 5322 messages.
 #include "sim/mail/mail_message.hpp"
+#include "sim/core/ascii.hpp"
 
 namespace smtpsim::mail {
 
@@ -108,16 +109,7 @@ HeaderSplit split_header(std::string_view bytes, F&& on_field) {
 
 }  // namespace
 
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = char(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = char(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
+bool iequals(std::string_view a, std::string_view b) { return ascii_iequals(a, b); }
 
 bool is_field_name(std::string_view name) {
   if (name.empty()) return false;

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "sim/net/dns.hpp"
+#include "sim/core/ascii.hpp"
 
 namespace smtpsim {
 
@@ -45,8 +46,7 @@ const char* to_string(DnsFault f) {
 // normalize - ASCII lower case without a trailing dot ("." stays ".").
 std::string DnsZones::normalize(const std::string& name) {
   std::string n = name;
-  for (char& ch : n)
-    if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+  for (char& ch : n) ch = ascii_lower(ch);
   if (n.size() > 1 && n.back() == '.') n.pop_back();
   return n;
 }

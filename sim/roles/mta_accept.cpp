@@ -3,16 +3,13 @@
 #include <algorithm>
 
 #include "sim/roles/mta_server.hpp"
+#include "sim/core/ascii.hpp"
 #include "sim/roles/role_conn.hpp"
 
 namespace smtpsim {
 
 namespace {
-std::string lower(std::string_view s) {
-  std::string r(s);
-  for (char& c : r) if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');  // ASCII, as std::tolower in the C locale
-  return r;
-}
+constexpr auto lower = ascii_lower_copy;
 }  // namespace
 
 smtp::ServerConfig MtaHost::ServerSide::config() const {

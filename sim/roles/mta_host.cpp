@@ -1,5 +1,6 @@
 // mta_host.cpp - an MTA's life: construction, start, crash and restart, taking mail into the spool.
 #include "sim/roles/mta_host.hpp"
+#include "sim/core/ascii.hpp"
 
 #include <array>
 
@@ -12,10 +13,7 @@
 namespace smtpsim {
 
 namespace {
-std::string lower(std::string s) {
-  for (char& c : s) if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');  // ASCII, as std::tolower in the C locale
-  return s;
-}
+constexpr auto lower = ascii_lower_copy;
 std::string domain_part(const std::string& addr) {
   auto at = addr.rfind('@');
   return at == std::string::npos ? std::string() : lower(addr.substr(at + 1));

@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "sim/roles/mta_host.hpp"
+#include "sim/core/ascii.hpp"
 
 namespace smtpsim {
 
@@ -20,7 +21,7 @@ namespace {
 std::string domain_of(const std::string& addr) {
   auto at = addr.rfind('@');
   std::string d = at == std::string::npos ? std::string() : addr.substr(at + 1);
-  for (char& c : d) if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');  // ASCII, as std::tolower in the C locale
+  for (char& c : d) c = ascii_lower(c);
   return d;
 }
 }  // namespace

@@ -1,5 +1,6 @@
 // smtp_command.cpp - SMTP command words, path and address syntax, MAIL/RCPT parameters.
 #include "sim/smtp/smtp_command.hpp"
+#include "sim/core/ascii.hpp"
 
 #include <array>
 #include <cctype>
@@ -20,21 +21,8 @@ constexpr VerbName kVerbs[] = {
     {Verb::Atrn, "ATRN"}, {Verb::Send, "SEND"}, {Verb::Soml, "SOML"}, {Verb::Saml, "SAML"},
 };
 
-// upper_char - ASCII toupper.
-char upper_char(char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c; }
-
-// iequal - ASCII case-insensitive equality.
-bool iequal(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (upper_char(a[i]) != upper_char(b[i])) return false;
-  return true;
-}
-
-// istarts - case-insensitive prefix test.
-bool istarts(std::string_view s, std::string_view prefix) {
-  return s.size() >= prefix.size() && iequal(s.substr(0, prefix.size()), prefix);
-}
+constexpr auto iequal = ascii_iequals;
+constexpr auto istarts = ascii_istarts;
 
 bool is_alpha(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }

@@ -19,6 +19,7 @@
 //    that arrives meanwhile waits (bounded by max_pending_input, beyond which the client is
 //    clearly not waiting for replies: 554 5.5.0 and close).
 #include "sim/smtp/smtp_server.hpp"
+#include "sim/core/ascii.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -28,16 +29,7 @@
 namespace smtpsim::smtp {
 namespace {
 
-// upper_ascii - ASCII upper case of one octet (other octets unchanged).
-char upper_ascii(char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c; }
-
-// istarts - ASCII case-insensitive prefix test.
-bool istarts(std::string_view s, std::string_view prefix) {
-  if (s.size() < prefix.size()) return false;
-  for (std::size_t i = 0; i < prefix.size(); ++i)
-    if (upper_ascii(s[i]) != upper_ascii(prefix[i])) return false;
-  return true;
-}
+constexpr auto istarts = ascii_istarts;
 
 // append_output - move everything from src to the end of dst.
 void append_output(EngineOutput& dst, EngineOutput&& src) {

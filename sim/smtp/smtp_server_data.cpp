@@ -11,6 +11,7 @@
 #include <cctype>
 #include <cstdint>
 #include "sim/smtp/smtp_scan.hpp"
+#include "sim/core/ascii.hpp"
 #include "sim/smtp/smtp_server.hpp"
 
 namespace smtpsim::smtp {
@@ -18,14 +19,11 @@ namespace {
 
 constexpr std::string_view kReceived = "Received:";
 
-// lower_ascii - ASCII lower case of one octet (other octets unchanged).
-char lower_ascii(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
 // iprefix - s starts with (a prefix of) p, ASCII case-insensitively, over min(len) octets.
 bool iprefix_match(std::string_view s, std::string_view p) {
   std::size_t n = std::min(s.size(), p.size());
   for (std::size_t i = 0; i < n; ++i)
-    if (lower_ascii(s[i]) != lower_ascii(p[i])) return false;
+    if (ascii_lower(s[i]) != ascii_lower(p[i])) return false;
   return true;
 }
 
