@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "sim/core/fifo.hpp"
 #include "sim/net/network.hpp"
 
 namespace smtpsim {
@@ -57,52 +58,6 @@ struct Route {
   Duration latency = 0;
   std::vector<Hop> hops;  // the links between consecutive hosts, in path order
   std::vector<HostId> hosts;
-};
-
-// Fifo - a queue on a vector: pop_front moves a read index, and the storage is reused once the
-// queue runs empty (or compacted when half of it is popped), so a connection's queues allocate once
-// instead of once per deque block. operator[] counts from the front, like std::deque's.
-template <class T>
-class Fifo {
- public:
-  bool empty() const { return head_ == items_.size(); }
-  std::size_t size() const { return items_.size() - head_; }
-  T& front() { return items_[head_]; }
-  T& operator[](std::size_t i) { return items_[head_ + i]; }
-  const T* begin() const { return items_.data() + head_; }
-  const T* end() const { return items_.data() + items_.size(); }
-  // push_back - append v, first reclaiming the popped slots when they are half of the storage.
-  void push_back(T&& v) {
-    if (head_ > 0 && head_ * 2 >= items_.size()) {
-      items_.erase(items_.begin(), items_.begin() + static_cast<std::ptrdiff_t>(head_));
-      head_ = 0;
-    }
-    if (items_.capacity() == 0) items_.reserve(4);
-    items_.push_back(std::move(v));
-  }
-  // pop_front - drop the front item (its slot is reused after the queue empties).
-  void pop_front() {
-    if (++head_ == items_.size()) clear();
-  }
-  void clear() {
-    items_.clear();
-    head_ = 0;
-  }
-  // take_storage - hand the (emptied) storage over for another queue to adopt.
-  std::vector<T> take_storage() {
-    clear();
-    return std::move(items_);
-  }
-  // adopt_storage - use another queue's empty storage (only while this one is empty).
-  void adopt_storage(std::vector<T>&& storage) {
-    if (!empty()) return;
-    items_ = std::move(storage);
-    clear();
-  }
-
- private:
-  std::vector<T> items_;
-  std::size_t head_ = 0;  // index of the front item in items_
 };
 
 // LinkFree - when each link of a direction's path finished the direction's last chunk. The first

@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "sim/core/fifo.hpp"
 #include "sim/core/engine.hpp"
 #include "sim/smtp/smtp_client_caps.hpp"
 #include "sim/smtp/smtp_client_message.hpp"
@@ -65,34 +66,6 @@ struct ClientConfig {
   bool helo_fallback = true;            // EHLO refused with 5xx -> try HELO (RFC 5321 3.2)
   Timeouts timeouts;
   ReplyLimits reply_limits;
-};
-
-// Fifo - a first-in first-out queue kept in a vector read from a moving head: the engine's queues
-// hold a handful of entries per session, and a std::deque allocates even while empty. Taken
-// entries stay (moved-from) until the queue runs empty.
-template <class T>
-class Fifo {
- public:
-  bool empty() const { return head_ == items_.size(); }
-  std::size_t size() const { return items_.size() - head_; }
-  T& front() { return items_[head_]; }
-  const T& front() const { return items_[head_]; }
-  T& back() { return items_.back(); }
-  // push_back - append; a queue that ran empty starts again at the front of its storage.
-  void push_back(T item) {
-    if (empty()) clear();
-    items_.push_back(std::move(item));
-  }
-  void pop_front() { ++head_; }
-  void reserve(std::size_t n) { items_.reserve(n); }
-  void clear() {
-    items_.clear();
-    head_ = 0;
-  }
-
- private:
-  std::vector<T> items_;
-  std::size_t head_ = 0;  // index of the oldest entry still queued
 };
 
 // ClientPhase - where the dialogue is (for views and tests).
