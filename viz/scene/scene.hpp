@@ -1,0 +1,133 @@
+// scene.hpp - what the visualizer draws at one virtual moment: a plain struct built each frame
+// from the run (world + trace + hop timing), read by every view and written by --scene as JSON.
+// Views never touch the World; they read a Scene and write requests into UiState.
+//
+// This header is the contract between the scene builder (viz/scene/scene_build.*, playback) and
+// the panels (viz/views/*). Add fields freely; rename none without updating both sides.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sim/core/time.hpp"
+
+namespace smtpsim::viz {
+
+// SceneHost - one machine on the canvas (cluster members, the Internet router and DNS included).
+struct SceneHost {
+  std::string name;        // "msa.a.example"
+  std::string role;        // lesson role spelling: mua msa mta cluster mx mda pop3 dns mitm router
+  std::string label;       // what a newcomer reads under the icon: "C: A's mail client"
+  std::string icon;        // laptop server cluster mailbox dns cloud eye
+  std::string cluster;     // the cluster frame this host sits in ("" = none)
+  std::string ip;          // dotted quad
+  std::string tooltip;     // one-line glossary for the role ("MSA: the submission server ...")
+  float x = 0, y = 0;      // layout position in canvas units (0..1 across, 0..1 down)
+  bool up = true;          // false while crashed
+  bool used = true;        // false: the lesson never sends traffic through it (drawn greyed)
+  int queue_depth = 0;     // messages in its queue now (MTAs)
+  int mailbox_count = 0;   // messages in its mailboxes now (MDAs)
+};
+
+// SceneLink - a link between two hosts as it stands now.
+struct SceneLink {
+  std::string a, b;
+  std::string state;       // up down lossy
+  bool tls = false;        // a TLS session is open across it now
+  Duration latency = 0;
+  double loss = 0;         // 0..1
+};
+
+// SceneToken - one command, reply, message body or DNS packet in flight on one hop.
+struct SceneToken {
+  std::uint64_t conn = 0;   // connection id (0 for DNS)
+  std::uint64_t seq = 0;    // the trace event index it stands for
+  std::uint64_t answers = 0;// for a reply: the seq of the command it answers (0 = none)
+  std::string kind;         // command reply data dns
+  std::string text;         // "RCPT TO:<b@b.example>", "451 4.3.0 Try again later"
+  int code = 0;             // reply code (kind reply), rcode (dns)
+  std::string from, to;     // the hop's ends (host names)
+  float frac = 0;           // 0..1 along the hop from -> to
+  bool tls = false;         // travelled encrypted (draw a lock)
+  std::string msg;          // the message (data tokens): Message-ID
+  std::string qid;          // the queue id at the sending side (data tokens)
+  std::uint64_t size = 0;   // octets (data tokens)
+};
+
+// SceneQueueRow - one recipient of one message in one MTA's queue.
+struct SceneQueueRow {
+  std::string host, qid, msg, subject, sender, rcpt;
+  std::string state;               // queued attempt deferred sent delivered bounced ...
+  std::string last_reply;          // "451 4.3.0 Try again later (mx2.b.example)"
+  int attempt = 0;                 // attempts made so far
+  SimTime arrival_us = 0;
+  SimTime last_attempt_us = -1;    // start of the previous attempt (-1 = none yet)
+  SimTime next_attempt_us = kNever;
+  SimTime give_up_us = kNever;
+  std::vector<SimTime> planned_us; // the preset's planned attempt times, arrival .. give up
+};
+
+// SceneLine - one transcript line (a command, reply or other event), in trace order.
+struct SceneLine {
+  std::uint64_t seq = 0;      // trace event index
+  SimTime t_us = 0;
+  std::uint64_t conn = 0;
+  std::string host, peer;
+  std::string kind;           // command reply conn tls queue delivery bounce fault dns note
+  std::string text;
+  int code = 0;
+  std::uint64_t answers = 0;  // reply -> its command's seq
+  int folded = 0;             // >0: this line stands for N more identical idle polls
+};
+
+// SceneMarker - one mark on the timeline.
+struct SceneMarker {
+  SimTime t_us = 0;
+  std::string kind;           // fault repair attempt deferred delivered bounced fetch card
+  std::string text;
+};
+
+// SceneCard - the narration card shown now.
+struct SceneCard {
+  int index = -1;             // 0-based step (-1 = before the first: show the lesson summary)
+  int count = 0;
+  std::string title, text;
+  bool pausing = false;       // the player stopped on this card's pause_on
+};
+
+// SceneExpect - one expectation as decided so far.
+struct SceneExpect {
+  std::string text;           // "b@b.example delivered by 01:20:00.000"
+  std::string status;         // pending pass fail
+  std::string detail;
+};
+
+// SceneMailbox - one user's mailbox.
+struct SceneMailbox {
+  std::string host, user;
+  struct Msg { std::string uid, msgid, subject, from; std::uint64_t size = 0; bool fetched = false; bool deleted = false; };
+  std::vector<Msg> messages;
+};
+
+struct Scene {
+  SimTime t_us = 0;           // the virtual clock
+  SimTime end_us = 0;         // the run's planned end (timeline width)
+  std::string file, title, summary;
+  double speed = 1;           // virtual seconds per wall second
+  bool playing = false;
+  bool skipping_idle = false; // the clock is racing across quiet time
+  bool finished = false;
+  std::vector<SceneHost> hosts;
+  std::vector<SceneLink> links;
+  std::vector<SceneToken> tokens;
+  std::vector<SceneQueueRow> queues;
+  std::vector<SceneLine> transcript;   // lines up to t_us (folded)
+  std::vector<SceneMarker> markers;
+  std::vector<SceneExpect> expects;
+  std::vector<SceneMailbox> mailboxes;
+  SceneCard card;
+  std::string summary_line;   // RunReport::summary_line() once finished
+  std::string error;          // a bad lesson: "file:line:col: what" (drawn as the error panel)
+};
+
+}  // namespace smtpsim::viz
