@@ -39,14 +39,19 @@ Options:
   --transcript           print the transcript (one line per command, reply and event, with virtual
                          time, hosts and direction) while the run goes
   --events FILE.jsonl    write every trace event as JSON Lines (fields: sim/export/EVENTS.md)
-  --pcap FILE            write a pcap capture of every connection (open with Wireshark/tshark)
+  --pcap FILE            write a pcap capture of every connection and DNS query (open with
+                         Wireshark/tshark)
+  --keylog FILE          write the secrets of every TLS session in the NSS key log format, so the
+                         capture's SMTP and POP3 inside STARTTLS/STLS can be read:
+                         tshark -r run.pcap -o tls.keylog_file:FILE (Wireshark: Preferences >
+                         Protocols > TLS > (Pre)-Master-Secret log filename)
   --summary-json FILE    write the results as JSON: per run the seed, the figures of the summary
                          line, every expectation, the trace hash, the number of events, the virtual
                          end time and the wall time
   -h, --help             this text
 
 With several FILEs each runs in turn under a header, and the exit status is the worst of them.
---events and --pcap then need "{name}" in the path (replaced by each lesson's file name without
+--events, --pcap and --keylog then need "{name}" in the path (replaced by each lesson's file name without
 .yaml), so that runs do not overwrite each other; --summary-json holds all runs in one document.
 A progress line (virtual time reached, events per second) appears on stderr for long runs when
 stderr is a terminal.
@@ -105,8 +110,15 @@ const char* const kTalkHelp =
     R"(Usage: smtpsim talk FILE HOST:PORT [--crlf] [--raw] [--seed N]
 
 The classic exercise of typing SMTP or POP3 by hand (like `telnet mx 25`), against a server of a
-running lesson. A host named "terminal" joins the lesson's network with a 1 ms link to HOST and
-connects to HOST:PORT; the lesson runs on in virtual time around the conversation.
+running lesson. A host named "terminal" joins the lesson's network and connects to HOST:PORT; the
+lesson runs on in virtual time around the conversation.
+
+The terminal reaches HOST over a private 1 ms link of its own, not over the lesson's links: it
+bypasses the lesson's path to HOST (the Internet, routers, cluster links), so the lesson's faults on
+that path - a link down, a host cut off, latency, loss - do not apply to this conversation. That is
+what lets you talk to a host the lesson has cut off, or to one with no Internet link (like an MSA).
+The first status line names the links it bypasses. Faults of HOST itself (crashes, its replies)
+still apply.
 
 Each line read from stdin is sent exactly as given (one write per line) and the simulation then
 runs on 2 virtual seconds; what the server sends is printed as it arrives. At the end of input the
@@ -118,13 +130,20 @@ Works the same with a terminal and with piped input:
   smtpsim talk story.yaml pop.b.example:110 --crlf
 
 Real mail clients can talk through it too: with --raw, stdout carries only the server's bytes
-(telnet's "Trying ..." lines go to stderr), so a client reading the protocol is not confused:
+(telnet's status lines go to stderr) and stdin is passed on as it arrives, chunk by chunk, not
+line by line - so STARTTLS/STLS and the TLS handshake after it work:
 
-  swaks --pipe "smtpsim talk story.yaml mx1.b.example:25 --raw" --to b@b.example
+  swaks --pipe "smtpsim talk story.yaml mx1.b.example:25 --raw" --to b@b.example --tls
+
+Clients that need a TCP port (curl, openssl s_client, Python's smtplib/poplib) go through a bridge:
+
+  socat TCP-LISTEN:2525,reuseaddr,fork EXEC:"smtpsim talk story.yaml mx1.b.example:25 --raw"
+  curl --ssl-reqd -k smtp://127.0.0.1:2525 --mail-from a@a.example --mail-rcpt b@b.example -T msg.txt
 
 Options:
   --crlf        send each line ending LF as CRLF (what SMTP and POP3 require; for typing)
-  --raw         only the server's bytes on stdout; telnet's status lines on stderr (for clients)
+  --raw         for clients: stdin passed on as it arrives (no line buffering, no CRLF
+                repair, so TLS works), only the server's bytes on stdout, status lines on stderr
   --seed N      seed the lesson with N instead of the file's seed
   -h, --help    this text
 
