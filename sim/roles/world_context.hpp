@@ -1,5 +1,6 @@
 // world_context.hpp - what every role of a run shares: clock, trace, network, DNS, TLS, ledger.
 #pragma once
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -37,6 +38,9 @@ class WorldTls {
   // cipher_bits - the secret key bits of a cipher suite by its name ("TLS_AES_256_GCM_SHA384" ->
   // 256), as OpenSSL reports them for Received headers' "(256/256 bits)"; 0 when unknown.
   int cipher_bits(const std::string& cipher);
+  // set_keylog - every TLS session of the run (both ends) hands its secrets to `sink`, one NSS key
+  // log line each (`smtpsim run --keylog`); nullptr stops it.
+  void set_keylog(std::function<void(std::string_view line)> sink);
 
  private:
   std::shared_ptr<tls::ServerContext> server_ctx(const std::string& host, bool impostor);
@@ -46,6 +50,7 @@ class WorldTls {
   std::shared_ptr<tls::ClientContext> client_verify_;
   std::shared_ptr<tls::ClientContext> client_noverify_;
   std::map<std::string, int> cipher_bits_;  // OpenSSL's answers, asked once per name
+  std::shared_ptr<std::function<void(std::string_view)>> keylog_;  // the run's key log sink, if any
 };
 
 // WorldContext - handed to every role; owned by the World.

@@ -51,6 +51,7 @@ std::shared_ptr<tls::ServerContext> WorldTls::server_ctx(const std::string& host
   if (it != servers_.end()) return it->second;
   tls::Credential cred = impostor ? pki_->self_signed(host) : pki_->issue(host);
   auto ctx = std::make_shared<tls::ServerContext>(cred);
+  if (keylog_) ctx->set_keylog(keylog_);
   servers_[key] = ctx;
   return ctx;
 }
@@ -90,6 +91,13 @@ int WorldTls::cipher_bits(const std::string& cipher) {
   }
   cipher_bits_[cipher] = bits;
   return bits;
+}
+
+void WorldTls::set_keylog(std::function<void(std::string_view line)> sink) {
+  keylog_ = sink ? std::make_shared<tls::KeylogSink>(std::move(sink)) : nullptr;
+  client_verify_->set_keylog(keylog_);
+  client_noverify_->set_keylog(keylog_);
+  for (auto& [name, ctx] : servers_) ctx->set_keylog(keylog_);
 }
 
 std::string WorldTls::ca_pem() const { return pki_->ca_pem(); }
