@@ -29,6 +29,7 @@ void put32(std::string& b, std::uint32_t v) {
 // put_name - a domain name as length-prefixed labels ending in the root label; "." is the root.
 bool put_name(std::string& b, std::string_view name) {
   if (!name.empty() && name.back() == '.') name.remove_suffix(1);
+  if (name.size() > 253) return false;  // 255 octets on the wire at most (RFC 1035 3.1)
   while (!name.empty()) {
     std::size_t dot = name.find('.');
     std::string_view label = name.substr(0, dot);

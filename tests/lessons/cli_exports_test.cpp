@@ -49,7 +49,7 @@ TEST_CASE("run --pcap: dns-failures' DNS queries and answers are real DNS over U
     (response ? answers : queries).insert(c[2] + " " + c[3] + " rcode=" + c[5] + " mx=" + c[6] + " a=" + c[7]);
   }
   // Every kind of answer the lesson teaches, as Wireshark names them (type 15 = MX, 1 = A).
-  CHECK(queries.count("nowhere.example 15 rcode=0 mx= a="));
+  CHECK(queries.count("nowhere.example 15 rcode= mx= a="));  // tshark shows no rcode for a query
   CHECK(answers.count("nowhere.example 15 rcode=3 mx= a="));       // NXDOMAIN
   CHECK(answers.count("flaky.example 15 rcode=2 mx= a="));         // SERVFAIL
   CHECK(answers.count("flaky.example 15 rcode=0 mx=mx.flaky.example a="));  // repaired
@@ -59,7 +59,7 @@ TEST_CASE("run --pcap: dns-failures' DNS queries and answers are real DNS over U
   for (const auto& a : answers) a_answer |= std::regex_search(a, std::regex("^mx\\.flaky\\.example 1 rcode=0 mx= a=10\\."));
   CHECK(a_answer);
   // slow.example timed out while its fault lasted: queries with no answer on the wire.
-  CHECK(queries.count("slow.example 15 rcode=0 mx= a="));
+  CHECK(queries.count("slow.example 15 rcode= mx= a="));
   // Nothing malformed or with a bad checksum.
   auto bad = s.shell("tshark -n -r dns.pcap -o udp.check_checksum:TRUE -Y '_ws.malformed || udp.checksum.status == \"Bad\" "
                      "|| _ws.expert.severity == \"Error\"' -T fields -e frame.number 2>/dev/null");
@@ -96,7 +96,7 @@ TEST_CASE("run --keylog: the story's capture decrypts to MAIL, RCPT, DATA and RE
   REQUIRE(dec.status == 0);
   INFO(dec.out);
   for (const char* cmd : {"MAIL", "RCPT", "DATA", "QUIT", "RETR", "USER", "PASS"})
-    CHECK(std::regex_search(dec.out, std::regex(std::string("(^|\n|\t)") + cmd + "(\t|\n|$)")));
+    CHECK(std::regex_search(dec.out, std::regex(std::string("(^|[\n\t,])") + cmd + "([\t\n,]|$)")));
 
   // Several lessons need {name} in the path, as --pcap does.
   auto two = s.run({"run", lesson("story.yaml"), lesson("dns-failures.yaml"), "--keylog", "k.keys"});
