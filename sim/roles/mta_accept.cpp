@@ -49,6 +49,12 @@ bool MtaHost::ServerSide::check_credentials(std::string_view user, std::string_v
   return it != host.cfg_.users.end() && it->second == password;
 }
 
+std::optional<smtp::ServerReply> MtaHost::ServerSide::check_recipient(const smtp::SessionFacts& s,
+                                                                     const smtp::Envelope&, const smtp::RcptTo& r) {
+  if (host.cfg_.extra_rcpt_check) return host.cfg_.extra_rcpt_check(s, r);
+  return std::nullopt;
+}
+
 smtp::AcceptResult MtaHost::ServerSide::accept_message(const smtp::SessionFacts& s, const smtp::Envelope& env,
                                                        std::string message) {
   Incoming in;

@@ -4,6 +4,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "sim/core/rng.hpp"
 #include "sim/core/scheduler.hpp"
@@ -34,6 +35,12 @@ class WorldTls {
   // host_cert_pem / host_key_pem - a host's credential (issued on demand).
   std::string host_cert_pem(const std::string& host);
   std::string host_key_pem(const std::string& host);
+  // set_live_names - the live bridge: every server certificate issued from now on also names these
+  // (so real clients connecting to 127.0.0.1 / ::1 / localhost verify it). Call before the start.
+  void set_live_names(std::vector<std::string> dns, std::vector<std::string> ips) {
+    live_dns_ = std::move(dns);
+    live_ips_ = std::move(ips);
+  }
   // cipher_bits - the secret key bits of a cipher suite by its name ("TLS_AES_256_GCM_SHA384" ->
   // 256), as OpenSSL reports them for Received headers' "(256/256 bits)"; 0 when unknown.
   int cipher_bits(const std::string& cipher);
@@ -46,6 +53,7 @@ class WorldTls {
   std::shared_ptr<tls::ClientContext> client_verify_;
   std::shared_ptr<tls::ClientContext> client_noverify_;
   std::map<std::string, int> cipher_bits_;  // OpenSSL's answers, asked once per name
+  std::vector<std::string> live_dns_, live_ips_;  // extra names of server certificates (live mode)
 };
 
 // WorldContext - handed to every role; owned by the World.

@@ -49,7 +49,10 @@ std::shared_ptr<tls::ServerContext> WorldTls::server_ctx(const std::string& host
   std::string key = (impostor ? "!" : "") + host;
   auto it = servers_.find(key);
   if (it != servers_.end()) return it->second;
-  tls::Credential cred = impostor ? pki_->self_signed(host) : pki_->issue(host);
+  tls::CertOptions opts;
+  opts.extra_names = live_dns_;
+  opts.ip_addresses = live_ips_;
+  tls::Credential cred = impostor ? pki_->self_signed(host, opts) : pki_->issue(host, opts);
   auto ctx = std::make_shared<tls::ServerContext>(cred);
   servers_[key] = ctx;
   return ctx;
