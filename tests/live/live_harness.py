@@ -52,7 +52,7 @@ class Bridge:
                 break
         first, _, rest = line.partition(b"\n")
         self.output = rest
-        if not first.startswith(b"ready"):
+        if not first.startswith(b"ready"):  # the ready line comes first unless --transcript is on
             err = self.proc.stderr.read() if self.proc.poll() is not None else b""
             self.proc.kill()
             raise SystemExit(f"FAIL: no ready line from smtpsim live: {first!r} {err.decode(errors='replace')}")

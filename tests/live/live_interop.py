@@ -1,0 +1,294 @@
+#!/usr/bin/env python3
+"""live_interop.py SMTPSIM TEST - one interop test of `smtpsim live` against a real client.
+Each test starts the bridge on free loopback ports (live_harness.Bridge), runs the client, checks
+what it got, stops the bridge with SIGTERM and checks the stop report. Exit 0 pass, 1 fail,
+77 skip (a client program is missing)."""
+import os
+import poplib
+import smtplib
+import socket
+import ssl
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from live_harness import Bridge, check, need, run  # noqa: E402
+
+# The body as the data file holds it: no CRLF at the end, as swaks --data ends the last line itself
+# with the CRLF of "CRLF.CRLF" (a final CRLF in the file would become an empty last line).
+MSG_BODY = "Hello B,\r\nthis came through the live bridge.\r\n..a line that starts with a dot\r\n\r\n\tA\xe9"
+
+
+def swaks(b, port_name, *extra, to="b@b.example", frm="a@a.example"):
+    return run(["swaks", "--server", "127.0.0.1", "--port", str(b.port(port_name)), "--to", to, "--from", frm,
+                "--helo", "laptop.test", "--timeout", "20"] + list(extra))
+
+
+def t_swaks_plain(b):
+    rc, out = swaks(b, "mx.b.example:25", "--body", "plain test")
+    check(rc == 0 and "250 2.0.0 Ok: queued as" in out, "swaks plain to the MX: 250 queued", out)
+
+
+def t_swaks_pipelining(b):
+    rc, out = swaks(b, "mx.b.example:25", "--pipeline", "--body", "pipelined")
+    check(rc == 0 and "PIPELINING" in out and "queued as" in out, "swaks --pipeline: accepted", out)
+
+
+def t_swaks_starttls(b):
+    rc, out = swaks(b, "mx.b.example:25", "-tls", "--tls-verify", "--tls-ca-path", b.ca, "--body", "tls")
+    check(rc == 0 and "TLS started" in out and "queued as" in out, "swaks STARTTLS with the CA verified", out)
+    rc, out = swaks(b, "mx.b.example:25", "-tls", "--tls-verify", "--tls-ca-path", "/etc/ssl/certs/ca-certificates.crt")
+    check(rc != 0, "swaks STARTTLS verifying against the system CAs fails (the sim CA is not trusted there)", out)
+
+
+def t_swaks_auth(b):
+    for mech in ("PLAIN", "LOGIN"):
+        rc, out = swaks(b, "msa.a.example:587", "-tls", "--tls-verify", "--tls-ca-path", b.ca, "--auth", mech,
+                        "--auth-user", "a@a.example", "--auth-password", "apple pie", "--body", "auth " + mech)
+        check(rc == 0 and "235" in out and "queued as" in out, f"swaks AUTH {mech} after STARTTLS", out)
+    rc, out = swaks(b, "msa.a.example:587", "--auth", "PLAIN", "--auth-user", "a@a.example",
+                    "--auth-password", "apple pie")
+    check(rc != 0 and "235" not in out, "AUTH without STARTTLS is refused", out)
+    rc, out = swaks(b, "msa.a.example:587", "-tls", "--tls-ca-path", b.ca, "--auth", "PLAIN", "--auth-user",
+                    "a@a.example", "--auth-password", "wrong")
+    check(rc != 0 and "535" in out, "a wrong password gets 535", out)
+
+
+def t_no_open_relay(b):
+    rc, out = swaks(b, "open.a.example:587", to="someone@elsewhere.test", frm="x@elsewhere.test")
+    check(rc != 0 and "554 5.7.1" in out, "open.a.example (auth optional): no relay to a foreign domain", out)
+    rc, out = swaks(b, "open.a.example:587", to="b@b.example", frm="x@elsewhere.test")
+    check(rc == 0 and "queued as" in out, "open.a.example: the lesson's own domains are fine", out)
+    rc, out = swaks(b, "open.a.example:587", "-tls", "--tls-ca-path", b.ca, "--auth", "PLAIN", "--auth-user",
+                    "a@a.example", "--auth-password", "apple pie", to="someone@elsewhere.test")
+    check("554 5.7.1" not in out, "after AUTH the relay rule does not apply", out)
+
+
+def t_curl_smtp(b):
+    path = os.path.join(b.dir, "mail.txt")
+    with open(path, "w") as f:
+        f.write("From: a@a.example\r\nTo: b@b.example\r\nSubject: curl\r\n\r\ncurl upload\r\n")
+    rc, out = run(["curl", "-sS", "--max-time", "20", f"smtp://127.0.0.1:{b.port('msa.a.example:587')}",
+                   "--ssl-reqd", "--cacert", b.ca, "--user", "a@a.example:apple pie",
+                   "--mail-from", "a@a.example", "--mail-rcpt", "b@b.example", "-T", path])
+    check(rc == 0, "curl smtp:// upload with STARTTLS + AUTH", out)
+
+
+def submit_and_wait(b, subject, body=MSG_BODY):
+    """Submit one message with swaks (STARTTLS + AUTH; --data: these exact bytes, dot-stuffed on the
+    wire) and wait until POP3 LIST shows it."""
+    port = b.port("pop.b.example:110")
+    before = pop_count(port)
+    data = os.path.join(b.dir, "data.eml")
+    with open(data, "w", newline="", encoding="latin-1") as f:
+        f.write(f"From: a@a.example\r\nTo: b@b.example\r\nSubject: {subject}\r\n\r\n{body}")
+    rc, out = swaks(b, "msa.a.example:587", "-tls", "--tls-verify", "--tls-ca-path", b.ca, "--auth", "PLAIN",
+                    "--auth-user", "a@a.example", "--auth-password", "apple pie", "--data", data)
+    check(rc == 0 and "queued as" in out, "swaks submits to the MSA", out)
+    for _ in range(100):
+        if pop_count(port) > before:
+            return
+        time.sleep(0.1)
+    check(False, "the message reached B's mailbox within 10 s")
+
+
+def pop_count(port):
+    p = poplib.POP3("127.0.0.1", port, timeout=10)
+    p.user("b@b.example")
+    p.pass_("banana")
+    n = p.stat()[0]
+    p.quit()
+    return n
+
+
+def t_curl_pop3(b):
+    submit_and_wait(b, "for curl")
+    url = f"pop3://127.0.0.1:{b.port('pop.b.example:110')}"
+    auth = ["--user", "b@b.example:banana", "-sS", "--max-time", "20"]
+    rc, out = run(["curl"] + auth + [url + "/"])
+    check(rc == 0 and out.startswith("1 "), "curl pop3:// LIST", out)
+    rc, out = run(["curl"] + auth + [url + "/1"])
+    check(rc == 0 and "Subject: for curl" in out, "curl pop3:// RETR", out)
+    rc, out = run(["curl"] + auth + ["-X", "UIDL", url + "/"])
+    check(rc == 0 and out.startswith("1 "), "curl pop3:// UIDL", out)
+    rc, out = run(["curl"] + auth + ["-X", "TOP 1 0", url + "/"])
+    check(rc == 0 and "Subject: for curl" in out and "live bridge" not in out, "curl pop3:// TOP 1 0", out)
+    rc, out = run(["curl"] + auth + ["--ssl-reqd", "--cacert", b.ca, url + "/1"])
+    check(rc == 0 and "Subject: for curl" in out, "curl pop3:// STLS (--ssl-reqd) with the CA", out)
+
+
+def t_end_to_end(b):
+    submit_and_wait(b, "end to end")
+    url = f"pop3://127.0.0.1:{b.port('pop.b.example:110')}/1"
+    out = os.path.join(b.dir, "fetched.eml")
+    rc, text = run(["curl", "-sS", "--max-time", "20", "--ssl-reqd", "--cacert", b.ca, "--user", "b@b.example:banana",
+                    "-o", out, url])
+    check(rc == 0, "curl fetched the message", text)
+    with open(out, "rb") as f:
+        fetched = f.read()
+    body = fetched.split(b"\r\n\r\n", 1)[1]
+    want = (MSG_BODY + "\r\n").encode("latin-1")
+    check(body == want, "the body fetched over POP3 is byte-identical to what swaks sent",
+          f"sent {want!r}\ngot  {body!r}")
+
+
+def t_python(b):
+    ctx = ssl.create_default_context(cafile=b.ca)
+    s = smtplib.SMTP("127.0.0.1", b.port("msa.a.example:587"), timeout=20)
+    s.ehlo("laptop.test")
+    s.starttls(context=ctx)
+    s.login("a@a.example", "apple pie")
+    refused = s.sendmail("a@a.example", ["b@b.example"], "Subject: from python\r\n\r\nsmtplib\r\n")
+    s.quit()
+    check(refused == {}, "smtplib starttls + login + sendmail")
+    for _ in range(100):
+        if pop_count(b.port("pop.b.example:110")) > 0:
+            break
+        time.sleep(0.1)
+    p = poplib.POP3("127.0.0.1", b.port("pop.b.example:110"), timeout=20)
+    p.stls(context=ctx)
+    p.user("b@b.example")
+    p.pass_("banana")
+    resp, listing, _ = p.list()
+    check(resp.startswith(b"+OK") and len(listing) >= 1, "poplib stls + user/pass + list")
+    resp, lines, _ = p.retr(1)
+    check(b"Subject: from python" in lines, "poplib retr")
+    check(p.dele(1).startswith(b"+OK"), "poplib dele")
+    p.quit()
+    check(pop_count(b.port("pop.b.example:110")) == 0, "the message is gone after DELE + QUIT")
+
+
+def t_openssl(b):
+    for proto, port in (("smtp", b.port("msa.a.example:587")), ("pop3", b.port("pop.b.example:110"))):
+        rc, out = run(["openssl", "s_client", "-starttls", proto, "-connect", f"127.0.0.1:{port}", "-CAfile", b.ca,
+                       "-verify_return_error", "-verify_ip", "127.0.0.1", "-brief"], input=b"QUIT\r\n")
+        check(rc == 0 and "Verification: OK" in out, f"openssl s_client -starttls {proto} verifies the CA and 127.0.0.1",
+              out)
+        rc, out = run(["openssl", "s_client", "-starttls", proto, "-connect", f"127.0.0.1:{port}", "-CAfile", b.ca,
+                       "-verify_return_error", "-verify_hostname", "localhost", "-brief"], input=b"QUIT\r\n")
+        check(rc == 0 and "Verification: OK" in out, f"openssl s_client -starttls {proto}: the name localhost verifies",
+              out)
+
+
+def recv_until(sock, marker, limit=5.0):
+    """Read from a raw socket until `marker` shows up, the peer closes, or `limit` seconds pass."""
+    sock.settimeout(0.2)
+    data = b""
+    end = time.monotonic() + limit
+    while marker not in data and time.monotonic() < end:
+        try:
+            chunk = sock.recv(65536)
+        except socket.timeout:
+            continue
+        except ConnectionResetError:
+            break
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+def t_hostile(b):
+    mx = b.port("mx.b.example:25")
+    # 18 idle clients (under the limit of 20) do not slow a real session down.
+    idle = [socket.create_connection(("127.0.0.1", mx)) for _ in range(18)]
+    check(all(recv_until(c, b"\r\n", 3).startswith(b"220") for c in idle), "18 idle clients greeted")
+    start = time.monotonic()
+    rc, out = swaks(b, "mx.b.example:25", "--body", "beside the idle ones")
+    took = time.monotonic() - start
+    check(rc == 0 and "queued as" in out and took < 5, f"a session beside 18 idle ones took {took:.2f} s", out)
+    # 7 more: 2 reach the limit of 20, 5 are told 421 at once.
+    more = [socket.create_connection(("127.0.0.1", mx)) for _ in range(7)]
+    greetings = [recv_until(c, b"\r\n", 3) for c in more]
+    check(sum(1 for g in greetings if g.startswith(b"421")) == 5 and
+          sum(1 for g in greetings if g.startswith(b"220")) == 2, "connection limit 20: 2 more greeted, 5 told 421",
+          repr(greetings))
+    # --idle-timeout 3s cuts every silent one.
+    start = time.monotonic()
+    ended = 0
+    for c in idle + more:
+        recv_until(c, b"__never__", 8)
+        ended += 1
+        c.close()
+    took = time.monotonic() - start
+    check(ended == 25 and took < 8, f"all idle connections were cut by --idle-timeout 3s (after {took:.1f} s)")
+    rc, out = swaks(b, "mx.b.example:25", "--body", "after the idle ones")
+    check(rc == 0 and "queued as" in out, "a normal client is served once the idle ones are gone", out)
+
+    # Bare LF line endings.
+    s = socket.create_connection(("127.0.0.1", mx))
+    recv_until(s, b"\r\n")
+    s.sendall(b"EHLO bare\nMAIL FROM:<x@c.example>\r\n")
+    got = recv_until(s, b"\r\n", 3)
+    s.close()
+    print("bare LF answer:", repr(got))
+    check(got[:1] == b"5", "a bare LF inside a command line is refused with 5xx", repr(got))
+
+    # STARTTLS with plaintext pipelined behind it (CVE-2011-0411 style): the plaintext must not be
+    # executed inside the TLS session.
+    s = socket.create_connection(("127.0.0.1", mx))
+    recv_until(s, b"\r\n")
+    s.sendall(b"EHLO x\r\n")
+    recv_until(s, b"250 ")
+    s.sendall(b"STARTTLS\r\nMAIL FROM:<evil@c.example>\r\n")
+    got = recv_until(s, b"\r\n", 3)
+    check(got.startswith(b"220") or got.startswith(b"5"), "STARTTLS + pipelined plaintext: refused or 220 only",
+          repr(got))
+    if got.startswith(b"220"):
+        ctx = ssl.create_default_context(cafile=b.ca)
+        t = ctx.wrap_socket(s, server_hostname="localhost")
+        t.sendall(b"EHLO x\r\n")
+        got = recv_until(t, b"250 ", 5)
+        check(b"evil" not in got and got.startswith(b"250"), "the smuggled MAIL FROM was not run", repr(got))
+        t.close()
+    else:
+        s.close()
+
+    # A flood of junk commands: refused one by one, and the server hangs up at some point.
+    s = socket.create_connection(("127.0.0.1", mx))
+    recv_until(s, b"\r\n")
+    s.sendall(b"".join(b"JUNK%d\r\n" % i for i in range(500)))
+    got = recv_until(s, b"421", 5)
+    s.close()
+    print("junk flood answers:", repr(got[:120]), "...", repr(got[-120:]))
+    check(b"500 5.5.2" in got and b"421 4.7.0" in got, "junk commands get 500 each, then 421 too many errors", repr(got[-300:]))
+    rc, out = swaks(b, "mx.b.example:25", "--body", "after the junk")
+    check(rc == 0 and "queued as" in out, "other sessions are unharmed after the junk flood", out)
+
+    # A line far longer than any limit.
+    s = socket.create_connection(("127.0.0.1", mx))
+    recv_until(s, b"\r\n")
+    s.sendall(b"EHLO " + b"x" * 100000 + b"\r\n")
+    got = recv_until(s, b"\r\n", 5)
+    s.close()
+    check(got[:1] == b"5", "an over-long command line gets a 5xx", repr(got[:200]))
+
+
+TESTS = {
+    "swaks-plain": (t_swaks_plain, ["swaks"]),
+    "swaks-pipelining": (t_swaks_pipelining, ["swaks"]),
+    "swaks-starttls": (t_swaks_starttls, ["swaks"]),
+    "swaks-auth": (t_swaks_auth, ["swaks"]),
+    "no-open-relay": (t_no_open_relay, ["swaks"]),
+    "curl-smtp": (t_curl_smtp, ["curl"]),
+    "curl-pop3": (t_curl_pop3, ["curl", "swaks"]),
+    "end-to-end": (t_end_to_end, ["curl", "swaks"]),
+    "python": (t_python, []),
+    "openssl": (t_openssl, ["openssl"]),
+    "hostile": (t_hostile, ["swaks"]),
+}
+EXTRA = {"hostile": ["--max-connections", "20", "--idle-timeout", "3s"]}
+
+
+def main():
+    smtpsim, name = sys.argv[1], sys.argv[2]
+    fn, programs = TESTS[name]
+    need(*programs)
+    with Bridge(smtpsim, extra=EXTRA.get(name, [])) as b:
+        fn(b)
+        report = b.stop()
+        check("still queued:" in report, "the bridge stops on SIGTERM and reports its queues", report)
+
+
+if __name__ == "__main__":
+    main()
