@@ -8,6 +8,7 @@ import poplib
 import smtplib
 import socket
 import ssl
+import subprocess
 import sys
 import time
 
@@ -170,6 +171,54 @@ def t_openssl(b):
               out)
 
 
+def t_msmtp(b):
+    conf = os.path.join(b.dir, "msmtprc")
+    with open(conf, "w") as f:
+        f.write(f"""account live
+host 127.0.0.1
+port {b.port('msa.a.example:587')}
+tls on
+tls_starttls on
+tls_trust_file {b.ca}
+auth on
+user a@a.example
+password apple pie
+from a@a.example
+timeout 20
+account default : live
+""")
+    os.chmod(conf, 0o600)
+    rc, out = run(["msmtp", "-C", conf, "-v", "b@b.example"],
+                  input=b"From: a@a.example\r\nTo: b@b.example\r\nSubject: via msmtp\r\n\r\nmsmtp body\r\n")
+    check(rc == 0 and "250" in out, "msmtp submits with STARTTLS (CA verified) and AUTH", out)
+    for _ in range(100):
+        if pop_count(b.port("pop.b.example:110")) > 0:
+            break
+        time.sleep(0.1)
+
+
+def t_fetchmail(b):
+    t_msmtp(b)
+    rc_file = os.path.join(b.dir, "fetchmailrc")
+    out_file = os.path.join(b.dir, "fetched.mbox")
+    with open(rc_file, "w") as f:
+        f.write(f"""set no syslog
+poll 127.0.0.1 service {b.port('pop.b.example:110')} protocol pop3 timeout 20
+  user "b@b.example" password "banana" is "me" here
+  sslproto "TLS1.2+" sslcertck sslcertfile "{b.ca}" sslcommonname "localhost"
+  mda "cat >> {out_file}"
+""")
+    os.chmod(rc_file, 0o600)
+    env = dict(os.environ, HOME=b.dir, FETCHMAILHOME=b.dir)
+    p = subprocess.run(["fetchmail", "-f", rc_file, "-v", "--nokeep"], stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, timeout=60, env=env)
+    out = p.stdout.decode(errors="replace")
+    check(p.returncode == 0 and "STLS" in out, "fetchmail fetches over POP3 with STLS, the CA verified", out)
+    with open(out_file, "rb") as f:
+        check(b"Subject: via msmtp" in f.read(), "fetchmail delivered the message msmtp sent")
+    check(pop_count(b.port("pop.b.example:110")) == 0, "fetchmail deleted it on the server (--nokeep)")
+
+
 def recv_until(sock, marker, limit=5.0):
     """Read from a raw socket until `marker` shows up, the peer closes, or `limit` seconds pass."""
     sock.settimeout(0.2)
@@ -276,6 +325,8 @@ TESTS = {
     "python": (t_python, []),
     "openssl": (t_openssl, ["openssl"]),
     "hostile": (t_hostile, ["swaks"]),
+    "msmtp": (t_msmtp, ["msmtp"]),
+    "fetchmail": (t_fetchmail, ["msmtp", "fetchmail"]),
 }
 EXTRA = {"hostile": ["--max-connections", "20", "--idle-timeout", "3s"]}
 
