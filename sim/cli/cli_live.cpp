@@ -9,6 +9,7 @@
 #include <fstream>
 #include <memory>
 #include <ostream>
+#include <set>
 
 #include "sim/cli/cli_commands.hpp"
 #include "sim/export/export_jsonl.hpp"
@@ -133,6 +134,15 @@ void report_queues(World& w, Context& ctx) {
   }
   ctx.out << "still queued: " << total << " recipient(s)"
           << (total ? " (kept in the lesson's spools; nothing was dropped)" : "") << "\n";
+  // What the mailboxes hold (a store shared by several hosts counted once).
+  std::set<const mail::MailboxStore*> stores;
+  std::uint64_t stored = 0;
+  for (const auto& m : w.mtas()) {
+    const mail::MailboxStore* st = m->config().store.get();
+    if (!st || !stores.insert(st).second) continue;
+    for (const auto& mb : st->mailboxes()) stored += st->usage(mb).messages;
+  }
+  ctx.out << "stored in mailboxes: " << stored << " message(s)\n";
 }
 
 }  // namespace

@@ -31,6 +31,8 @@ class Sock : public std::enable_shared_from_this<Sock> {
 
   // begin - trace the connection, start reading and the timers.
   void begin() {
+    boost::system::error_code ignored;
+    sock_.set_option(tcp::no_delay(true), ignored);  // replies are small and each one is awaited
     pump_.catch_up();
     event(TraceKind::ConnOpen, false, {});
     event(TraceKind::ConnAccept, false, {});
@@ -53,7 +55,7 @@ class Sock : public std::enable_shared_from_this<Sock> {
     event(TraceKind::BytesSent, true, bytes);
     event(TraceKind::BytesDelivered, true, bytes);
     unsent_ += bytes.size();
-    out_.emplace_back(bytes);
+    pending_.append(bytes);  // replies written while a write is in flight go out together
     if (unsent_ > limits_.max_unsent) {
       kill("live bridge: the client does not read (" + std::to_string(unsent_) + " bytes unsent)");
       return;
@@ -174,7 +176,7 @@ class Sock : public std::enable_shared_from_this<Sock> {
   // flush - write the queued bytes; then the FIN (shutdown) and the close that were asked for.
   void flush() {
     if (writing_ || !sock_.is_open()) return;
-    if (out_.empty()) {
+    if (pending_.empty()) {
       if (shut_requested_ && !shut_done_) {
         boost::system::error_code ignored;
         sock_.shutdown(tcp::socket::shutdown_send, ignored);
@@ -189,7 +191,9 @@ class Sock : public std::enable_shared_from_this<Sock> {
       return;
     }
     writing_ = true;
-    asio::async_write(sock_, asio::buffer(out_.front()),
+    inflight_.clear();
+    inflight_.swap(pending_);
+    asio::async_write(sock_, asio::buffer(inflight_),
                       [self = shared_from_this()](const boost::system::error_code& ec, std::size_t) {
                         self->writing_ = false;
                         if (ec) {
@@ -202,8 +206,7 @@ class Sock : public std::enable_shared_from_this<Sock> {
                           }
                           return;
                         }
-                        self->unsent_ -= self->out_.front().size();
-                        self->out_.pop_front();
+                        self->unsent_ -= self->inflight_.size();
                         self->flush();
                       });
   }
@@ -245,7 +248,7 @@ class Sock : public std::enable_shared_from_this<Sock> {
     idle_.cancel();
     total_.cancel();
     if (sock_.is_open()) sock_.close(ignored);
-    out_.clear();
+    pending_.clear();
     unsent_ = 0;
     if (on_finished_) {
       auto fn = std::move(on_finished_);
@@ -309,7 +312,8 @@ class Sock : public std::enable_shared_from_this<Sock> {
   bool has_handler_ = false;
   std::deque<Item> backlog_;
   bool drain_pending_ = false;
-  std::deque<std::string> out_;
+  std::string pending_;   // written by the application, not yet handed to the socket
+  std::string inflight_;  // the bytes of the async_write in progress
   std::size_t unsent_ = 0;
   bool writing_ = false;
   bool app_closed_ = false, shut_requested_ = false, shut_done_ = false, close_after_flush_ = false;
