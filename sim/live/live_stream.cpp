@@ -339,6 +339,7 @@ class LiveStream final : public Stream {
   std::uint32_t remote_ip() const override { return s_->remote_.ip; }
   std::uint16_t local_port() const override { return s_->local_.port; }
   std::uint16_t remote_port() const override { return s_->remote_.port; }
+  bool is_live() const override { return true; }
 
  private:
   std::shared_ptr<Sock> s_;

@@ -99,7 +99,7 @@ void MtaHost::on_accept(StreamPtr s) {
   smtp::PeerInfo peer{ipv4_to_string(s->remote_ip()), s->remote_name()};
   auto engine = std::make_unique<smtp::SmtpServer>(server_->config(), *server_, peer);
   auto conn = std::make_shared<Conn>(ctx_.sched, ctx_.trace, s, std::move(engine), true,
-                                     ctx_.tls.factory(cfg_.name, TlsVerify::None), "");
+                                     ctx_.tls.factory(cfg_.name, TlsVerify::None, false, s->is_live()), "");
   server_conns_.insert(conn);
   std::weak_ptr<Conn> weak = conn;
   conn->on_done([this, alive = alive_, weak](Conn&) {

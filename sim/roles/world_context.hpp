@@ -17,7 +17,7 @@
 
 namespace smtpsim {
 
-namespace tls { class Pki; class ServerContext; class ClientContext; class DeterministicRandom; }
+namespace tls { class Pki; class ServerContext; class ClientContext; class LibContext; }
 
 // TlsVerify - how a client side checks the server's certificate.
 enum class TlsVerify : unsigned char { None, Peer };
@@ -29,7 +29,9 @@ class WorldTls {
   ~WorldTls();
   // factory - the TLS maker for connections of `host`: as server it presents the host's
   // certificate (or a self-signed one when `impostor`), as client it verifies as told.
-  TlsFactory factory(const std::string& host, TlsVerify verify, bool impostor = false);
+  // `live`: a server side for a real client of the live bridge - the same certificate, but the
+  // session draws OpenSSL's real randomness, not the world's seeded stream.
+  TlsFactory factory(const std::string& host, TlsVerify verify, bool impostor = false, bool live = false);
   // ca_pem - the simulation CA, for the live bridge and for people who want to look at it.
   std::string ca_pem() const;
   // host_cert_pem / host_key_pem - a host's credential (issued on demand).
@@ -46,8 +48,10 @@ class WorldTls {
   int cipher_bits(const std::string& cipher);
 
  private:
-  std::shared_ptr<tls::ServerContext> server_ctx(const std::string& host, bool impostor);
-  std::unique_ptr<tls::DeterministicRandom> random_;
+  std::shared_ptr<tls::ServerContext> server_ctx(const std::string& host, bool impostor, bool live = false);
+  // lib_ - the world's own OpenSSL library context, seeded from the run's seed: every key,
+  // certificate, SSL_CTX and session of the world draws from it and from nothing global.
+  std::shared_ptr<tls::LibContext> lib_;
   std::unique_ptr<tls::Pki> pki_;
   std::map<std::string, std::shared_ptr<tls::ServerContext>> servers_;
   std::shared_ptr<tls::ClientContext> client_verify_;

@@ -219,6 +219,39 @@ poll 127.0.0.1 service {b.port('pop.b.example:110')} protocol pop3 timeout 20
     check(pop_count(b.port("pop.b.example:110")) == 0, "fetchmail deleted it on the server (--nokeep)")
 
 
+def server_randoms(events_path):
+    """The 32-byte random of every ServerHello a lesson host sent to a real client."""
+    import base64
+    import json
+    out = []
+    with open(events_path) as f:
+        for line in f:
+            e = json.loads(line)
+            if e.get("kind") != "bytes_sent" or e.get("peer") != "live-client" or "data_b64" not in e:
+                continue
+            d = base64.b64decode(e["data_b64"])
+            if len(d) > 43 and d[0] == 0x16 and d[5] == 0x02:
+                out.append(d[11:43])
+    return out
+
+
+def t_live_randomness(b):
+    """Live TLS draws real randomness: two runs with the same seed give different ServerHellos."""
+    smtpsim = sys.argv[1]
+    randoms = []
+    for run_no in range(2):
+        with Bridge(smtpsim) as other:
+            rc, out = run(["openssl", "s_client", "-starttls", "smtp", "-connect",
+                           f"127.0.0.1:{other.port('mx.b.example:25')}", "-CAfile", other.ca, "-brief"],
+                          input=b"QUIT\r\n")
+            check(rc == 0, f"run {run_no + 1}: STARTTLS handshake", out)
+            other.stop()
+            randoms += server_randoms(other.events)
+    check(len(randoms) == 2, "one ServerHello per run in the JSONL events", repr(randoms))
+    check(randoms[0] != randoms[1], "same seed, two live runs: different ServerHello randoms (real randomness)",
+          repr(randoms))
+
+
 def recv_until(sock, marker, limit=5.0):
     """Read from a raw socket until `marker` shows up, the peer closes, or `limit` seconds pass."""
     sock.settimeout(0.2)
@@ -326,6 +359,7 @@ TESTS = {
     "openssl": (t_openssl, ["openssl"]),
     "hostile": (t_hostile, ["swaks"]),
     "msmtp": (t_msmtp, ["msmtp"]),
+    "live-randomness": (t_live_randomness, ["openssl"]),
     "fetchmail": (t_fetchmail, ["msmtp", "fetchmail"]),
 }
 EXTRA = {"hostile": ["--max-connections", "20", "--idle-timeout", "3s"]}
