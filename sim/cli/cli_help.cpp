@@ -163,6 +163,9 @@ AUTH needs STARTTLS first unless the lesson says otherwise.
 
 Options:
   --expose HOST:PORT=ADDR:LOCALPORT   a lesson server reachable at ADDR:LOCALPORT (repeatable)
+  --gateway HOST[:PORT]=ADDR:REALPORT the lesson host's service (default port 25) is the real
+                       server at ADDR:REALPORT: simulated clients reach it over the lesson's links
+                       (e.g. an MX played by python3 -m aiosmtpd or Postfix's smtp-sink; repeatable)
   --speed X            virtual seconds per wall second (default 1; 60 = a minute per second)
   --for DURATION       stop after this much wall time (e.g. 30s, 10m); default: until a signal
   --write-ca FILE      write the simulation CA's certificate (PEM) before the ready line

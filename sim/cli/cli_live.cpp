@@ -16,6 +16,7 @@
 #include "sim/export/export_pcap.hpp"
 #include "sim/export/export_transcript.hpp"
 #include "sim/live/live_bridge.hpp"
+#include "sim/live/live_gateway.hpp"
 #include "sim/live/live_pump.hpp"
 #include "sim/scenario/scenario_load.hpp"
 #include "sim/scenario/scenario_runner.hpp"
@@ -34,6 +35,7 @@ constexpr FlagSpec kLiveFlags[] = {
 struct LiveFlags {
   std::string file;
   std::vector<live::Exposure> expose;
+  std::vector<live::GatewaySpec> gateways;
   double speed = 1.0;
   std::optional<SimTime> run_for;
   std::optional<std::string> write_ca, events, pcap;
@@ -66,6 +68,22 @@ live::Exposure parse_exposure(const std::string& text) {
   return e;
 }
 
+// parse_gateway - "HOST[:PORT]=ADDR:REALPORT" (PORT defaults to 25).
+live::GatewaySpec parse_gateway(const std::string& text) {
+  live::GatewaySpec g;
+  auto eq = text.find('=');
+  if (eq == std::string::npos)
+    throw UsageError("--gateway " + text + ": expected HOST[:PORT]=127.0.0.1:REALPORT");
+  std::string left = text.substr(0, eq);
+  if (left.find(':') != std::string::npos) std::tie(g.host, g.port) = parse_host_port(left);
+  else g.host = left;
+  live::Exposure e = parse_exposure("x:1=" + text.substr(eq + 1));
+  if (e.local_port == 0) throw UsageError("--gateway " + text + ": the real server's port must be 1 to 65535");
+  g.address = e.bind_address;
+  g.real_port = e.local_port;
+  return g;
+}
+
 // parse_live_flags - `--expose` may repeat, so it is taken out before the common parser runs.
 LiveFlags parse_live_flags(const std::vector<std::string>& args) {
   LiveFlags f;
@@ -76,6 +94,11 @@ LiveFlags parse_live_flags(const std::vector<std::string>& args) {
       f.expose.push_back(parse_exposure(args[++i]));
     } else if (args[i].rfind("--expose=", 0) == 0) {
       f.expose.push_back(parse_exposure(args[i].substr(9)));
+    } else if (args[i] == "--gateway") {
+      if (i + 1 >= args.size()) throw UsageError("--gateway needs a value: HOST[:PORT]=127.0.0.1:REALPORT");
+      f.gateways.push_back(parse_gateway(args[++i]));
+    } else if (args[i].rfind("--gateway=", 0) == 0) {
+      f.gateways.push_back(parse_gateway(args[i].substr(10)));
     } else {
       rest.push_back(args[i]);
     }
@@ -85,7 +108,8 @@ LiveFlags parse_live_flags(const std::vector<std::string>& args) {
     throw UsageError(a.positional.empty() ? "no lesson file given (smtpsim live LESSON --expose HOST:PORT=127.0.0.1:0)"
                                           : "one lesson file at a time");
   f.file = a.positional[0];
-  if (f.expose.empty()) throw UsageError("nothing to expose: give --expose HOST:PORT=127.0.0.1:LOCALPORT");
+  if (f.expose.empty() && f.gateways.empty())
+    throw UsageError("nothing to expose: give --expose HOST:PORT=127.0.0.1:LOCALPORT (or --gateway)");
   if (auto v = a.value("--speed")) {
     char* end = nullptr;
     f.speed = std::strtod(v->c_str(), &end);
@@ -210,8 +234,10 @@ int cmd_live(const std::vector<std::string>& args, Context& ctx) {
   if (flags.session_timeout) bo.limits.total = std::chrono::milliseconds(*flags.session_timeout / 1000);
   for (const auto& d : spec.domains) bo.lesson_domains.insert(d.name);
   live::Bridge bridge(pump, world, bo);
+  live::Gateway gateway(pump, world, flags.gateways, flags.allow_external);
   try {
     bridge.open();
+    gateway.open();
   } catch (const std::runtime_error& e) {
     ctx.err << "smtpsim live: " << e.what() << "\n";
     return kExitUsage;
@@ -258,7 +284,10 @@ int cmd_live(const std::vector<std::string>& args, Context& ctx) {
   if (pcap) pcap->flush();
   ctx.out << "stopped" << (signal_seen ? std::string(" by ") + (signal_seen == SIGINT ? "SIGINT" : "SIGTERM") : "")
           << " at virtual " << format_time(world.sched.now()) << ": " << bridge.accepted() << " real connection(s), "
-          << bridge.refused() << " refused, " << bridge.active() << " still open\n";
+          << bridge.refused() << " refused, " << bridge.active() << " still open";
+  if (!flags.gateways.empty())
+    ctx.out << "; gateways: " << gateway.sessions() << " session(s), " << gateway.failed() << " could not connect";
+  ctx.out << "\n";
   report_queues(world, ctx);
   ctx.out << std::flush;
   return kExitOk;

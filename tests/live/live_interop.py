@@ -252,6 +252,64 @@ def t_live_randomness(b):
           repr(randoms))
 
 
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def gateway_run(smtpsim, real_port, subject):
+    """The bridge with mx.b.example played by the real server on real_port; swaks submits one
+    message to the MSA, which relays it over the lesson's links to that MX. Returns the report."""
+    with Bridge(smtpsim, extra=["--gateway", f"mx.b.example=127.0.0.1:{real_port}"],
+                expose=["msa.a.example:587"]) as b:
+        rc, out = swaks(b, "msa.a.example:587", "-tls", "--tls-ca-path", b.ca, "--auth", "PLAIN", "--auth-user",
+                        "a@a.example", "--auth-password", "apple pie", "--header", f"Subject: {subject}")
+        check(rc == 0 and "queued as" in out, "swaks submits to the MSA", out)
+        time.sleep(3)  # the MSA relays at once: DNS, then 40 ms of links to the MX
+        return b.stop()
+
+
+def t_gateway_aiosmtpd(b):
+    if not os.path.exists("/usr/bin/python3") or subprocess.run(
+            ["/usr/bin/python3", "-c", "import aiosmtpd"], capture_output=True).returncode != 0:
+        print("SKIP: python3-aiosmtpd is not installed for /usr/bin/python3 (.ci/install adds it)")
+        sys.exit(77)
+    port = free_port()
+    store = os.path.join(b.dir, "aiosmtpd.out")
+    sink = subprocess.Popen(["/usr/bin/python3", os.path.join(os.path.dirname(__file__), "aiosmtpd_sink.py"),
+                             str(port), store], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    try:
+        check(sink.stdout.readline().startswith(b"listening"), "aiosmtpd listens")
+        report = gateway_run(sys.argv[1], port, "to aiosmtpd")
+    finally:
+        sink.stdin.close()
+        sink.wait(timeout=10)
+    check("gateways: 1 session(s), 0 could not connect" in report and "still queued: 0" in report,
+          "the MSA's delivery went through the gateway and left nothing queued", report)
+    with open(store, "rb") as f:
+        got = f.read()
+    check(b"RCPT TO:b@b.example" in got and b"Subject: to aiosmtpd" in got and b"by msa.a.example (smtpsim) with ESMTPSA" in got,
+          "aiosmtpd stored the message the simulated MSA delivered (with the MSA's Received header)", repr(got[:600]))
+
+
+def t_gateway_smtp_sink(b):
+    need("smtp-sink")
+    port = free_port()
+    args = ["smtp-sink"] + (["-u", "nobody"] if os.geteuid() == 0 else []) + [f"127.0.0.1:{port}", "10"]
+    sink = subprocess.Popen(args)
+    try:
+        time.sleep(0.3)
+        report = gateway_run(sys.argv[1], port, "to smtp-sink")
+    finally:
+        sink.terminate()
+        sink.wait(timeout=10)
+    check("gateways: 1 session(s), 0 could not connect" in report and "still queued: 0" in report,
+          "the simulated MSA delivered to Postfix's smtp-sink through the gateway", report)
+
+
 def recv_until(sock, marker, limit=5.0):
     """Read from a raw socket until `marker` shows up, the peer closes, or `limit` seconds pass."""
     sock.settimeout(0.2)
@@ -360,6 +418,8 @@ TESTS = {
     "hostile": (t_hostile, ["swaks"]),
     "msmtp": (t_msmtp, ["msmtp"]),
     "live-randomness": (t_live_randomness, ["openssl"]),
+    "gateway-aiosmtpd": (t_gateway_aiosmtpd, ["swaks"]),
+    "gateway-smtp-sink": (t_gateway_smtp_sink, ["swaks"]),
     "fetchmail": (t_fetchmail, ["msmtp", "fetchmail"]),
 }
 EXTRA = {"hostile": ["--max-connections", "20", "--idle-timeout", "3s"]}
@@ -369,6 +429,13 @@ def main():
     smtpsim, name = sys.argv[1], sys.argv[2]
     fn, programs = TESTS[name]
     need(*programs)
+    if name.startswith("gateway-") or name == "live-randomness":  # these run their own bridges
+        import tempfile
+
+        class Scratch:
+            dir = tempfile.mkdtemp(prefix="smtpsim-live-")
+        fn(Scratch)
+        return
     with Bridge(smtpsim, extra=EXTRA.get(name, [])) as b:
         fn(b)
         report = b.stop()
