@@ -30,6 +30,8 @@ class Bridge:
         self.dir = tempfile.mkdtemp(prefix="smtpsim-live-")
         self.ca = os.path.join(self.dir, "ca.pem")
         self.events = os.path.join(self.dir, "events.jsonl")
+        self.pcap = os.path.join(self.dir, "live.pcap")
+        extra = [x.replace("{dir}", self.dir) for x in extra]
         args = [smtpsim, "live", lesson, "--write-ca", self.ca, "--for", "150s", "--events", self.events]
         for e in expose:
             args += ["--expose", e + "=127.0.0.1:0"]
@@ -68,6 +70,8 @@ class Bridge:
         """SIGTERM, then the report: returns the whole stdout after the ready line."""
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
+        elif self.proc.returncode is not None and hasattr(self, "_report"):
+            return self._report
         try:
             out, err = self.proc.communicate(timeout=20)
         except subprocess.TimeoutExpired:
@@ -79,6 +83,7 @@ class Bridge:
             raise SystemExit(f"FAIL: smtpsim live exited {self.proc.returncode}: {err.decode(errors='replace')}")
         if "stopped by SIGTERM" not in text:
             raise SystemExit(f"FAIL: no clean stop report: {text[-2000:]}")
+        self._report = text
         return text
 
     def __enter__(self):

@@ -3,6 +3,7 @@
 Each test starts the bridge on free loopback ports (live_harness.Bridge), runs the client, checks
 what it got, stops the bridge with SIGTERM and checks the stop report. Exit 0 pass, 1 fail,
 77 skip (a client program is missing)."""
+import json
 import os
 import poplib
 import smtplib
@@ -310,6 +311,22 @@ def t_gateway_smtp_sink(b):
           "the simulated MSA delivered to Postfix's smtp-sink through the gateway", report)
 
 
+def t_pcap(b):
+    """A real client's session is in the pcap and the JSONL like a simulated one."""
+    rc, out = swaks(b, "mx.b.example:25", "--body", "pcap test")
+    check(rc == 0 and "queued as" in out, "swaks plain to the MX", out)
+    b.stop()
+    rc, out = run(["tshark", "-r", b.pcap, "-d", "tcp.port==25,smtp", "-Y", "ip.src==127.0.0.1 && smtp"])
+    check(rc == 0 and "EHLO laptop.test" in out and "MAIL FROM:<a@a.example>" in out,
+          "tshark reads the real client's SMTP commands from the pcap (127.0.0.1 -> the MX)", out)
+    rc, out = run(["tshark", "-r", b.pcap, "-d", "tcp.port==25,smtp", "-Y", "ip.dst==127.0.0.1 && smtp"])
+    check("250 2.0.0 Ok: queued as" in out, "... and the MX's replies to it", out)
+    with open(b.events) as f:
+        kinds = [json.loads(l)["kind"] for l in f if '"live-client"' in l]
+    check(kinds[:2] == ["conn_open", "conn_accept"] and "bytes_sent" in kinds and "conn_close" in kinds,
+          "the JSONL has the live connection's conn and bytes events", repr(kinds[:10]))
+
+
 def recv_until(sock, marker, limit=5.0):
     """Read from a raw socket until `marker` shows up, the peer closes, or `limit` seconds pass."""
     sock.settimeout(0.2)
@@ -418,11 +435,12 @@ TESTS = {
     "hostile": (t_hostile, ["swaks"]),
     "msmtp": (t_msmtp, ["msmtp"]),
     "live-randomness": (t_live_randomness, ["openssl"]),
+    "pcap": (t_pcap, ["swaks", "tshark"]),
     "gateway-aiosmtpd": (t_gateway_aiosmtpd, ["swaks"]),
     "gateway-smtp-sink": (t_gateway_smtp_sink, ["swaks"]),
     "fetchmail": (t_fetchmail, ["msmtp", "fetchmail"]),
 }
-EXTRA = {"hostile": ["--max-connections", "20", "--idle-timeout", "3s"]}
+EXTRA = {"hostile": ["--max-connections", "20", "--idle-timeout", "3s"], "pcap": ["--pcap", "{dir}/live.pcap"]}
 
 
 def main():
