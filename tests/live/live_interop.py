@@ -327,6 +327,41 @@ def t_pcap(b):
           "the JSONL has the live connection's conn and bytes events", repr(kinds[:10]))
 
 
+def t_idle_1000(b):
+    """1,000 idle connections: the first 100 (the default limit) are greeted and held, the other 900
+    told 421 at once; a session already in progress goes on as if nothing happened."""
+    import resource
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and hard < 1200:
+        print(f"SKIP: the open-files limit ({hard}) is below 1,200")
+        sys.exit(77)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, 1200), hard))
+    mx = b.port("mx.b.example:25")
+    s = socket.create_connection(("127.0.0.1", mx))
+    check(recv_until(s, b"\r\n").startswith(b"220"), "a session starts")
+    s.sendall(b"EHLO busy.test\r\n")
+    recv_until(s, b"250 ")
+    idle = []
+    for _ in range(1000):
+        idle.append(socket.create_connection(("127.0.0.1", mx)))
+    greeted = refused = 0
+    for c in idle:
+        g = recv_until(c, b"\r\n", 3)
+        greeted += g.startswith(b"220")
+        refused += g.startswith(b"421")
+    check(greeted == 99 and refused == 901, f"limit 100: {greeted} more greeted, {refused} told 421")
+    start = time.monotonic()
+    s.sendall(b"MAIL FROM:<a@a.example>\r\nRCPT TO:<b@b.example>\r\nDATA\r\n")
+    got = recv_until(s, b"354", 5)
+    s.sendall(b"Subject: busy\r\n\r\nstill here\r\n.\r\nQUIT\r\n")
+    got += recv_until(s, b"221", 5)
+    took = time.monotonic() - start
+    check(b"250 2.0.0 Ok: queued as" in got and took < 2, f"the session in progress finished in {took:.2f} s", repr(got))
+    for c in idle:
+        c.close()
+    s.close()
+
+
 def recv_until(sock, marker, limit=5.0):
     """Read from a raw socket until `marker` shows up, the peer closes, or `limit` seconds pass."""
     sock.settimeout(0.2)
@@ -436,6 +471,7 @@ TESTS = {
     "msmtp": (t_msmtp, ["msmtp"]),
     "live-randomness": (t_live_randomness, ["openssl"]),
     "pcap": (t_pcap, ["swaks", "tshark"]),
+    "idle-1000": (t_idle_1000, []),
     "gateway-aiosmtpd": (t_gateway_aiosmtpd, ["swaks"]),
     "gateway-smtp-sink": (t_gateway_smtp_sink, ["swaks"]),
     "fetchmail": (t_fetchmail, ["msmtp", "fetchmail"]),
