@@ -11,7 +11,7 @@ namespace smtpsim::live {
 Pump::Pump(Scheduler& sched, double speed, AdvanceFn advance)
     : timer_(io_), sched_(sched), speed_(speed), advance_(std::move(advance)), wall0_(WallClock::now()),
       virt0_(sched.now()) {
-  if (!(speed > 0)) throw std::invalid_argument("live: speed must be > 0");
+  if (!(speed >= 0)) throw std::invalid_argument("live: speed must be >= 0");
   if (!advance_) advance_ = [this](SimTime t) { sched_.run_until(t); };
 }
 
@@ -20,8 +20,19 @@ Pump::~Pump() = default;
 // virtual_now - start + elapsed wall microseconds x speed, never before the scheduler's clock.
 SimTime Pump::virtual_now() const {
   auto us = std::chrono::duration_cast<std::chrono::microseconds>(WallClock::now() - wall0_).count();
-  SimTime v = virt0_ + static_cast<SimTime>(static_cast<double>(us) * speed_);
+  SimTime v = speed_ > 0 ? virt0_ + static_cast<SimTime>(static_cast<double>(us) * speed_) : virt0_;
   return std::max(v, sched_.now());
+}
+
+// set_speed - rebase the mapping at the current virtual time, then apply the new scale.
+void Pump::set_speed(double speed) {
+  if (!(speed >= 0)) throw std::invalid_argument("live: speed must be >= 0");
+  virt0_ = virtual_now();
+  wall0_ = WallClock::now();
+  speed_ = speed;
+  armed_for_ = kNever;  // the next event's wall time changed
+  timer_.cancel();
+  arm();
 }
 
 // catch_up - run the simulation to the wall clock's virtual time; re-arm the timer for what is next.
@@ -43,11 +54,12 @@ void Pump::arm() {
   if (stopped_) return;
   std::optional<SimTime> next = sched_.next_time();
   SimTime target = next ? *next : kNever;
+  if (speed_ == 0 && target > virt0_) target = kNever;  // paused: only what is due now may run
   if (target == armed_for_) return;
   armed_for_ = target;
   timer_.cancel();
   if (target == kNever) return;
-  double wall_us = static_cast<double>(target - virt0_) / speed_;
+  double wall_us = speed_ > 0 ? static_cast<double>(target - virt0_) / speed_ : 0.0;
   auto when = wall0_ + std::chrono::microseconds(static_cast<std::int64_t>(wall_us) + 1);
   timer_.expires_at(when);
   timer_.async_wait([this, target](const boost::system::error_code& ec) {

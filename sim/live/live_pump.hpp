@@ -21,7 +21,7 @@ class Pump {
   // AdvanceFn - runs the simulation to virtual time t (ScenarioRun::run_until, or the scheduler's).
   using AdvanceFn = std::function<void(SimTime t)>;
 
-  // Pump - virtual time follows the wall clock from now, scaled by speed (> 0).
+  // Pump - virtual time follows the wall clock from now, scaled by speed (> 0; 0 = paused).
   Pump(Scheduler& sched, double speed, AdvanceFn advance = {});
   ~Pump();
   Pump(const Pump&) = delete;
@@ -30,6 +30,10 @@ class Pump {
   boost::asio::io_context& io() { return io_; }
   Scheduler& scheduler() { return sched_; }
   double speed() const { return speed_; }
+  // set_speed - change the scale from now on (the virtual clock does not jump); 0 pauses the
+  // clock: sockets are still served and what is due at the current virtual time runs (the
+  // visualizer's pause and speed controls).
+  void set_speed(double speed);
 
   // virtual_now - the virtual time the wall clock says it is (never behind the scheduler).
   SimTime virtual_now() const;

@@ -431,7 +431,7 @@ def t_hostile(b):
         t = ctx.wrap_socket(s, server_hostname="localhost")
         t.sendall(b"EHLO x\r\n")
         got = recv_until(t, b"250 ", 5)
-        check(b"evil" not in got and got.startswith(b"250"), "the smuggled MAIL FROM was not run", repr(got))
+        check(got.startswith(b"250-mx.b.example\r\n") and b"2.1.0" not in got, "the smuggled MAIL FROM was not run", repr(got))
         t.close()
     else:
         s.close()

@@ -58,6 +58,24 @@ TEST_CASE("pump: --speed 100 runs 10 virtual seconds in about 100 ms; nothing du
   CHECK(sched.now() >= sec(10));
 }
 
+TEST_CASE("pump: set_speed(0) pauses the virtual clock without a jump; set_speed(1) resumes from there") {
+  Scheduler sched;
+  live::Pump pump(sched, 1.0);
+  bool ran = false;
+  sched.schedule_at(msec(150), [&] { ran = true; });
+  pump.run_for(std::chrono::milliseconds(50));
+  pump.set_speed(0);
+  const SimTime paused_at = pump.virtual_now();
+  pump.run_for(std::chrono::milliseconds(300));
+  CHECK_FALSE(ran);  // 350 ms of wall time, but the clock stood still after the first 50
+  CHECK(pump.virtual_now() == paused_at);
+  pump.set_speed(1.0);
+  pump.run_for(std::chrono::milliseconds(250));
+  CHECK(ran);
+  CHECK(sched.now() >= msec(150));
+  CHECK(sched.now() < msec(600));  // not the 600 ms of wall time that passed in all
+}
+
 TEST_CASE("live stream: a real client's bytes reach the host's listener from scheduler events, traced like a virtual connection") {
   World w{3};
   HostId srv = w.add_host("echo.example", "10.0.0.9");
