@@ -322,9 +322,16 @@ def t_pcap(b):
     rc, out = run(["tshark", "-r", b.pcap, "-d", "tcp.port==25,smtp", "-Y", "ip.dst==127.0.0.1 && smtp"])
     check("250 2.0.0 Ok: queued as" in out, "... and the MX's replies to it", out)
     with open(b.events) as f:
-        kinds = [json.loads(l)["kind"] for l in f if '"live-client"' in l]
+        events = [json.loads(l) for l in f if '"live-client"' in l]
+    kinds = [e["kind"] for e in events]
     check(kinds[:2] == ["conn_open", "conn_accept"] and "bytes_sent" in kinds and "conn_close" in kinds,
           "the JSONL has the live connection's conn and bytes events", repr(kinds[:10]))
+    rx = {e["seq"]: e["text"] for e in events if e["kind"] == "command" and e.get("rx")}
+    check("EHLO laptop.test" in rx.values() and "MAIL FROM:<a@a.example>" in rx.values(),
+          "the MX recorded the real client's commands (command events with rx)", repr(rx))
+    mail_seq = [k for k, v in rx.items() if v.startswith("MAIL FROM")][0]
+    check(any(e["kind"] == "reply" and e.get("answers") == mail_seq and e["text"].startswith("250") for e in events),
+          "the 250 to MAIL FROM names the command it answers (the real client's session pairs)")
 
 
 def t_idle_1000(b):
