@@ -288,6 +288,12 @@ LoadResult load_scenario_string(std::string_view text, const std::string& name) 
   }
   const std::string unclosed = std::string("YAML syntax error: this ") + (found.quote == '"' ? "double" : "single") +
                                "-quoted text is never closed: it runs to the end of the file";
+  if (found.runaway_quote && !found.unclosed_quote) {
+    d.error(*found.runaway_quote, std::string("YAML syntax error: this ") + (found.runaway == '"' ? "double" : "single") +
+                                      "-quoted text is not closed on its line: it runs on into the keys below, up to "
+                                      "the next quote");
+    return finish(d, std::nullopt);
+  }
   try {
     std::string owned(text);
     YAML::Node root;

@@ -40,6 +40,7 @@ struct Scan {
   char quote = 0;          // the quote character of an open quoted text
   SourcePos quote_pos;
   std::size_t quote_offset = 0;
+  int quote_indent = 0;    // the indent of the line the open quote started on
   int block_scalar = -1;   // >= 0: inside a '|' / '>' text whose header line had this indent
   int line = 0;            // 0-based
 
@@ -72,6 +73,7 @@ struct Scan {
         quote = c;
         quote_pos = {line + 1, int(j) + 1};
         quote_offset = line_start + j;
+        quote_indent = indent;
       } else if (expect && (c == '[' || c == '{')) {
         ++flow;
         if (depth() > kMaxNesting) found.too_deep = SourcePos{line + 1, int(j) + 1};
@@ -112,7 +114,16 @@ ScanFinding scan_lesson_text(std::string_view text) {
     std::string_view l = text.substr(start, end - start);
     if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
     if (s.quote) {
-      s.chars(l, 0, start, 0);  // a quoted text going on over lines
+      // a quoted text going on over lines; one going on into what looks like the next key or
+      // list entry has lost its closing quote
+      std::size_t ind = 0;
+      while (ind < l.size() && l[ind] == ' ') ++ind;
+      const bool entry = ind < l.size() && l[ind] == '-' && (ind + 1 == l.size() || is_blank(l[ind + 1]));
+      if (!s.found.runaway_quote && int(ind) <= s.quote_indent && ind < l.size() && (entry || opens_mapping(l, ind))) {
+        s.found.runaway_quote = s.quote_pos;
+        s.found.runaway = s.quote;
+      }
+      s.chars(l, 0, start, 0);
     } else {
       std::size_t ind = 0;
       while (ind < l.size() && l[ind] == ' ') ++ind;

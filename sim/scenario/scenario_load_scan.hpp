@@ -20,6 +20,11 @@ struct ScanFinding {
   std::optional<SourcePos> unclosed_quote;
   char quote = 0;
   std::size_t quote_offset = 0;  // the opening quote's byte offset in the text
+  // a quoted text that goes on into a line that looks like the next key or list entry (no
+  // further in than the line it opened on): its closing quote is missing, and it swallowed what
+  // follows up to the next quote
+  std::optional<SourcePos> runaway_quote;
+  char runaway = 0;
   std::optional<SourcePos> too_deep;
 };
 

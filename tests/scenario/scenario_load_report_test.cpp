@@ -70,6 +70,12 @@ TEST_CASE("an unclosed quote is reported where it opens, also without a final ne
   }
   CHECK(diag_lines(load("lesson:\n  title: 'abc\nhosts: []\n")) ==
         Lines{"2:10: YAML syntax error: this single-quoted text is never closed: it runs to the end of the file"});
+  // closed further down, by the next quote: reported where it opens too
+  CHECK(diag_lines(load("lesson:\n  title: \"abc\nhosts:\n  - { name: \"r1\", role: router }\n")) ==
+        Lines{"2:10: YAML syntax error: this double-quoted text is not closed on its line: it runs on into the keys "
+              "below, up to the next quote"});
+  // a quoted text may go on over lines further in than its key
+  CHECK(load(std::string(test::kBase) + "lesson:\n  title: \"a title\n    over two lines\"\n").ok());
   // quotes inside block texts, plain texts and comments are not quoted texts
   std::string ok = std::string(test::kBase) +
                    "send:\n  - { from: a@a.example, to: b@b.example, subject: It's \"fine\", body: \"x\" }\n"
