@@ -1,5 +1,6 @@
 // cli_explain.cpp - `smtpsim explain CODE`: replies from the catalogue the servers use (SMTP and
-// POP3), with their meaning, the client's next step and the RFC; `explain retry`: the retry presets.
+// POP3), with their meaning, the client's next step and the RFC; `explain TERM`: a glossary term
+// (MSA, MX, octet...); `explain terms`: the glossary; `explain retry`: the retry presets.
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
@@ -7,6 +8,7 @@
 
 #include "sim/cli/cli_commands.hpp"
 #include "sim/cli/cli_text.hpp"
+#include "sim/core/glossary.hpp"
 #include "sim/export/export_transcript.hpp"
 #include "sim/pop3/pop3_catalog.hpp"
 #include "sim/roles/mta_retry.hpp"
@@ -86,6 +88,55 @@ void print_entry(std::ostream& out, const ReplyEntry& e, const QueryParts& q) {
   out << "  see:     " << e.rfc << "   (catalogue key " << e.key << ")\n";
 }
 
+// query_is_status_only - true when `query` is one enhanced status code and nothing else ("4.4.7").
+bool query_is_status_only(const std::string& query) {
+  std::size_t b = query.find_first_not_of(" \t"), e = query.find_last_not_of(" \t");
+  return b != std::string::npos && smtp::is_enhanced_status(query.substr(b, e - b + 1));
+}
+
+// status_use - where a status that no reply of the catalogue carries shows up in a run.
+std::string status_use(const std::string& status) {
+  if (status == "4.4.7")
+    return wrap("No server reply carries it: the simulated MTAs write it themselves, in the Status: field of "
+                "a bounce (DSN, RFC 3464) for a message that expired in the queue with no more precise "
+                "reason on record. When its last attempt failed with a status (a reply such as \"451 4.3.0\", "
+                "or the MTA's own 4.4.1 for no answer, 4.4.3 for a DNS failure), the bounce keeps that "
+                "status instead, as Postfix does (RFC 3463 3.1: a persistent transient failure stays 4.x.x).",
+                kWidth, "", "");
+  return wrap("No reply of the simulated servers sends " + status +
+                  "; an MTA may still write it in the Status: field of a delivery report (DSN, RFC 3464).",
+              kWidth, "", "");
+}
+
+// glossary_suggestion - " (did you mean 'MX'?)" for the closest glossary term, or "".
+std::string glossary_suggestion(const std::string& query) {
+  std::vector<std::string> terms;
+  for (const GlossaryEntry& e : glossary_all()) terms.emplace_back(glossary_key(e.term));
+  return scenario::did_you_mean(glossary_key(query), terms);
+}
+
+// explain_term - one glossary entry: the term and its hover line, the paragraph, other names, RFC.
+int explain_term(const GlossaryEntry& e, Context& ctx) {
+  ctx.out << e.term << " - " << e.short_text << "\n\n";
+  ctx.out << wrap(std::string(e.long_text), kWidth, "  ", "  ");
+  if (!e.aliases.empty()) ctx.out << wrap(std::string(e.aliases), kWidth, "\n  also:  ", "         ");
+  if (!e.rfc.empty()) ctx.out << "  see:   " << e.rfc << "\n";
+  ctx.out.flush();
+  return kExitOk;
+}
+
+// explain_terms - every glossary term with its one-line text.
+int explain_terms(Context& ctx) {
+  ctx.out << "Terms `smtpsim explain TERM` explains (the visualizer's hover texts):\n\n";
+  for (const GlossaryEntry& e : glossary_all()) {
+    std::string name = "  " + std::string(e.term);
+    name.resize(std::max<std::size_t>(name.size() + 2, 24), ' ');
+    ctx.out << wrap(std::string(e.short_text), kWidth, name, std::string(24, ' '));
+  }
+  ctx.out.flush();
+  return kExitOk;
+}
+
 // explain_reply - the catalogue entries answering `query`.
 int explain_reply(const std::string& query, Context& ctx) {
   smtp::Catalog cat = catalogue();
@@ -98,11 +149,19 @@ int explain_reply(const std::string& query, Context& ctx) {
   }
   if (!q.status.empty()) header += status_block(q.status);
 
+  if (hits.empty() && !q.code && !q.status.empty() && smtp::describe_status(q.status) &&
+      query_is_status_only(query)) {
+    // A registered status no server reply carries (4.4.7 is the simulator's own, in bounces).
+    ctx.out << header << "\n" << status_use(q.status);
+    ctx.out.flush();
+    return kExitOk;
+  }
   if (hits.empty()) {
     ctx.err << "smtpsim explain: no reply in the catalogue matches '" << exporter::printable(query) << "'.\n";
     if (!header.empty()) ctx.err << "What the code itself says:\n" << header;
-    ctx.err << "Try a reply code (550), an enhanced status (5.1.1), both (\"550 5.1.1\"), or a POP3 reply "
-               "(+OK, -ERR, \"-ERR [IN-USE]\").\n";
+    ctx.err << "Nor is it a term of the glossary" << glossary_suggestion(query) << ".\n";
+    ctx.err << "Try a reply code (550), an enhanced status (5.1.1), both (\"550 5.1.1\"), a POP3 reply "
+               "(+OK, -ERR, \"-ERR [IN-USE]\"), or a term (MSA, MX, octet; `smtpsim explain terms` lists them).\n";
     return kExitUsage;
   }
   if (!header.empty()) ctx.out << header << "\n";
@@ -198,9 +257,9 @@ int explain_retry_all(Context& ctx) {
     const RetrySchedule& p = presets[i];
     char line[160];
     std::snprintf(line, sizeof line, "  %-10s  %8zu  %-11s  %-11s  %s\n", p.name.c_str(), times[i].size(),
-                  format_duration(longest_gap(times[i])).c_str(),
-                  p.warn_after ? format_duration(*p.warn_after).c_str() : "never",
-                  format_duration(p.give_up_after).c_str());
+                  format_duration_exact(longest_gap(times[i])).c_str(),
+                  p.warn_after ? format_duration_exact(*p.warn_after).c_str() : "never",
+                  format_duration_exact(p.give_up_after).c_str());
     out << line;
   }
   out << "\nAttempts are taken as instant here; a real attempt that waits for a connect timeout pushes\n"
@@ -226,25 +285,26 @@ int explain_retry_one(const std::string& name, Context& ctx) {
   bool warned = false;
   for (std::size_t i = 0; i < t.size(); ++i) {
     if (p->warn_after && !warned && t[i] >= *p->warn_after) {
-      ctx.out << "        " << hms(*p->warn_after) << "  delay warning to the sender (" << format_duration(*p->warn_after)
+      ctx.out << "        " << hms(*p->warn_after) << "  delay warning to the sender (" << format_duration_exact(*p->warn_after)
               << ")\n";
       warned = true;
     }
     char line[96];
     std::snprintf(line, sizeof line, "  %4zu  %s", i + 1, hms(t[i]).c_str());
     ctx.out << line;
-    if (i) ctx.out << "  (+" << format_duration(t[i] - t[i - 1]) << ")";
+    if (i) ctx.out << "  (+" << format_duration_exact(t[i] - t[i - 1]) << ")";
     ctx.out << "\n";
   }
-  ctx.out << "        " << hms(p->give_up_after) << "  bounce: the message is " << format_duration(p->give_up_after)
-          << " old (status 4.4.7)\n";
+  ctx.out << "        " << hms(p->give_up_after) << "  bounce: the message is " << format_duration_exact(p->give_up_after)
+          << " old\n                  (its Status: is the last failure's: 4.3.0 after \"451 4.3.0\", 4.4.1 when no "
+             "server answered)\n";
   ctx.out.flush();
   return kExitOk;
 }
 
 }  // namespace
 
-// cmd_explain - `smtpsim explain CODE` / `explain retry [PRESET]`.
+// cmd_explain - `smtpsim explain CODE` / `explain TERM` / `explain terms` / `explain retry [PRESET]`.
 int cmd_explain(const std::vector<std::string>& args, Context& ctx) {
   ParsedArgs a;
   try {
@@ -263,6 +323,11 @@ int cmd_explain(const std::vector<std::string>& args, Context& ctx) {
   }
   std::string query;
   for (const auto& w : a.positional) query += (query.empty() ? "" : " ") + w;
+  if (first == "terms" || first == "glossary") {
+    if (a.positional.size() > 1) return usage_error(ctx, "explain", "explain terms takes no argument");
+    return explain_terms(ctx);
+  }
+  if (const GlossaryEntry* e = glossary_find(query)) return explain_term(*e, ctx);
   return explain_reply(query, ctx);
 }
 

@@ -13,6 +13,7 @@ Commands:
   validate FILE...        check lesson files without running them
   list                    the lessons in scenarios/lessons with their titles
   explain CODE            what a reply means: 550, 5.1.1, "550 5.1.1", "-ERR [IN-USE]"
+  explain TERM            what a term means: MSA, MX, MDA, octet, UIDL, envelope (explain terms: all)
   explain retry           the retry schedules of story, sendmail, postfix and exim side by side
   talk FILE HOST:PORT     type SMTP or POP3 by hand at a server of a running lesson (like telnet)
   live FILE --expose ...  run a lesson in real time; real mail clients connect over loopback
@@ -90,6 +91,8 @@ Exit status: 0 listed (invalid lessons are listed as such), 2 no lesson director
 
 const char* const kExplainHelp =
     R"(Usage: smtpsim explain CODE
+       smtpsim explain TERM
+       smtpsim explain terms
        smtpsim explain retry [PRESET]
 
 Explains replies from the reply catalogue the simulated servers use: the text they send, what it
@@ -100,11 +103,16 @@ means, what a client does next, and the RFC. CODE may be
   +OK, -ERR       POP3 replies; "-ERR [IN-USE]" or [IN-USE] for one response code (RFC 2449)
   smtp.greylisted an entry by its catalogue key
 
+TERM is a word a lesson uses: MUA, MSA, MTA, MX, MDA, POP3, octet, UIDL, STARTTLS, envelope,
+DSN, greylisting, "queue id", NXDOMAIN... (any case; `explain terms` lists them all). The text is
+the glossary the visualizer's hover tooltips show. An enhanced status no server reply carries
+(4.4.7, written in bounces) is explained from the RFC 3463 registry.
+
 `explain retry` prints the retry presets (story, sendmail, postfix, exim): their rules, the
 attempt times of each for a destination that never answers over the first 6 hours, and when each
 warns and bounces. `explain retry PRESET` lists every attempt of one preset until the bounce.
 
-Exit status: 0 explained, 2 nothing in the catalogue matches.
+Exit status: 0 explained, 2 nothing in the catalogue or the glossary matches.
 )";
 
 const char* const kTalkHelp =

@@ -89,6 +89,16 @@ std::unique_ptr<std::ofstream> open_output(const std::string& flag, const std::s
   return f;
 }
 
+// print_lesson_head - the lesson's title and summary above a transcript: the summary is what says
+// what the story is about and how it ends, so a reader of the transcript sees it first.
+void print_lesson_head(std::ostream& out, const scenario::LessonInfo& lesson) {
+  if (!lesson.title.empty()) out << "Lesson: " << lesson.title << "\n";
+  std::string summary = lesson.summary;
+  while (!summary.empty() && (summary.back() == '\n' || summary.back() == ' ')) summary.pop_back();
+  if (!summary.empty()) out << "Summary: " << summary << "\n";
+  if (!lesson.title.empty() || !summary.empty()) out << "\n";
+}
+
 // longest_host - the widest host name of a lesson (a stable transcript layout from the first line).
 std::size_t longest_host(const scenario::ScenarioSpec& spec) {
   std::size_t w = 0;
@@ -136,7 +146,9 @@ FileOutcome run_file(const std::string& file, const RunFlags& flags, Context& ct
   }
   const bool open_end = !flags.until && spec.run.until_quiet();
   const std::uint64_t seed = flags.seed.value_or(spec.seed);
-  ctx.out << "== " << file << ": " << spec.lesson.title << " (seed " << seed << ") ==\n" << std::flush;
+  ctx.out << "== " << file << ": " << spec.lesson.title << " (seed " << seed << ") ==\n";
+  if (flags.transcript) print_lesson_head(ctx.out, spec.lesson);
+  ctx.out << std::flush;
 
   // Declaration order matters: writers detach from the trace before the run (and its trace) goes,
   // and the files outlive the writers that flush into them.

@@ -22,7 +22,7 @@ constexpr GlossaryEntry kGlossary[] = {
      "The Mail Submission Agent is the first server a new message reaches. It listens on port 587 (or 465 "
      "with TLS from the start), asks the mail program to log in (AUTH) so that only its own users can send "
      "through it, checks and completes the message (a Date or Message-ID it lacks), and passes it on to an "
-     "MTA for the journey across the Internet. In smtpsim the MSA has no Internet link of its own.",
+     "MTA for the journey across the Internet (in many lessons it is that MTA too).",
      "RFC 6409, RFC 5598 §2.2.1"},
     {"MTA", "Mail Transfer Agent, mail server",
      "Mail Transfer Agent: a server that carries mail towards its destination with SMTP, queueing and retrying it.",
@@ -260,7 +260,7 @@ constexpr GlossaryEntry kGlossary[] = {
      "cannot be reached. Nothing is lost and the sender is not told yet: the MTA keeps the message and "
      "retries later. Only if deferrals go on past the give-up deadline does it bounce.",
      "RFC 5321 §4.2.1, §4.5.4.1"},
-    {"greylisting", "greylist, grey listing, graylisting, graylist",
+    {"greylisting", "greylist, greylisted, grey listing, graylisting, graylist",
      "Greylisting: refusing mail from an unknown sender with 4xx once, knowing a real MTA retries and spamware does not.",
      "A greylisting server answers the first attempt from a new (client, sender, recipient) combination with "
      "a temporary refusal (450 or 451 4.7.1). A real MTA keeps the message and retries a few minutes later, "
@@ -271,8 +271,9 @@ constexpr GlossaryEntry kGlossary[] = {
      "Give-up deadline: how long an MTA keeps retrying a message before it bounces it (Postfix: 5 days).",
      "Each queued message has a deadline counted from when the MTA accepted it (Postfix "
      "maximal_queue_lifetime, 5 days; the story lesson 4 hours). When a retry would come after it, the MTA "
-     "stops and bounces the message with the reason of its last failed attempt (for example 4.3.0 from "
-     "a '451 4.3.0' reply) or, when it never got a reply, 4.4.7 (delivery time expired).",
+     "stops and bounces the message with the status of its last failed attempt (4.3.0 after a "
+     "'451 4.3.0' reply, 4.4.1 when no server answered) or, with no reason on record, 4.4.7 (delivery "
+     "time expired).",
      "RFC 5321 §4.5.4.1, RFC 3463 (4.4.7)"},
 
     // ---- DNS answers

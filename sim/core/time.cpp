@@ -39,6 +39,26 @@ std::string format_duration(Duration d) {
   return out;
 }
 
+std::string format_duration_exact(Duration d) {
+  if (d == 0) return "0s";
+  std::string out;
+  if (d < 0) { out = "-"; d = -d; }
+  struct Unit { Duration size; const char* name; };
+  static constexpr Unit units[] = {{days(1), "d"}, {hours(1), "h"}, {minutes(1), "m"},
+                                   {sec(1), "s"},  {msec(1), "ms"}, {1, "us"}};
+  bool started = false;
+  for (const Unit& u : units) {
+    if (d == 0) break;  // nothing smaller left: no trailing "0s"
+    if (d >= u.size || started) {
+      out += std::to_string(d / u.size);
+      out += u.name;
+      d %= u.size;
+      started = true;
+    }
+  }
+  return out;
+}
+
 std::optional<Duration> parse_duration(std::string_view text) {
   if (text.empty()) return std::nullopt;
   if (text == "0") return Duration{0};

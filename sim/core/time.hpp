@@ -27,6 +27,11 @@ std::string format_time(SimTime t);
 // "2d", "14m29s" (14m29s180ms rounds down; a zero unit ends it: 1h0m30s -> "1h").
 std::string format_duration(Duration d);
 
+// format_duration_exact - every unit from the largest to the smallest non-zero one, nothing
+// dropped: 4000s -> "1h6m40s", 3630s -> "1h0m30s", 4h -> "4h", 1500ms -> "1s500ms". For
+// explanations where the exact figure matters (a retry preset's 4000 s maximal backoff).
+std::string format_duration_exact(Duration d);
+
 // parse_duration - reads "250ms", "15m", "4h", "1h5m", "2d", "30s", "100us", "0"; nullopt if invalid.
 std::optional<Duration> parse_duration(std::string_view text);
 

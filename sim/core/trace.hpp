@@ -31,10 +31,17 @@ enum class TraceKind : std::uint8_t {
   Queue,           // queue change; host: MTA; msg; rcpt; state (QueueState); text: "qid: state ..."
   Delivery,        // msg delivered to rcpt's mailbox at host
   Bounce,          // DSN generated for msg/rcpt; text: reason
-  Fault,           // a fault or behaviour change applied; text: what
+  Fault,           // a timeline fault, repair or change applied; text: what; code: kFault*
   Dns,             // resolver query/answer; text: "MX b.example -> ..."; code: rcode
   Note,            // anything else worth showing (narration step, expectation result)
 };
+
+// The code of a Fault event: what the change does to the network (the transcript prints FAULT,
+// REPAIR or CHANGE). A fault breaks something, a repair puts it back to normal, a change is neither
+// or both (new latency, new DNS records, one override set while another is cleared).
+inline constexpr int kFaultBreaks = 0;
+inline constexpr int kFaultRepairs = 1;
+inline constexpr int kFaultChanges = 2;
 
 const char* to_string(TraceKind k);
 

@@ -95,7 +95,8 @@ std::string event_text(const TraceEvent& e, bool established) {
     case TraceKind::Queue: return with_detail(joined({"QUEUE", mail_subject(e)}), e.text);
     case TraceKind::Delivery: return with_detail(joined({"DELIVERED", mail_subject(e)}), e.text);
     case TraceKind::Bounce: return with_detail(joined({"BOUNCE", mail_subject(e)}), e.text);
-    case TraceKind::Fault: return joined({"FAULT", e.text});
+    case TraceKind::Fault:
+      return joined({e.code == kFaultRepairs ? "REPAIR" : e.code == kFaultChanges ? "CHANGE" : "FAULT", e.text});
     case TraceKind::Dns: return joined({"DNS", e.text});
     case TraceKind::HostUp: return with_detail("HOST up", e.text);
     case TraceKind::HostDown: return with_detail("HOST down", e.text);

@@ -212,6 +212,7 @@ void Network::heal_partition() {
   impl_->partitioned = false;
   ++impl_->up_version;
   TraceEvent e = impl_->event(TraceKind::Fault);
+  e.code = kFaultRepairs;
   e.text = "partition healed";
   trace_.emit(std::move(e));
 }

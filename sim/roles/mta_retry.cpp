@@ -89,16 +89,16 @@ std::string describe(const RetrySchedule& p) {
   for (std::size_t i = 0; i < p.rules.size(); ++i) {
     const RetryRule& r = p.rules[i];
     if (i) s += "; ";
-    s += r.factor == 1.0 ? "every " + format_duration(r.interval)
-                         : "from " + format_duration(r.interval) + " x" + std::to_string(r.factor).substr(0, 3);
+    s += r.factor == 1.0 ? "every " + format_duration_exact(r.interval)
+                         : "from " + format_duration_exact(r.interval) + " x" + std::to_string(r.factor).substr(0, 3);
     if (Duration cap = r.max_interval ? r.max_interval : p.max_interval; cap && r.factor != 1.0)
-      s += " (max " + format_duration(cap) + ")";
+      s += " (max " + format_duration_exact(cap) + ")";
     if (r.attempts > 0) s += " for " + std::to_string(r.attempts) + " attempt" + (r.attempts == 1 ? "" : "s") + " or";
-    s += " until " + format_duration(r.until);
+    s += " until " + format_duration_exact(r.until);
   }
-  if (p.queue_run) s += "; queue runs every " + format_duration(p.queue_run);
-  if (p.warn_after) s += "; warn after " + format_duration(*p.warn_after);
-  s += "; bounce after " + format_duration(p.give_up_after);
+  if (p.queue_run) s += "; queue runs every " + format_duration_exact(p.queue_run);
+  if (p.warn_after) s += "; warn after " + format_duration_exact(*p.warn_after);
+  s += "; bounce after " + format_duration_exact(p.give_up_after);
   return s;
 }
 

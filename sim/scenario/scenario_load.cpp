@@ -2,14 +2,18 @@
 // friendly wording), read each section, run the cross-checks, and hand back spec or diagnostics.
 #include "sim/scenario/scenario_load.hpp"
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/eventhandler.h>
 
+#include "sim/scenario/scenario_load_scan.hpp"
 #include "sim/scenario/scenario_loader.hpp"
 
 namespace smtpsim::scenario {
@@ -90,6 +94,19 @@ std::optional<SourcePos> unclosed_bracket(std::string_view text, int upto, char 
   return std::nullopt;
 }
 
+// nesting_message - the error for a file that nests lists and maps deeper than `levels`.
+std::string nesting_message(int levels) {
+  return "the file nests deeper than " + std::to_string(levels) +
+         " levels (lists and maps inside each other; a lesson needs only a few)";
+}
+
+// clamped - a yaml-cpp mark as a position inside its line (a mark can point past the line's end).
+SourcePos clamped(std::string_view text, const YAML::Mark& m) {
+  if (m.line < 0) return {};
+  int len = int(line_at(text, m.line).size());
+  return {m.line + 1, std::max(1, std::min(m.column + 1, len))};
+}
+
 // syntax_message - yaml-cpp's parser message in words a teacher can act on.
 std::string syntax_message(const std::string& msg) {
   std::string m = msg;
@@ -125,8 +142,10 @@ class DocScan : public YAML::EventHandler {
   void OnDocumentEnd() override {}
   void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
   void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
-  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
-                const std::string&) override {}
+  void OnScalar(const YAML::Mark& m, const std::string&, YAML::anchor_t,
+                const std::string&) override {
+    if (watch >= 0 && m.pos == watch) watched = true;
+  }
   void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
                        YAML::EmitterStyle::value) override {}
   void OnSequenceEnd() override {}
@@ -134,21 +153,25 @@ class DocScan : public YAML::EventHandler {
                   YAML::EmitterStyle::value) override {}
   void OnMapEnd() override {}
   YAML::Mark start;
+  int watch = -1;        // a byte offset where a scalar may start (an unclosed quote's)
+  bool watched = false;  // a scalar did start there
 };
 
 // ScanResult - how many documents there are, where the second starts, and where the parser got
 // stuck (pos < 0: it did not).
 struct ScanResult {
+  bool watched = false;  // a scalar starts at the offset asked for
   int documents = 0;
   YAML::Mark second;
   YAML::Mark stuck = YAML::Mark::null_mark();
 };
 
 // scan_documents - count documents (throws YAML::ParserException like Load does).
-ScanResult scan_documents(const std::string& text) {
+ScanResult scan_documents(const std::string& text, int watch) {
   std::stringstream in(text);
   YAML::Parser parser(in);
   DocScan scan;
+  scan.watch = watch;
   ScanResult r;
   int last_pos = -1;
   while (r.documents < 3) {
@@ -161,6 +184,7 @@ ScanResult scan_documents(const std::string& text) {
     last_pos = scan.start.pos;
     if (++r.documents == 2) r.second = scan.start;
   }
+  r.watched = scan.watched;
   return r;
 }
 
@@ -170,6 +194,13 @@ LoadResult finish(Diags& d, std::optional<ScenarioSpec> spec) {
   r.diagnostics = d.sorted();
   if (d.errors() == 0 && spec) r.spec = std::move(spec);
   return r;
+}
+
+// too_large - the error for a file over the size cap, with its real size.
+LoadResult too_large(Diags& d, std::uintmax_t bytes) {
+  d.error({}, "the file is too large (" + std::to_string(bytes) + " bytes; a lesson file may have at most " +
+                  std::to_string(kMaxScenarioBytes) + ")");
+  return finish(d, std::nullopt);
 }
 
 // load_document - every section of a parsed document, then the cross-checks.
@@ -200,7 +231,7 @@ std::optional<ScenarioSpec> load_document(Diags& d, const YAML::Node& root, cons
     if (auto r = L.read_retry(top.get("retry"))) spec.retry = *r;
   L.read_domains(top.get("domains"));
   if (!top.has("hosts"))
-    d.error(rv.pos, "the file has no hosts: section (a lesson needs at least one host)");
+    d.derived(rv.pos, "the file has no hosts: section (a lesson needs at least one host)");
   L.read_hosts(top.get("hosts"));
   L.read_links(top.get("links"));
   L.read_send(top.get("send"));
@@ -235,11 +266,7 @@ std::string LoadResult::format() const {
 
 LoadResult load_scenario_string(std::string_view text, const std::string& name) {
   Diags d(name);
-  if (text.size() > kMaxScenarioBytes) {
-    d.error({}, "the file is too large (" + std::to_string(text.size()) + " bytes; a lesson file "
-                "may have at most " + std::to_string(kMaxScenarioBytes) + ")");
-    return finish(d, std::nullopt);
-  }
+  if (text.size() > kMaxScenarioBytes) return too_large(d, text.size());
   if (std::size_t nul = text.find('\0'); nul != std::string_view::npos) {
     int line = 1;
     std::size_t col_start = 0;
@@ -251,14 +278,42 @@ LoadResult load_scenario_string(std::string_view text, const std::string& name) 
     d.error({line, int(nul - col_start) + 1}, "the file contains a NUL byte (is it a text file?)");
     return finish(d, std::nullopt);
   }
+  // Nesting past the limit, where it crosses it (yaml-cpp's own guard says "bad file" somewhere
+  // further on); a quoted text never closed, where it opens (yaml-cpp takes the rest of the file
+  // into it when it ends with a newline).
+  const ScanFinding found = scan_lesson_text(text);
+  if (found.too_deep) {
+    d.error(*found.too_deep, nesting_message(kMaxNesting));
+    return finish(d, std::nullopt);
+  }
+  const std::string unclosed = std::string("YAML syntax error: this ") + (found.quote == '"' ? "double" : "single") +
+                               "-quoted text is never closed: it runs to the end of the file";
+  if (found.runaway_quote && !found.unclosed_quote) {
+    d.error(*found.runaway_quote, std::string("YAML syntax error: this ") + (found.runaway == '"' ? "double" : "single") +
+                                      "-quoted text is not closed on its line: it runs on into the keys below, up to "
+                                      "the next quote");
+    return finish(d, std::nullopt);
+  }
   try {
     std::string owned(text);
     YAML::Node root;
     ScanResult scan;
     try {
-      scan = scan_documents(owned);
+      scan = scan_documents(owned, found.unclosed_quote ? int(found.quote_offset) : -1);
+      if (found.unclosed_quote && scan.watched) {
+        d.error(*found.unclosed_quote, unclosed);
+        return finish(d, std::nullopt);
+      }
       if (scan.stuck.pos < 0 && scan.documents == 1) root = YAML::Load(owned);
+    } catch (const YAML::DeepRecursion& e) {
+      // the scan above counts levels its own way; should yaml-cpp's guard still trip first
+      d.error(clamped(text, e.mark), nesting_message(e.depth() - 1));
+      return finish(d, std::nullopt);
     } catch (const YAML::ParserException& e) {
+      if (e.msg == YAML::ErrorMsg::EOF_IN_SCALAR && found.unclosed_quote) {
+        d.error(*found.unclosed_quote, unclosed);
+        return finish(d, std::nullopt);
+      }
       SourcePos at{e.mark.line + 1, e.mark.column + 1};
       if (e.mark.line < 0) at = {};
       std::string message = syntax_message(e.msg);
@@ -316,14 +371,16 @@ LoadResult load_scenario_file(const std::string& path) {
   }
   std::string text;
   char buf[65536];
+  std::uintmax_t total = 0;  // every byte, also those past the cap (kept only up to it)
   while (in.read(buf, sizeof buf) || in.gcount() > 0) {
-    text.append(buf, static_cast<std::size_t>(in.gcount()));
-    if (text.size() > kMaxScenarioBytes) break;
+    total += static_cast<std::uintmax_t>(in.gcount());
+    if (total <= kMaxScenarioBytes) text.append(buf, static_cast<std::size_t>(in.gcount()));
   }
   if (in.bad()) {
     d.error({}, std::string("cannot read: ") + std::strerror(errno));
     return finish(d, std::nullopt);
   }
+  if (total > kMaxScenarioBytes) return too_large(d, total);
   return load_scenario_string(text, path);
 }
 

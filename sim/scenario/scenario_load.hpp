@@ -12,7 +12,7 @@ namespace smtpsim::scenario {
 
 struct LoadResult {
   std::optional<ScenarioSpec> spec;     // set only when the file has no errors
-  std::vector<Diagnostic> diagnostics;  // errors and warnings, sorted by position
+  std::vector<Diagnostic> diagnostics;  // errors and warnings by position, root causes first
 
   bool ok() const { return spec.has_value(); }
   std::size_t error_count() const;

@@ -329,6 +329,11 @@ void Loader::read_hosts(const Val& v) {
   }
   if (too_many(d, v, Limits::kHosts, "hosts")) return;
   hosts_read = true;
+  if (v.node.size() == 0) {
+    d.error(v.pos, "hosts: the list is empty; a lesson needs at least one host (like - { name: client-a, "
+                   "role: mua, user: a@a.example, submit: msa.a.example:587 })");
+    return;
+  }
   static const std::vector<std::pair<std::string, Role>> roles = [] {
     std::vector<std::pair<std::string, Role>> out;
     for (Role r : all_roles()) out.emplace_back(to_string(r), r);

@@ -69,19 +69,33 @@ void Diags::error(SourcePos at, std::string message) {
   }
   ++errors_;
   list_.push_back({file_, at.line, at.column, std::move(message), Severity::Error});
+  derived_.push_back(false);
+}
+
+void Diags::derived(SourcePos at, std::string message) {
+  std::size_t before = list_.size();
+  error(at, std::move(message));
+  if (list_.size() > before) derived_.back() = true;
 }
 
 void Diags::warning(SourcePos at, std::string message) {
   if (list_.size() >= 2 * kMaxErrors) return;
   list_.push_back({file_, at.line, at.column, std::move(message), Severity::Warning});
+  derived_.push_back(false);
 }
 
 std::vector<Diagnostic> Diags::sorted() const {
-  std::vector<Diagnostic> out = list_;
-  std::stable_sort(out.begin(), out.end(), [](const Diagnostic& a, const Diagnostic& b) {
+  std::vector<std::size_t> order(list_.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
+    const Diagnostic &a = list_[x], &b = list_[y];
+    if (derived_[x] != derived_[y]) return !derived_[x];
     if (a.line != b.line) return a.line < b.line;
     return a.column < b.column;
   });
+  std::vector<Diagnostic> out;
+  out.reserve(order.size() + 1);
+  for (std::size_t i : order) out.push_back(list_[i]);
   if (capped_)
     out.push_back({file_, 0, 0,
                    "too many errors; stopped after " + std::to_string(kMaxErrors),

@@ -23,15 +23,20 @@ class Diags {
   static constexpr std::size_t kMaxErrors = 500;
   explicit Diags(std::string file) : file_(std::move(file)) {}
   void error(SourcePos at, std::string message);
+  // derived - an error that may follow from another one (no hosts: section when a key is
+  // misspelt; unreachable hosts when a link was refused): listed after the other errors.
+  void derived(SourcePos at, std::string message);
   void warning(SourcePos at, std::string message);
   std::size_t errors() const { return errors_; }
   const std::string& file() const { return file_; }
-  // sorted - all diagnostics by position (stable: same position keeps report order).
+  // sorted - all diagnostics by position, derived errors after the rest (stable: same position
+  // keeps report order).
   std::vector<Diagnostic> sorted() const;
 
  private:
   std::string file_;
   std::vector<Diagnostic> list_;
+  std::vector<bool> derived_;  // per entry of list_: reported with derived()
   std::size_t errors_ = 0;
   bool capped_ = false;
 };

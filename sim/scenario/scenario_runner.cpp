@@ -3,12 +3,50 @@
 #include "sim/scenario/scenario_evidence.hpp"
 
 #include <algorithm>
+#include <variant>
 
 #include "sim/scenario/scenario_match.hpp"
 
 namespace smtpsim::scenario {
 
 namespace {
+// effect_of - whether a set of switches breaks (each sets a non-normal value), repairs (each
+// puts back the normal one) or changes things (some of each); `breaks`/`repairs` count them.
+int effect_of(int breaks, int repairs) {
+  if (breaks && !repairs) return kFaultBreaks;
+  if (repairs && !breaks) return kFaultRepairs;
+  return kFaultChanges;
+}
+
+// timeline_effect - what a timeline entry does: fault, repair or change (the Fault event's code).
+int timeline_effect(const TimelineAction& action) {
+  return std::visit(
+      [](const auto& a) -> int {
+        using A = std::decay_t<decltype(a)>;
+        if constexpr (std::is_same_v<A, LinkAction>) {
+          if (a.latency || a.bandwidth_bps || a.loss) return kFaultChanges;  // new figures: neither
+          return a.up && *a.up ? kFaultRepairs : kFaultBreaks;
+        } else if constexpr (std::is_same_v<A, HostAction>) {
+          return a.op == HostAction::Op::Restart ? kFaultRepairs : kFaultBreaks;
+        } else if constexpr (std::is_same_v<A, BehaviourChange>) {
+          int breaks = 0, repairs = 0;
+          auto count = [&](bool is_break) { ++(is_break ? breaks : repairs); };
+          if (a.reset) ++repairs;
+          for (const ReplyOverride& r : a.replies) count(!r.clear);
+          for (const std::optional<bool>& f : {a.greylisting, a.drop_mid_data, a.drop_after_data, a.storage_full,
+                                               a.close_with_421, a.auth_reject})
+            if (f) count(*f);
+          if (a.tarpit) count(*a.tarpit > 0);
+          return effect_of(breaks, repairs);
+        } else if constexpr (std::is_same_v<A, DnsFaultAction>) {
+          return a.fault == DnsFaultKind::None ? kFaultRepairs : kFaultBreaks;
+        } else {
+          return kFaultChanges;  // new DNS records; notes emit no Fault event
+        }
+      },
+      action);
+}
+
 unsigned notify_flags(const DsnSpec& d) {
   if (!d.notify_set) return 0;
   if (d.never) return smtp::kNotifyNever;
@@ -205,6 +243,7 @@ void ScenarioRun::apply(const TimelineEntry& t) {
   TraceEvent e;
   e.time = w.sched.now();
   e.kind = TraceKind::Fault;
+  e.code = timeline_effect(t.action);
   e.text = what + (t.note.empty() ? "" : " - " + t.note);
   w.trace.emit(std::move(e));
 }

@@ -149,7 +149,9 @@ const char* to_string(Level l);
 // max_interval. With queue_run > 0, attempts only start on queue-run ticks (every queue_run from
 // the start of the run): the attempt happens on the first tick at or after the computed time.
 // A warning DSN (action: delayed) goes to the sender once age >= warn_after; once age >=
-// give_up_after the message bounces (action: failed, status 4.4.7).
+// give_up_after (counted from arrival) no attempt starts: the message bounces at that deadline
+// (action: failed) with its last failure's status (4.3.0 after "451 4.3.0"; 4.4.7 only when no
+// attempt left one).
 
 struct RetryStage {
   Duration interval = minutes(15);

@@ -460,7 +460,7 @@ void Loader::validate_semantics() {
     for (std::size_t i = 0; i < spec.hosts.size(); ++i) {
       const HostSpec& h = spec.hosts[i];
       if (linked[i] || broken_hosts.count(h.name)) continue;
-      d.error(h.src.pos, "host " + h.name + " has no links (add one, like { between: [" + h.name +
+      d.derived(h.src.pos, "host " + h.name + " has no links (add one, like { between: [" + h.name +
                              ", internet], latency: 10ms })");
       linked[i] = true;  // one message per host
     }
@@ -469,7 +469,7 @@ void Loader::validate_semantics() {
     if (a == index.end() || b == index.end()) return;
     if (!linked[a->second]) return;  // already reported
     if (uf.find(a->second) != uf.find(b->second))
-      d.error(pos, std::string(why) + ": " + from.name + " cannot reach " + to +
+      d.derived(pos, std::string(why) + ": " + from.name + " cannot reach " + to +
                        ": no chain of links connects them");
   };
   const HostSpec* dns = nullptr;
@@ -518,6 +518,21 @@ void Loader::validate_semantics() {
           else if (u->mailbox_host != po->store)
             d.error(o->fetch.pos, "fetch: " + p->name + " serves the mailboxes of " + po->store +
                                       ", but " + o->user + "'s mailbox is on " + u->mailbox_host);
+        }
+    if (o->submit.set() && o->auth != AuthMech::None)
+      if (const HostSpec* t = host(o->submit.host))
+        if (const MsaOptions* mo = t->as<MsaOptions>()) {
+          // A client set up to log in gives up when the server offers no mechanism it can use.
+          const char* mech = o->auth == AuthMech::Login ? "login" : "plain";
+          if (mo->auth == AuthRequirement::Off)
+            d.warning(h.src.has("auth") ? h.src.at("auth") : h.src.pos,
+                      h.name + " logs in (auth: " + mech + ") but " + t->name + " has auth: off and offers no "
+                      "AUTH: the client will give up with \"no usable AUTH mechanism\" (write auth: none on " +
+                      h.name + ", or turn AUTH on at " + t->name + ")");
+          else if (std::find(mo->auth_mechs.begin(), mo->auth_mechs.end(), o->auth) == mo->auth_mechs.end())
+            d.warning(h.src.has("auth") ? h.src.at("auth") : h.src.pos,
+                      h.name + " logs in with auth: " + mech + ", which " + t->name + " does not offer (its "
+                      "auth_mechs): the client will give up with \"no usable AUTH mechanism\"");
         }
     if (o->submit.set() && o->auth != AuthMech::None && o->password.empty())
       if (const HostSpec* t = host(o->submit.host))

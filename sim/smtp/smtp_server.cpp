@@ -52,6 +52,43 @@ std::string generic_enhanced(int code) {
   return "";
 }
 
+// reply_family - the catalogue replies about the command whose usual reply is `context`, that
+// one first, then the ones a server may refuse it with; then the general errors any command gets.
+std::vector<ReplyId> reply_family(ReplyId context) {
+  using R = ReplyId;
+  std::vector<ReplyId> out{context};
+  auto add = [&](std::initializer_list<ReplyId> ids) { out.insert(out.end(), ids); };
+  switch (context) {
+    case R::ServiceUnavailable:
+    case R::NoService: add({R::NoService, R::ServiceUnavailable, R::ServerNotAcceptingMail}); break;
+    case R::HeloSyntax: add({R::NoService}); break;
+    case R::SenderRejected:
+      add({R::BadSender, R::SenderTooLong, R::SenderNotOwned, R::StorageFull, R::AuthRequired, R::TlsRequired,
+           R::SizeExceeded, R::NeedHelo, R::NestedMail, R::MailSyntax});
+      break;
+    case R::RecipientRejected:
+      add({R::UserUnknown, R::DomainNotFound, R::Greylisted, R::MailboxBusy, R::MailboxFull, R::TooManyRecipients,
+           R::MailboxFullPermanent, R::UserNotLocal, R::MailboxNameNotAllowed, R::RelayDenied, R::RelayDenied550,
+           R::NullMx, R::BadRecipient, R::RecipientTooLong, R::NeedMail, R::RcptSyntax});
+      break;
+    case R::NoValidRecipients: add({R::LocalError, R::NeedRcpt, R::StorageFull}); break;
+    case R::MessageRejected:
+      add({R::LocalError, R::MessageTooBig, R::TooManyHops, R::StorageFull, R::MailboxFullPermanent,
+           R::BareNewlineInData});
+      break;
+    case R::VrfySyntax: add({R::UserUnknown, R::NotImplemented}); break;
+    case R::TlsUnavailable: add({R::TlsAlreadyActive}); break;
+    case R::AuthFailed:
+    case R::AuthTempFail:
+      add({R::AuthFailed, R::AuthTempFail, R::AuthMechanismUnknown, R::AuthTooWeak, R::AuthNotEnabled,
+           R::AuthEncryptionRequired, R::AuthSyntax, R::AuthAborted});
+      break;
+    default: break;
+  }
+  add({R::LocalError, R::StorageFull, R::ServiceUnavailable, R::Unrecognized, R::NotImplemented, R::NoService});
+  return out;
+}
+
 }  // namespace
 
 // SmtpServer - a session for one accepted connection.
@@ -488,8 +525,9 @@ void SmtpServer::reply_lines(ReplyId id, const std::vector<std::string>& texts) 
 }
 
 // reply_custom - a reply chosen by a role or scenario, completed from the catalogue: a missing
-// text comes from the context's entry when the code matches (MAIL -> "Sender address rejected"),
-// else from the first catalogue entry with the same (code, enhanced), else with the same code.
+// text comes from the replies about the same command (reply_family: MAIL 550 -> "Sender address
+// rejected", DATA 554 -> "no valid recipients"), the same (code, enhanced) before the same code;
+// only then from any catalogue entry, so a refusal never borrows another command's words.
 // `bare`: no "<class>.0.0" is added when the reply has no enhanced code (greeting, EHLO, 354).
 void SmtpServer::reply_custom(const ServerReply& r, ReplyId context, std::initializer_list<TextVar> vars,
                               bool bare) {
@@ -500,13 +538,16 @@ void SmtpServer::reply_custom(const ServerReply& r, ReplyId context, std::initia
   if (!r.text.empty()) {
     text = render_text(r.text, vars);
   } else {
-    const ReplyEntry& ctx = smtp_reply(context);
-    auto entries = smtp_catalog_entries();
     const ReplyEntry* found = nullptr;
-    if (ctx.code == code && ctx.enhanced == enhanced) found = &ctx;
+    // the replies about this command first (the exact status, then the code), then any reply
+    const std::vector<ReplyId> family = reply_family(context);
+    for (ReplyId id : family)
+      if (!found && smtp_reply(id).code == code && smtp_reply(id).enhanced == enhanced) found = &smtp_reply(id);
+    for (ReplyId id : family)
+      if (!found && smtp_reply(id).code == code) found = &smtp_reply(id);
+    auto entries = smtp_catalog_entries();
     for (auto it = entries.begin(); !found && it != entries.end(); ++it)
       if (it->code == code && it->enhanced == enhanced) found = &*it;
-    if (!found && ctx.code == code) found = &ctx;
     for (auto it = entries.begin(); !found && it != entries.end(); ++it)
       if (it->code == code) found = &*it;
     text = found ? render_text(found->text, vars) : std::string("Error");

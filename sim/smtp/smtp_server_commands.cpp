@@ -231,7 +231,7 @@ void SmtpServer::cmd_data(std::string_view arg, SimTime now) {
     reply(ReplyId::NoArgsSyntax, {{"verb", "DATA"}});
     return;
   }
-  if (refused_by(policy_.behaviour.data, ReplyId::LocalError, {}, "DATA")) return;
+  if (refused_by(policy_.behaviour.data, ReplyId::NoValidRecipients, {}, "DATA")) return;
   rx_ = DataRx{};
   state_ = ServerState::Data;
   answer(policy_.behaviour.data, ReplyId::StartData, {}, /*bare=*/true);
@@ -269,7 +269,7 @@ void SmtpServer::cmd_vrfy(std::string_view arg) {
     reply(ReplyId::VrfySyntax);
     return;
   }
-  if (refused_by(policy_.behaviour.vrfy, ReplyId::LocalError, {}, "VRFY")) return;
+  if (refused_by(policy_.behaviour.vrfy, ReplyId::VrfySyntax, {}, "VRFY")) return;
   answer(policy_.behaviour.vrfy, ReplyId::VrfyCannot, {{"address", std::string(arg)}});
 }
 

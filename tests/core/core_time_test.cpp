@@ -33,6 +33,20 @@ TEST_CASE("format_time and format_duration") {
   CHECK(format_duration(sec(3) + msec(20)) == "3s20ms");
 }
 
+TEST_CASE("format_duration_exact keeps every unit it has") {
+  CHECK(format_duration_exact(sec(4000)) == "1h6m40s");  // Postfix's maximal_backoff_time
+  CHECK(format_duration_exact(hours(1) + sec(30)) == "1h0m30s");
+  CHECK(format_duration_exact(hours(4)) == "4h");
+  CHECK(format_duration_exact(days(5)) == "5d");
+  CHECK(format_duration_exact(minutes(15)) == "15m");
+  CHECK(format_duration_exact(sec(1) + msec(500)) == "1s500ms");
+  CHECK(format_duration_exact(days(1) + sec(1)) == "1d0h0m1s");
+  CHECK(format_duration_exact(0) == "0s");
+  CHECK(format_duration_exact(-sec(90)) == "-1m30s");
+  for (Duration d : {sec(4000), hours(1) + sec(30), days(1) + sec(1), msec(1500)})
+    CHECK(parse_duration(format_duration_exact(d)) == d);  // what it prints reads back the same
+}
+
 TEST_CASE("parse_duration rejects values that overflow 64-bit microseconds") {
   CHECK(parse_duration("100000000d") == days(100000000));  // 8.64e18 us (~273,000 years): fits
   CHECK_FALSE(parse_duration("1000000000d"));                // 8.64e19 us: does not

@@ -176,7 +176,7 @@ TEST_CASE("hostile YAML gets an answer, never a crash") {
   LoadResult r = load("hosts: " + deep);
   CHECK_FALSE(r.ok());
   REQUIRE(r.diagnostics.size() == 1);
-  CHECK(r.diagnostics[0].message.find("YAML syntax error") == 0);
+  CHECK(r.diagnostics[0].message.find("the file nests deeper than 100 levels") == 0);
   // an alias fan-out is walked as the schema needs, not expanded without bound
   std::string text = "x-r: &r { name: r1, role: router }\nhosts: [";
   for (int i = 0; i < 900; ++i) text += "*r, ";
