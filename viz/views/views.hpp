@@ -8,6 +8,8 @@
 
 #include "viz/scene/scene.hpp"
 
+struct ImFont;
+
 namespace smtpsim::viz {
 
 // Requests - what the person asked for this frame; playback applies them after the frame.
@@ -34,6 +36,8 @@ struct UiState {
   bool show_picker = false;
   bool presenter = false;
   Requests req;                  // cleared by the app after each frame
+  ImFont* font_mono = nullptr;   // DejaVu Sans Mono (transcript); null: the default font
+  ImFont* font_big = nullptr;    // DejaVu Sans, large (the clock, presenter mode); null: default
 };
 
 // draw_<panel> - one function per panel (viz/views/view_<panel>.cpp).
@@ -43,6 +47,8 @@ void draw_transcript(const Scene& s, UiState& ui);  // lines following the clock
 void draw_queues(const Scene& s, UiState& ui);      // rows with next-attempt and give-up countdowns
 void draw_lesson(const Scene& s, UiState& ui);      // title, card, expectations, summary
 void draw_error(const Scene& s, UiState& ui);       // a bad lesson's diagnostics
+// draw_main - the whole window: every panel laid out (viz/views/view_main.cpp).
+void draw_main(const Scene& s, UiState& ui);
 // reply_tooltip - the tutor: when the last item is hovered, the catalogue's words for `code`.
 void reply_tooltip(int code, const std::string& enhanced = "");
 
