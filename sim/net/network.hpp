@@ -217,7 +217,8 @@ class Network {
   // --- observation (outside the trace) ---
   // set_hop_observer - call fn for every hop of every chunk attempt that is sent (a lost or
   // blocked attempt is not reported; its retransmission is) and of every datagram, at send time.
-  // Observing changes nothing in the run or its trace. Empty fn: stop.
+  // Observing changes nothing in the run or its trace. Empty fn: stop. Streams closed while the
+  // world is torn down still send FINs: clear the observer before what it writes into goes.
   void set_hop_observer(HopObserver fn);
 
   Scheduler& scheduler() { return sched_; }

@@ -48,6 +48,7 @@ TEST_CASE("hop observer: back-to-back chunks over two hops match latency/bandwid
   REQUIRE(p->srec.lines.size() == 2);
   CHECK(p->srec.lines[0].rfind("t=54000 data:", 0) == 0);
   CHECK(p->srec.lines[1].rfind("t=54010 data:", 0) == 0);
+  n.net.set_hop_observer({});  // the streams' FINs at teardown must not reach `got`
 }
 
 TEST_CASE("hop observer: datagrams are reported with conn 0; observing leaves the trace hash alone") {
@@ -62,6 +63,7 @@ TEST_CASE("hop observer: datagrams are reported with conn 0; observing leaves th
     p->client->write("HELLO\r\n");
     p->server->write("250 ok\r\n");
     n.sched.run();
+    n.net.set_hop_observer({});
     return std::make_pair(n.trace.hash(), hops);
   };
   auto [h0, none] = run(false);

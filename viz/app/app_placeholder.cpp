@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <string_view>
+#include <unordered_map>
 
 #include "sim/core/time.hpp"
 #include "viz/views/views.hpp"
@@ -90,9 +92,11 @@ void network(const Scene& s, UiState&, ImVec2 pos, ImVec2 size) {
   ImVec2 o = ImGui::GetCursorScreenPos();
   ImVec2 a = ImGui::GetContentRegionAvail();
   auto at = [&](float x, float y) { return ImVec2(o.x + x * a.x, o.y + y * a.y); };
+  std::unordered_map<std::string_view, const SceneHost*> by_name;
+  for (const SceneHost& h : s.hosts) by_name[h.name] = &h;
   auto find = [&](const std::string& n) -> const SceneHost* {
-    for (const SceneHost& h : s.hosts) if (h.name == n) return &h;
-    return nullptr;
+    auto it = by_name.find(n);
+    return it == by_name.end() ? nullptr : it->second;
   };
   for (const SceneLink& l : s.links) {
     const SceneHost *ha = find(l.a), *hb = find(l.b);
@@ -123,10 +127,15 @@ void network(const Scene& s, UiState&, ImVec2 pos, ImVec2 size) {
     dl->AddText(ImGui::GetFont(), ImGui::GetFontSize() * 0.85f, ImVec2(c.x - std::min(ts.x, 150.0f) * 0.42f, c.y + r + 2), text,
                 label.c_str(), nullptr, 150);
   }
+  const bool labels = s.tokens.size() <= 200;  // a crowd of tokens: dots only
   for (const SceneToken& t : s.tokens) {
     const SceneHost *hf = find(t.from), *ht = find(t.to);
     if (!hf || !ht) continue;
     ImVec2 p = at(hf->x + (ht->x - hf->x) * t.frac, hf->y + (ht->y - hf->y) * t.frac);
+    if (!labels) {
+      dl->AddCircleFilled(p, 3, token_colour(t), 6);
+      continue;
+    }
     std::string label = (t.tls ? "[lock] " : "") + t.text.substr(0, 28);
     ImVec2 ts = ImGui::CalcTextSize(label.c_str());
     dl->AddRectFilled(ImVec2(p.x - 3, p.y - 16), ImVec2(p.x + ts.x + 3, p.y - 16 + ts.y), token_colour(t), 3);
