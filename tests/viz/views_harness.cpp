@@ -11,6 +11,7 @@ Harness::Harness(float w_, float h_) : w(w_), h(h_) {
   io.DisplaySize = ImVec2(w, h);
   io.DeltaTime = 1.f / 60;
   io.IniFilename = nullptr;
+  io.BackendFlags |= ImGuiBackendFlags_RendererHasVtxOffset;  // as the OpenGL3 backend: >64K vertices per list
   unsigned char* px;
   int tw, th;
   io.Fonts->GetTexDataAsRGBA32(&px, &tw, &th);

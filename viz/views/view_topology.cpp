@@ -206,7 +206,7 @@ TokenBox draw_token(const Scene& s, ImDrawList* dl, const SceneToken& t, ImVec2 
   float dir = t.kind == "reply" ? 1.f : -1.f;
   ImVec2 c(p.x, p.y + dir * 13);
   if (!labels) {  // crowded canvas: a dot per token, labels on hover
-    dl->AddCircleFilled(c, 4, fill, 8);
+    dl->AddRectFilled(ImVec2(c.x - 3.5f, c.y - 3.5f), ImVec2(c.x + 3.5f, c.y + 3.5f), fill);
     return {ImVec2(c.x - 5, c.y - 5), ImVec2(c.x + 5, c.y + 5), index};
   }
   const float fh = ImGui::GetFontSize();
@@ -429,20 +429,34 @@ void draw_topology(const Scene& s, UiState& ui) {
     if (hovered && std::fabs(io.MousePos.x - c.x) <= r && std::fabs(io.MousePos.y - c.y) <= r) hover_host = static_cast<int>(i);
   }
 
-  // tokens in flight
+  // tokens in flight: positions first (counting those on the canvas), then labels when they fit
   static std::vector<TokenBox> boxes;
+  static std::vector<ImVec2> tpos;
   boxes.clear();
-  const bool labels = s.tokens.size() <= 400 || ui.zoom > 2.f;
-  int pair_cmd = -1;  // the in-flight command the selected/hovered reply answers
-  for (int i = 0; i < static_cast<int>(s.tokens.size()); ++i) {
+  tpos.resize(s.tokens.size());
+  int visible = 0;
+  for (std::size_t i = 0; i < s.tokens.size(); ++i) {
     const SceneToken& t = s.tokens[i];
     int a = idx.find(t.from), b = idx.find(t.to);
-    if (a < 0 || b < 0) continue;
+    if (a < 0 || b < 0) {
+      tpos[i] = ImVec2(-1e9f, -1e9f);
+      continue;
+    }
     ImVec2 pa = idx.pos[a], pb = idx.pos[b];
-    ImVec2 p(pa.x + (pb.x - pa.x) * t.frac, pa.y + (pb.y - pa.y) * t.frac);
-    bool sel = t.seq == ui.selected_seq || (ui.hovered_seq && t.seq == ui.hovered_seq);
-    boxes.push_back(draw_token(s, dl, t, p, labels || sel, t.seq == ui.selected_seq, i));
+    tpos[i] = ImVec2(pa.x + (pb.x - pa.x) * t.frac, pa.y + (pb.y - pa.y) * t.frac);
+    if (tpos[i].x >= p0.x - 150 && tpos[i].x <= p0.x + sz.x + 150 && tpos[i].y >= p0.y - 30 && tpos[i].y <= p0.y + sz.y + 30)
+      ++visible;
+    else
+      tpos[i] = ImVec2(-1e9f, -1e9f);  // off canvas
   }
+  const bool labels = visible <= 400;
+  for (int i = 0; i < static_cast<int>(s.tokens.size()); ++i) {
+    if (tpos[i].x < -1e8f) continue;
+    const SceneToken& t = s.tokens[i];
+    bool sel = t.seq == ui.selected_seq || (ui.hovered_seq && t.seq == ui.hovered_seq);
+    boxes.push_back(draw_token(s, dl, t, tpos[i], labels || sel, t.seq == ui.selected_seq, i));
+  }
+  int pair_cmd = -1;  // the in-flight command the selected/hovered reply answers
   // the pairing: a thin line from the hovered/selected reply to its command (when both fly)
   std::uint64_t focus = ui.hovered_seq ? ui.hovered_seq : ui.selected_seq;
   if (focus) {
