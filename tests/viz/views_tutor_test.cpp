@@ -31,3 +31,13 @@ TEST_CASE("the tutor explains 451 4.3.0 with meaning, next step and RFC", "[tuto
   std::string p = reply_tooltip_text(2, "IN-USE");
   CHECK(p.find("-ERR [IN-USE]") != std::string::npos);
 }
+
+TEST_CASE("the glossary explains role names and finds the terms of a card", "[tutor][glossary]") {
+  CHECK(term_text("MSA").rfind("MSA: ", 0) == 0);
+  CHECK(term_text("octets").rfind("octet: ", 0) == 0);
+  CHECK(term_text("no-such-term-here").empty());
+  std::vector<std::string> t = glossary_terms_in(
+      "The cluster asks DNS for b.example's MX records. The message stays deferred in the queue; give up after 4h.");
+  std::vector<std::string> want = {"cluster", "DNS", "MX", "deferral", "queue", "give-up deadline"};
+  CHECK(t == want);
+}

@@ -1,6 +1,9 @@
 // view_lesson.cpp - the lesson beside the network: title and summary, the narration card of now
 // (step i of n, previous/next, a Continue button when the player paused on it), the expectations
 // turning green or red as they are decided, and the summary line once the run is finished.
+#include <string>
+#include <vector>
+
 #include <imgui.h>
 
 #include "viz/views/view_common.hpp"
@@ -22,6 +25,25 @@ void expectation(const SceneExpect& e) {
   if (ImGui::IsItemHovered() && !e.detail.empty()) ImGui::SetTooltip("%s", e.detail.c_str());
 }
 
+// card_terms - the glossary terms of the card as small chips with their explanation on hover
+// (computed once per card text).
+void card_terms(const std::string& text) {
+  static std::string last;
+  static std::vector<std::string> terms;
+  if (text != last) {
+    last = text;
+    terms = glossary_terms_in(text);
+  }
+  if (terms.empty()) return;
+  ImGui::TextDisabled("Words (hover):");
+  for (const std::string& t : terms) {
+    ImGui::SameLine();
+    if (ImGui::GetContentRegionAvail().x < ImGui::CalcTextSize(t.c_str()).x + 12) ImGui::NewLine();
+    ImGui::SmallButton(t.c_str());
+    term_tooltip(t);
+  }
+}
+
 }  // namespace
 
 // draw_lesson - title, summary or card, navigation, expectations, summary line.
@@ -38,6 +60,7 @@ void draw_lesson(const Scene& s, UiState& ui) {
     ImGui::Text("%s", s.card.title.c_str());
     ImGui::Spacing();
     ImGui::TextWrapped("%s", s.card.text.c_str());  // wraps long lines; '\n' from `|` blocks stay
+    card_terms(s.card.title + " " + s.card.text);
   }
   ImGui::Spacing();
   if (s.card.pausing) {

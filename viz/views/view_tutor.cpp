@@ -1,7 +1,9 @@
 // view_tutor.cpp - the reply-code tutor and the glossary hovers: the catalogue's meaning of a reply
 // (SMTP and POP3, the same entries `smtpsim explain` prints: meaning, enhanced status, what the
 // client does next, RFC section) and one line per term from the project's glossary.
+#include <algorithm>
 #include <cctype>
+#include <vector>
 #include <string>
 #include <string_view>
 
@@ -133,6 +135,46 @@ std::string term_text(const std::string& term) {
   (void)term;
 #endif
   return "";
+}
+
+// glossary_terms_in - scan words (and word pairs) of a text against the glossary.
+std::vector<std::string> glossary_terms_in(const std::string& text) {
+  std::vector<std::string> out;
+#ifdef SMTPSIM_VIZ_HAVE_GLOSSARY
+  std::vector<std::string_view> words;
+  std::string_view t = text;
+  auto word_char = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_'; };
+  for (std::size_t i = 0; i < t.size();) {
+    while (i < t.size() && !word_char(t[i])) ++i;
+    std::size_t j = i;
+    while (j < t.size() && word_char(t[j])) ++j;
+    if (j > i) words.push_back(t.substr(i, j - i));
+    i = j;
+  }
+  std::vector<const GlossaryEntry*> seen;
+  auto take = [&](std::string_view w) {
+    const GlossaryEntry* e = glossary_find(w);
+    if (!e) return false;
+    if (std::find(seen.begin(), seen.end(), e) == seen.end()) {
+      seen.push_back(e);
+      out.emplace_back(e->term);
+    }
+    return true;
+  };
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    if (i + 1 < words.size()) {
+      std::string pair = std::string(words[i]) + " " + std::string(words[i + 1]);
+      if (take(pair)) {
+        ++i;
+        continue;
+      }
+    }
+    if (words[i].size() >= 2) take(words[i]);
+  }
+#else
+  (void)text;
+#endif
+  return out;
 }
 
 // term_tooltip - the glossary as a tooltip over the last item.

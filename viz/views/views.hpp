@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "viz/scene/scene.hpp"
 
@@ -76,6 +77,9 @@ std::string reply_tooltip_text(int code, const std::string& enhanced = "");
 bool term_tooltip(const std::string& term);
 // term_text - the glossary's one line for a term ("" when unknown).
 std::string term_text(const std::string& term);
+// glossary_terms_in - the glossary terms a text mentions (one- and two-word spellings, aliases
+// too: "deferred" -> "deferral"), each once, in order of first mention.
+std::vector<std::string> glossary_terms_in(const std::string& text);
 // reply_code_in - the reply code and enhanced status written at the start of a text
 // ("451 4.3.0 Try again" -> 451, "4.3.0"); code 0 when the text does not start with one.
 int reply_code_in(const std::string& text, std::string* enhanced = nullptr);
