@@ -5,13 +5,20 @@
 
 namespace smtpsim::viz::test {
 
-Harness::Harness(float w_, float h_) : w(w_), h(h_) {
+Harness::Harness(float w_, float h_, bool app_fonts) : w(w_), h(h_) {
   ImGui::CreateContext();
   ImGuiIO& io = ImGui::GetIO();
   io.DisplaySize = ImVec2(w, h);
   io.DeltaTime = 1.f / 60;
   io.IniFilename = nullptr;
   io.BackendFlags |= ImGuiBackendFlags_RendererHasVtxOffset;  // as the OpenGL3 backend: >64K vertices per list
+  if (app_fonts) {
+    const char* sans = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+    const char* mon = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf";
+    io.Fonts->AddFontFromFileTTF(sans, 15.0f);
+    mono = io.Fonts->AddFontFromFileTTF(mon, 13.0f);
+    big = io.Fonts->AddFontFromFileTTF(sans, 28.0f);
+  }
   unsigned char* px;
   int tw, th;
   io.Fonts->GetTexDataAsRGBA32(&px, &tw, &th);

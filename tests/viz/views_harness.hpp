@@ -12,7 +12,8 @@ namespace smtpsim::viz::test {
 
 class Harness {
  public:
-  Harness(float w = 1280, float h = 800);
+  // app_fonts: DejaVu Sans 15 / Mono 13 / Sans 28 as the app loads them (mono, big set).
+  Harness(float w = 1280, float h = 800, bool app_fonts = false);
   ~Harness();
   Harness(const Harness&) = delete;
   Harness& operator=(const Harness&) = delete;
@@ -29,6 +30,8 @@ class Harness {
   std::optional<ImVec2> find(const char* label, const std::function<void()>& draw, float y0 = 0, float y1 = 800,
                              float step = 5);
   float w, h;
+  ImFont* mono = nullptr;
+  ImFont* big = nullptr;
 };
 
 }  // namespace smtpsim::viz::test

@@ -115,10 +115,10 @@ void transport(const Scene& s, UiState& ui) {
 // draw_clock - big time + state, transport row, timeline, legend.
 void draw_clock(const Scene& s, UiState& ui) {
   TimeText tt(s.t_us);
-  if (ui.big_font) ImGui::PushFont(ui.big_font);
+  if (ui.font_big) ImGui::PushFont(ui.font_big);
   else ImGui::SetWindowFontScale(2.0f);
   ImGui::TextUnformatted(tt.c_str());
-  if (ui.big_font) ImGui::PopFont();
+  if (ui.font_big) ImGui::PopFont();
   else ImGui::SetWindowFontScale(1.0f);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("Virtual time since the story began (hours:minutes:seconds.milliseconds)");
   ImGui::SameLine();

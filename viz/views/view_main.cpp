@@ -43,8 +43,8 @@ void top_bar(const Scene& s, UiState& ui) {
 void draw_main(const Scene& s, UiState& ui) {
   const ImVec2 d = ImGui::GetIO().DisplaySize;
   const float fh = ImGui::GetFontSize();
-  const float top = fh * 2 + (ui.big_font ? ImGui::GetFontSize() * 2.2f : fh * 2.2f) + 30 + fh + 34;
-  const float card_w = std::clamp(d.x * 0.28f, 300.f, 460.f);
+  const float top = fh * 2 + (ui.font_big ? ImGui::GetFontSize() * 2.2f : fh * 2.2f) + 30 + fh + 34;
+  const float card_w = ui.presenter ? std::clamp(d.x * 0.34f, 300.f, 620.f) : std::clamp(d.x * 0.28f, 300.f, 460.f);
   const float bottom = ui.presenter ? 0.f : std::max(d.y * 0.36f, 220.f);
   const float mid = std::max(d.y - top - bottom, 200.f);
 
@@ -53,7 +53,10 @@ void draw_main(const Scene& s, UiState& ui) {
   if (panel("##network", 0, top, d.x - card_w, mid, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse))
     draw_topology(s, ui);
   ImGui::End();
-  if (panel("##lesson", d.x - card_w, top, card_w, mid)) draw_lesson(s, ui);
+  if (panel("##lesson", d.x - card_w, top, card_w, mid)) {
+    ImGui::SetWindowFontScale(ui.presenter ? 1.35f : 1.f);  // the card read from the back of the room
+    draw_lesson(s, ui);
+  }
   ImGui::End();
   if (!ui.presenter) {
     const float qh = std::clamp(fh * (4.5f + 2.2f * static_cast<float>(s.queues.size())), fh * 3, bottom * 0.5f);

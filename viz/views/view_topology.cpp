@@ -199,8 +199,17 @@ std::string_view pill_text(const SceneToken& t, std::size_t max_chars) {
 
 // draw_token - one token at p: a pill (command, reply), an envelope (data) or a DNS packet.
 // above: draw above the link (commands travel above, replies below, so pairs do not overlap).
-TokenBox draw_token(const Scene& s, ImDrawList* dl, const SceneToken& t, ImVec2 p, bool labels, bool selected,
-                    int index) {
+// travel_arrow - a small arrowhead at the edge of box a..b pointing the way the token travels (d unit).
+void travel_arrow(ImDrawList* dl, ImVec2 a, ImVec2 b, ImVec2 d, ImU32 color) {
+  ImVec2 c((a.x + b.x) / 2, (a.y + b.y) / 2);
+  float hw = (b.x - a.x) / 2, hh = (b.y - a.y) / 2;
+  float e = std::min(std::fabs(d.x) > 1e-3f ? hw / std::fabs(d.x) : 1e9f, std::fabs(d.y) > 1e-3f ? hh / std::fabs(d.y) : 1e9f);
+  ImVec2 base(c.x + d.x * (e + 1), c.y + d.y * (e + 1)), tip(c.x + d.x * (e + 9), c.y + d.y * (e + 9));
+  dl->AddTriangleFilled(tip, ImVec2(base.x - d.y * 5, base.y + d.x * 5), ImVec2(base.x + d.y * 5, base.y - d.x * 5), color);
+}
+
+TokenBox draw_token(const Scene& s, ImDrawList* dl, const SceneToken& t, ImVec2 p, ImVec2 dir_unit, bool labels,
+                    bool selected, int index) {
   char buf[96];
   ImU32 fill = kind_color(t.kind, t.code);
   float dir = t.kind == "reply" ? 1.f : -1.f;
@@ -226,6 +235,7 @@ TokenBox draw_token(const Scene& s, ImDrawList* dl, const SceneToken& t, ImVec2 
     dl->AddLine(ImVec2(b.x, a.y), flap, col::kDark, 1.2f);
     canvas_text(dl, ImVec2(c.x - ts.x / 2, b.y - ts.y - 2), col::kDark, tb, te);
     if (t.tls) draw_lock(dl, ImVec2(b.x + 6, a.y + 6), 11, col::kTls);
+    travel_arrow(dl, a, b, dir_unit, fill);
     return {a, b, index};
   }
   if (t.kind == "dns") {
@@ -250,6 +260,7 @@ TokenBox draw_token(const Scene& s, ImDrawList* dl, const SceneToken& t, ImVec2 
   if (selected) dl->AddRect(a, b, col::kSelect, ts.y, 0, 3);
   canvas_text(dl, ImVec2(a.x + 6 + lock, a.y + 2), col::kDark, tb, te);
   if (t.tls) draw_lock(dl, ImVec2(a.x + 10, c.y), 10, col::kDark);
+  travel_arrow(dl, a, b, dir_unit, fill);
   return {a, b, index};
 }
 
@@ -422,18 +433,20 @@ void draw_topology(const Scene& s, UiState& ui) {
       dl->AddText(ImVec2(bc.x - ts.x / 2, bc.y - ts.y / 2), col::kDark, nb);
     }
     if (s.hosts.size() <= 60 || ui.zoom > 1.5f || sel) {
-      const std::string& t = h.label.empty() ? h.name : h.label;
-      ImVec2 ts = ImGui::CalcTextSize(t.c_str());
-      canvas_text(dl, ImVec2(c.x - ts.x / 2, c.y + r + 3), with_alpha(IM_COL32(235, 235, 240, 255), a), t.c_str());
+      // the cluster's own host is its balancer (the frame already carries the cluster's name)
+      const char* t = h.role == "cluster" ? "balancer" : h.label.empty() ? h.name.c_str() : h.label.c_str();
+      ImVec2 ts = ImGui::CalcTextSize(t);
+      canvas_text(dl, ImVec2(c.x - ts.x / 2, c.y + r + 3), with_alpha(IM_COL32(235, 235, 240, 255), a), t);
     }
     if (hovered && std::fabs(io.MousePos.x - c.x) <= r && std::fabs(io.MousePos.y - c.y) <= r) hover_host = static_cast<int>(i);
   }
 
   // tokens in flight: positions first (counting those on the canvas), then labels when they fit
   static std::vector<TokenBox> boxes;
-  static std::vector<ImVec2> tpos;
+  static std::vector<ImVec2> tpos, tdir;
   boxes.clear();
   tpos.resize(s.tokens.size());
+  tdir.resize(s.tokens.size());
   int visible = 0;
   for (std::size_t i = 0; i < s.tokens.size(); ++i) {
     const SceneToken& t = s.tokens[i];
@@ -444,6 +457,8 @@ void draw_topology(const Scene& s, UiState& ui) {
     }
     ImVec2 pa = idx.pos[a], pb = idx.pos[b];
     tpos[i] = ImVec2(pa.x + (pb.x - pa.x) * t.frac, pa.y + (pb.y - pa.y) * t.frac);
+    float len = std::sqrt((pb.x - pa.x) * (pb.x - pa.x) + (pb.y - pa.y) * (pb.y - pa.y));
+    tdir[i] = len > 1e-3f ? ImVec2((pb.x - pa.x) / len, (pb.y - pa.y) / len) : ImVec2(1, 0);
     if (tpos[i].x >= p0.x - 150 && tpos[i].x <= p0.x + sz.x + 150 && tpos[i].y >= p0.y - 30 && tpos[i].y <= p0.y + sz.y + 30)
       ++visible;
     else
@@ -454,7 +469,7 @@ void draw_topology(const Scene& s, UiState& ui) {
     if (tpos[i].x < -1e8f) continue;
     const SceneToken& t = s.tokens[i];
     bool sel = t.seq == ui.selected_seq || (ui.hovered_seq && t.seq == ui.hovered_seq);
-    boxes.push_back(draw_token(s, dl, t, tpos[i], labels || sel, t.seq == ui.selected_seq, i));
+    boxes.push_back(draw_token(s, dl, t, tpos[i], tdir[i], labels || sel, t.seq == ui.selected_seq, i));
   }
   int pair_cmd = -1;  // the in-flight command the selected/hovered reply answers
   // the pairing: a thin line from the hovered/selected reply to its command (when both fly)

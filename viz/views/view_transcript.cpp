@@ -75,6 +75,7 @@ void draw_transcript(const Scene& s, UiState& ui) {
     if (passes(s.transcript[i], ui)) shown.push_back(i);
 
   ImGui::BeginChild("##lines", ImVec2(0, 0), false, ImGuiWindowFlags_HorizontalScrollbar);
+  if (ui.font_mono) ImGui::PushFont(ui.font_mono);
   if (ImGui::IsWindowHovered() && ImGui::GetIO().MouseWheel > 0) ui.transcript_follow = false;  // the user scrolls up
   const float fh = ImGui::GetTextLineHeightWithSpacing();
   int hovered = -1;
@@ -125,6 +126,7 @@ void draw_transcript(const Scene& s, UiState& ui) {
     }
   }
   if (ui.transcript_follow) ImGui::SetScrollHereY(1.0f);
+  if (ui.font_mono) ImGui::PopFont();
   ImGui::EndChild();
 }
 

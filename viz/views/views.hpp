@@ -9,7 +9,7 @@
 
 #include "viz/scene/scene.hpp"
 
-struct ImFont;  // Dear ImGui's font (the app sets UiState::big_font; views.hpp stays ImGui-free)
+struct ImFont;
 
 namespace smtpsim::viz {
 
@@ -38,6 +38,8 @@ struct UiState {
   bool show_picker = false;
   bool presenter = false;
   Requests req;                  // cleared by the app after each frame
+  ImFont* font_mono = nullptr;   // DejaVu Sans Mono (transcript); null: the default font
+  ImFont* font_big = nullptr;    // DejaVu Sans, large (the clock, presenter mode); null: default
 
   // Added by the panels (viz-views):
   std::uint64_t hovered_seq = 0; // the token under the mouse in the last frame (0 = none)
@@ -45,8 +47,6 @@ struct UiState {
   std::uint64_t transcript_conn = 0;  // transcript filter by connection (0 = all)
   bool transcript_follow = true; // the transcript scrolls with the clock until the user scrolls up
   float canvas_x = 0, canvas_y = 0, canvas_w = 0, canvas_h = 0;  // the canvas' screen rect, last frame
-  ImFont* big_font = nullptr;    // a large font for the clock (set by the app; null: scaled default)
-  bool show_glossary_hint = true;
 };
 
 // CanvasPoint - a point on screen (pixels).
