@@ -2,6 +2,8 @@
 // hide other hosts' lines, a click selects the line and seeks the clock to it.
 #include <catch2/catch.hpp>
 
+#include <imgui_internal.h>
+
 #include "views_harness.hpp"
 #include "views_scene.hpp"
 #include "viz/views/views.hpp"
@@ -53,12 +55,24 @@ TEST_CASE("clicking a line selects it and jumps the clock there", "[transcript]"
   h.frame(draw);
   // walk down the panel clicking until the 451 line is hit
   bool hit = false;
-  for (float y = 20; y < 200 && !hit; y += 4) {
+  float y = 20;
+  for (; y < 200 && !hit; y += 4) {
     ui.req = {};
     h.click(400, y, draw);
     hit = ui.selected_seq == 101;
   }
   REQUIRE(hit);
+  // hovering the reply opens the tutor's tooltip
+  h.mouse(400, y - 4);
+  h.frame(draw);
+  h.frame(draw);
+  ImGuiWindow* tip = ImGui::FindWindowByName("##Tooltip_00");
+  REQUIRE(tip);
+  CHECK(tip->Active);
+  h.mouse(400, 790);
+  h.frame(draw);
+  h.frame(draw);
+  CHECK_FALSE(ImGui::FindWindowByName("##Tooltip_00")->Active);
   REQUIRE(ui.req.seek);
   CHECK(*ui.req.seek == minutes(1) + sec(31));
   CHECK(ui.selected_host == "mx2.b.example");

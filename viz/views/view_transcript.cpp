@@ -4,6 +4,7 @@
 // arrive folded from the scene builder and show once with "xN"; reply codes explain themselves.
 #include <algorithm>
 #include <cstdio>
+#include <string>
 #include <vector>
 
 #include <imgui.h>
@@ -64,6 +65,29 @@ void filters(const Scene& s, UiState& ui) {
   ImGui::TextDisabled("C: client command   S: server reply   (click a line to jump there)");
 }
 
+// line_tooltip - a reply: the command it answers and the tutor; a command: the glossary's words.
+void line_tooltip(const Scene& s, const SceneLine& l) {
+  std::string body;
+  if (l.kind == "reply") {
+    if (l.answers) {
+      auto it = std::lower_bound(s.transcript.begin(), s.transcript.end(), l.answers,
+                                 [](const SceneLine& x, std::uint64_t q) { return x.seq < q; });
+      if (it != s.transcript.end() && it->seq == l.answers) body = "answers: " + it->text + "\n\n";
+    }
+    std::string enh;
+    if (int code = reply_code_in(l.text, &enh)) body += reply_tooltip_text(code, enh);
+  } else if (l.kind == "command") {
+    std::size_t e = l.text.find_first_of(" :");
+    body = term_text(l.text.substr(0, e));
+  }
+  if (body.empty()) return;
+  ImGui::BeginTooltip();
+  ImGui::PushTextWrapPos(ImGui::GetFontSize() * 34);
+  ImGui::TextUnformatted(body.c_str());
+  ImGui::PopTextWrapPos();
+  ImGui::EndTooltip();
+}
+
 }  // namespace
 
 // draw_transcript - filters, then the lines in a scrolling child.
@@ -113,18 +137,7 @@ void draw_transcript(const Scene& s, UiState& ui) {
     }
   }
   clip.End();
-  if (hovered >= 0) {
-    const SceneLine& l = s.transcript[hovered];
-    std::string enh;
-    int code = l.kind == "reply" ? reply_code_in(l.text, &enh) : 0;
-    if (code) {
-      ImGui::BeginTooltip();
-      ImGui::PushTextWrapPos(ImGui::GetFontSize() * 34);
-      ImGui::TextUnformatted(reply_tooltip_text(code, enh).c_str());
-      ImGui::PopTextWrapPos();
-      ImGui::EndTooltip();
-    }
-  }
+  if (hovered >= 0) line_tooltip(s, s.transcript[hovered]);
   if (ui.transcript_follow) ImGui::SetScrollHereY(1.0f);
   if (ui.font_mono) ImGui::PopFont();
   ImGui::EndChild();
