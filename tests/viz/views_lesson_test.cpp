@@ -84,3 +84,27 @@ TEST_CASE("the main layout fits 1280x800 and presenter mode keeps network, clock
   CHECK(ImGui::FindWindowByName("##transcript")->Active == false);
   CHECK(ImGui::FindWindowByName("##network")->Active);
 }
+
+TEST_CASE("the keyboard drives the transport", "[main]") {
+  Harness h(1280, 800);
+  Scene s = test::story_scene();
+  UiState ui;
+  ImGuiIO& io = ImGui::GetIO();
+  io.KeyMap[ImGuiKey_Space] = 32, io.KeyMap[ImGuiKey_RightArrow] = 262, io.KeyMap[ImGuiKey_LeftArrow] = 263;
+  auto press = [&](int key, bool shift) {
+    ui.req = {};
+    io.KeyShift = shift;
+    io.KeysDown[key] = true;
+    h.frame([&] { draw_main(s, ui); }, true);
+    io.KeysDown[key] = false;
+    io.KeyShift = false;
+    Requests r = ui.req;
+    h.frame([&] { draw_main(s, ui); }, true);
+    return r;
+  };
+  CHECK(press(32, false).toggle_play);
+  CHECK(press(262, false).step_event);
+  CHECK(press(262, true).step_exchange);
+  CHECK_FALSE(press(262, true).step_event);
+  CHECK(press(263, false).step_back);
+}

@@ -16,7 +16,7 @@ TEST_CASE("a deferred row counts down to the next attempt and to the give-up dea
   QueueRowText t = queue_row_text(r, s.t_us);  // now 00:01:31.242, next 00:16:00.421
   CHECK(t.next == "in 14m29s");
   CHECK(t.give_up == "give up in 3h59m");
-  CHECK(t.why_short == "= 00:01:00 + 15m");
+  CHECK(t.why_short == "= last try began 00:01:00 + 15m");
   CHECK(t.why.find("start of the previous attempt 00:01:00.421 + 15m = 00:16:00.421") != std::string::npos);
 
   CHECK(queue_row_text(r, minutes(16) + msec(421)).next == "now");
@@ -39,7 +39,7 @@ TEST_CASE("the queue panel shows the row with its countdowns", "[queues]") {
   CHECK(text.find("451 4.3.0 Try again later (mx2.b.example)") != std::string::npos);
   CHECK(text.find("in 14m29s") != std::string::npos);
   CHECK(text.find("give up in 3h59m") != std::string::npos);
-  CHECK(text.find("= 00:01:00 + 15m") != std::string::npos);
+  CHECK(text.find("= last try began 00:01:00 + 15m") != std::string::npos);
 
   s.queues.clear();
   text = h.frame([&] { draw_queues(s, ui); });

@@ -86,7 +86,7 @@ QueueRowText queue_row_text(const SceneQueueRow& r, SimTime now) {
     std::string gap = format_duration(r.next_attempt_us - r.last_attempt_us);
     q.why = "next try = start of the previous attempt " + format_time(r.last_attempt_us) + " + " + gap + " = " +
             format_time(r.next_attempt_us) + " (the wait is counted from when that attempt began, so less of it is left now)";
-    q.why_short = "= " + hhmmss(r.last_attempt_us) + " + " + gap;
+    q.why_short = "= last try began " + hhmmss(r.last_attempt_us) + " + " + gap;
   }
   return q;
 }

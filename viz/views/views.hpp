@@ -57,7 +57,8 @@ CanvasPoint canvas_to_screen(const UiState& ui, float x, float y);
 
 // draw_main - the whole screen (viz/views/view_main.cpp): top bar with title, clock, transport and
 // timeline; the network with the narration card beside it; queues and transcript below. Fits
-// 1280x800; presenter mode keeps the network, the clock and the card, larger.
+// 1280x800; presenter mode keeps the network, the clock and the card, larger. Keys (when no text
+// field has focus): Space play/pause, Right step, Shift+Right next command/reply, Left step back.
 void draw_main(const Scene& s, UiState& ui);
 
 // draw_<panel> - one function per panel (viz/views/view_<panel>.cpp). Each draws into the current
@@ -89,7 +90,7 @@ struct QueueRowText {
   std::string next;     // "in 14m29s" / "now" / "" (no attempt planned)
   std::string give_up;  // "give up in 3h59m" / "" (no deadline)
   std::string why;      // "next try = start of the previous attempt 00:01:00.421 + 15m = 00:16:00.421"
-  std::string why_short;// "= 00:01:00 + 15m" (the row's second line under the countdown)
+  std::string why_short;// "= last try began 00:01:00 + 15m" (the row's second line under the countdown)
 };
 QueueRowText queue_row_text(const SceneQueueRow& r, SimTime now);
 
