@@ -114,13 +114,13 @@ void draw_queues(const Scene& s, UiState& ui) {
       ImGuiTableFlags f = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingStretchProp;
       open = ImGui::BeginTable(r->host.c_str(), 7, f);
       if (open) {
-        ImGui::TableSetupColumn("message", ImGuiTableColumnFlags_WidthStretch, 1.2f);
+        ImGui::TableSetupColumn("message", ImGuiTableColumnFlags_WidthStretch, 0.9f);
         ImGui::TableSetupColumn("to", ImGuiTableColumnFlags_WidthStretch, 1.0f);
-        ImGui::TableSetupColumn("state", ImGuiTableColumnFlags_WidthStretch, 0.8f);
+        ImGui::TableSetupColumn("state", ImGuiTableColumnFlags_WidthStretch, 0.7f);
         ImGui::TableSetupColumn("last reply", ImGuiTableColumnFlags_WidthStretch, 1.6f);
-        ImGui::TableSetupColumn("next attempt", ImGuiTableColumnFlags_WidthStretch, 1.0f);
-        ImGui::TableSetupColumn("give up", ImGuiTableColumnFlags_WidthStretch, 1.0f);
-        ImGui::TableSetupColumn("retry plan", ImGuiTableColumnFlags_WidthStretch, 1.6f);
+        ImGui::TableSetupColumn("next attempt", ImGuiTableColumnFlags_WidthStretch, 1.6f);
+        ImGui::TableSetupColumn("give up", ImGuiTableColumnFlags_WidthStretch, 0.9f);
+        ImGui::TableSetupColumn("retry plan", ImGuiTableColumnFlags_WidthStretch, 1.3f);
         ImGui::TableHeadersRow();
       }
     }
@@ -156,7 +156,11 @@ void draw_queues(const Scene& s, UiState& ui) {
     if (!txt.next.empty()) {
       ImGui::TextUnformatted(txt.next.c_str());
       if (ImGui::IsItemHovered() && !txt.why.empty()) ImGui::SetTooltip("%s", txt.why.c_str());
-      if (!txt.why_short.empty()) ImGui::TextDisabled("%s", txt.why_short.c_str());
+      if (!txt.why_short.empty()) {
+        ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+        ImGui::TextWrapped("%s", txt.why_short.c_str());
+        ImGui::PopStyleColor();
+      }
     } else {
       ImGui::TextDisabled("-");
     }
