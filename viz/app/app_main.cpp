@@ -1,8 +1,6 @@
 // app_main.cpp - smtpsim-viz: open a lesson, play it in a window, or render one moment to a PNG
 // and/or a scene JSON, or play it to its end and report like `smtpsim run`.
 #include <imgui.h>
-#define GLFW_INCLUDE_NONE
-#include <GLFW/glfw3.h>
 
 #include <chrono>
 #include <cstdio>
@@ -34,16 +32,6 @@ bool write_file(const std::string& path, const std::string& text) {
     return false;
   }
   return true;
-}
-
-// shortcuts - keys that work everywhere unless a text field has the keyboard.
-void shortcuts(UiState& ui) {
-  if (ImGui::GetIO().WantCaptureKeyboard) return;
-  if (ImGui::IsKeyPressed(GLFW_KEY_SPACE)) ui.req.toggle_play = true;
-  if (ImGui::IsKeyPressed(GLFW_KEY_RIGHT)) ui.req.step_exchange = true;
-  if (ImGui::IsKeyPressed(GLFW_KEY_LEFT)) ui.req.step_back = true;
-  if (ImGui::IsKeyPressed(GLFW_KEY_PAGE_DOWN)) ui.req.next_card = true;
-  if (ImGui::IsKeyPressed(GLFW_KEY_PAGE_UP)) ui.req.prev_card = true;
 }
 
 // report - the lines `smtpsim run` prints after a run; returns its exit status.
@@ -147,8 +135,8 @@ int main(int argc, char** argv) {
       double dt = win.begin_frame();
       pb.tick(dt);
       builder.build(pb, scene);
-      draw_main(scene, ui);
-      shortcuts(ui);
+      ui.skip_idle = pb.skip_idle();
+      draw_main(scene, ui);  // keys (Space, Right, Left) are the panels' too
       Requests req = ui.req;
       ui.req = {};
       win.end_frame();

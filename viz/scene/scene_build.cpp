@@ -8,7 +8,10 @@
 #include "viz/scene/scene_build.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <set>
+
+#include "sim/scenario/scenario_load.hpp"
 
 #include "sim/scenario/scenario_retry.hpp"
 
@@ -208,10 +211,35 @@ const char* marker_kind(const TraceEvent& e) {
 // ---------------------------------------------------------------------------------------------
 // [SECTION] build
 
+std::vector<SceneLesson> list_lessons(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::vector<SceneLesson> out;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir, ec)) {
+    if (e.path().extension() != ".yaml") continue;
+    SceneLesson l;
+    l.path = e.path().string();
+    l.name = e.path().stem().string();
+    scenario::LoadResult lr = scenario::load_scenario_file(l.path);
+    l.title = lr.ok() ? lr.spec->lesson.title : "(cannot be loaded)";
+    out.push_back(std::move(l));
+  }
+  std::sort(out.begin(), out.end(), [](const SceneLesson& a, const SceneLesson& b) { return a.name < b.name; });
+  return out;
+}
+
 void SceneBuilder::build(Playback& pb, Scene& s) {
   s = Scene{};
   s.file = pb.path();
   s.error = pb.error();
+  // The picker: the lessons beside the one opened (listed once per directory).
+  std::string dir = std::filesystem::path(pb.path()).parent_path().string();
+  if (dir.empty()) dir = ".";
+  if (dir != lessons_dir_) {
+    lessons_dir_ = dir;
+    lessons_ = list_lessons(dir);
+  }
+  s.lessons = lessons_;
   if (!pb.loaded()) return;
   const scenario::ScenarioSpec& spec = pb.spec();
   World& w = pb.world();

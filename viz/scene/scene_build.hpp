@@ -40,6 +40,11 @@ class SceneBuilder {
   const scenario::ScenarioSpec* spec_ = nullptr;
   std::vector<HostPlace> places_;
   std::vector<HostId> ids_;
+  std::string lessons_dir_;
+  std::vector<SceneLesson> lessons_;
 };
+
+// list_lessons - the lessons (*.yaml) in a directory with their titles, by file name.
+std::vector<SceneLesson> list_lessons(const std::string& dir);
 
 }  // namespace smtpsim::viz

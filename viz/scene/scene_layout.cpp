@@ -114,13 +114,14 @@ std::vector<HostPlace> layout_hosts(const scenario::ScenarioSpec& spec) {
     for (std::size_t k = 0; k < v.size(); ++k) {
       HostPlace& p = out[v[k]];
       p.x = x_of(c);
-      // Odd columns sit a little lower so neighbouring labels do not run into each other.
-      p.y = 0.1f + (float(k) + 0.5f) * (0.62f / float(v.size())) + (c % 2 ? 0.06f : 0.0f);
+      // Odd columns sit lower (half a row, at most 0.12) so labels side by side do not collide.
+      const float row = 0.7f / float(v.size());
+      p.y = 0.06f + (float(k) + 0.5f) * row + (c % 2 ? std::min(0.12f, row / 2) : 0.0f);
     }
   }
   for (std::size_t k = 0; k < low.size(); ++k) {
     out[low[k]].x = x_of(3) + float(k) * 0.08f;
-    out[low[k]].y = 0.86f;
+    out[low[k]].y = 0.9f;
   }
   // The lesson's own positions, scaled into the same box.
   double minx = std::numeric_limits<double>::max(), maxx = -minx, miny = minx, maxy = -minx;
