@@ -11,8 +11,6 @@ namespace smtpsim::viz {
 
 namespace {
 constexpr double kMinSpeed = 0.1, kMaxSpeed = 10000;
-// kSkipWall - wall seconds the clock takes to race across a quiet stretch when skipping idle.
-constexpr double kSkipWall = 0.6;
 }  // namespace
 
 Playback::Playback() = default;
@@ -231,7 +229,7 @@ bool Playback::in_flight(SimTime t) const {
 }
 
 // tick - paced by virtual time: speed virtual seconds per wall second; across quiet time (no hop
-// in flight) with skip idle on, the clock races to the next event in kSkipWall wall seconds.
+// in flight) with skip idle on, the clock races to the next event in skip_wall_ wall seconds.
 void Playback::tick(double wall_seconds) {
   skipping_ = false;
   if (!playing_ || !run_) return;
@@ -252,7 +250,7 @@ void Playback::tick(double wall_seconds) {
     double gap = double(target - now_);
     if (gap > step_us * 4) {
       skipping_ = true;
-      step_us = std::max(step_us, gap * std::min(1.0, wall_seconds / kSkipWall) + 1);
+      step_us = std::max(step_us, gap * std::min(1.0, wall_seconds / skip_wall_) + 1);
       // land exactly on the event rather than past it
       if (now_ + SimTime(step_us) > target) step_us = double(target - now_);
     }

@@ -77,6 +77,8 @@ class Playback {
   void set_skip_idle(bool on) { skip_idle_ = on; }
   // set_auto_continue - play-to-end: pause_on cards continue by themselves.
   void set_auto_continue(bool on) { auto_continue_ = on; }
+  // set_skip_wall - wall seconds the clock takes to race across one quiet stretch (default 0.6).
+  void set_skip_wall(double s) { skip_wall_ = s; }
 
   // tick - a frame's wall time passed: advance the clock while playing (paced by virtual time).
   void tick(double wall_seconds);
@@ -142,6 +144,7 @@ class Playback {
   SimTime now_ = 0, end_ = 0;
   bool playing_ = false, skip_idle_ = true, skipping_ = false, auto_continue_ = false;
   double speed_ = 1;
+  double skip_wall_ = 0.6;
   std::size_t sub_ = 0;
 };
 
