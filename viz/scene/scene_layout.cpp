@@ -114,9 +114,9 @@ std::vector<HostPlace> layout_hosts(const scenario::ScenarioSpec& spec) {
     for (std::size_t k = 0; k < v.size(); ++k) {
       HostPlace& p = out[v[k]];
       p.x = x_of(c);
-      // Odd columns sit lower (half a row, at most 0.12) so labels side by side do not collide.
+      // Odd columns sit lower (half a row, at most 0.2) so labels side by side do not collide.
       const float row = 0.7f / float(v.size());
-      p.y = 0.06f + (float(k) + 0.5f) * row + (c % 2 ? std::min(0.12f, row / 2) : 0.0f);
+      p.y = 0.06f + (float(k) + 0.5f) * row + (c % 2 ? std::min(0.2f, row / 2) : 0.0f);
     }
   }
   for (std::size_t k = 0; k < low.size(); ++k) {
