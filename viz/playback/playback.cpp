@@ -102,7 +102,8 @@ void Playback::rebuild() {
   hops_.clear();
   wire_.clear();
   answers_.clear();
-  open_cmds_.clear();
+  client_cmds_.clear();
+  rx_client_.clear();
   tls_since_.clear();
   data_windows_.clear();
   attempts_.clear();
@@ -134,16 +135,22 @@ void Playback::rebuild() {
 // the clock when the watched narration step's pause_on happens.
 void Playback::on_event(const TraceEvent& e) {
   const std::size_t idx = run_ ? run_->world().trace.events().size() - 1 : 0;
-  if (e.kind == TraceKind::Command || e.kind == TraceKind::Reply || e.kind == TraceKind::Dns) {
+  // A server's received copy of a command (rx) is not what its chunk carries back: not indexed.
+  if ((e.kind == TraceKind::Command && !e.rx) || e.kind == TraceKind::Reply || e.kind == TraceKind::Dns)
     wire_[WireKey{e.conn, e.host, e.time}].push_back(idx);
-    if (e.kind == TraceKind::Command) open_cmds_[e.conn].push_back(idx);
-    if (e.kind == TraceKind::Reply && scenario::is_final_reply_line(e)) {
-      auto it = open_cmds_.find(e.conn);
-      if (it != open_cmds_.end() && !it->second.empty()) {
-        answers_[idx] = it->second.front();
-        it->second.erase(it->second.begin());
-      }
+  // The trace pairs replies with the server's received copy of the command they answer; where
+  // the client's own line is on the same connection, the pairing names that one (what is shown).
+  if (e.kind == TraceKind::Command && !e.rx) client_cmds_[e.conn].push_back(idx);
+  if (e.kind == TraceKind::Command && e.rx) {
+    auto& q = client_cmds_[e.conn];
+    if (!q.empty() && run_->world().trace.events()[q.front()].text == e.text) {
+      rx_client_[idx] = q.front();
+      q.pop_front();
     }
+  }
+  if (e.kind == TraceKind::Reply && e.answers) {
+    auto c = rx_client_.find(std::size_t(e.answers));
+    answers_[idx] = c != rx_client_.end() ? c->second : std::size_t(e.answers);
   }
   if (e.kind == TraceKind::Tls && e.text.rfind("done", 0) == 0 && !tls_since_.count(e.conn)) tls_since_[e.conn] = e.time;
   if (e.kind == TraceKind::Reply) {

@@ -5,6 +5,7 @@
 // re-simulates from the start.
 #pragma once
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
@@ -122,7 +123,8 @@ class Playback {
   std::vector<HopSpan> hops_;
   std::map<WireKey, std::vector<std::size_t>> wire_;
   std::map<std::size_t, std::size_t> answers_;
-  std::map<std::uint64_t, std::vector<std::size_t>> open_cmds_;  // conn -> commands awaiting replies
+  std::map<std::uint64_t, std::deque<std::size_t>> client_cmds_;  // conn -> client commands not yet received
+  std::map<std::size_t, std::size_t> rx_client_;                  // received copy -> the client's line
   std::map<std::uint64_t, SimTime> tls_since_;
   std::map<std::uint64_t, std::vector<std::pair<SimTime, SimTime>>> data_windows_;
   std::map<std::pair<std::string, std::string>, SimTime> attempts_;

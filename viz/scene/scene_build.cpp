@@ -13,6 +13,7 @@
 
 #include "sim/scenario/scenario_load.hpp"
 
+#include "sim/core/trace_pairing.hpp"
 #include "sim/scenario/scenario_retry.hpp"
 
 namespace smtpsim::viz {
@@ -149,11 +150,13 @@ void transcript(Playback& pb, Scene& s) {
       v.clear();
     }
   }
+  CommandSides sides;  // a server's received copy of a command is shown only without the client's
   std::set<std::uint64_t> shown_idle;
   std::map<std::string, std::size_t> last_fold;  // fold text -> its line
   std::size_t last_real = 0;                     // lines.size() after the last ordinary line
   for (std::size_t i = 0; i < ev.size(); ++i) {
     const TraceEvent& e = ev[i];
+    if (sides.duplicate(e)) continue;
     const char* kind = line_kind(e.kind);
     if (!*kind) continue;
     if (e.kind == TraceKind::Note && e.text.rfind("step ", 0) != 0) continue;
