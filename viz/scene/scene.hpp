@@ -109,6 +109,12 @@ struct SceneMailbox {
   std::vector<Msg> messages;
 };
 
+// SceneLesson - one lesson the picker offers (what `smtpsim list` prints). Filled by viz-core.
+struct SceneLesson {
+  std::string path;           // "scenarios/lessons/story.yaml" (what open_lesson requests)
+  std::string name, title;    // "story", "The story: from A's mail client to B's mailbox"
+};
+
 struct Scene {
   SimTime t_us = 0;           // the virtual clock
   SimTime end_us = 0;         // the run's planned end (timeline width)
@@ -128,6 +134,7 @@ struct Scene {
   SceneCard card;
   std::string summary_line;   // RunReport::summary_line() once finished
   std::string error;          // a bad lesson: "file:line:col: what" (drawn as the error panel)
+  std::vector<SceneLesson> lessons;  // the lesson picker's list (added by viz-views; viz-core fills it)
 };
 
 }  // namespace smtpsim::viz

@@ -5,8 +5,11 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "viz/scene/scene.hpp"
+
+struct ImFont;
 
 namespace smtpsim::viz {
 
@@ -17,6 +20,7 @@ struct Requests {
   bool step_exchange = false;    // to the next command or reply
   bool step_back = false;        // one event back (re-simulates)
   bool next_card = false, prev_card = false;
+  bool resume = false;           // "Continue" on a pausing card: leave the pause and play on (viz-views)
   bool toggle_skip_idle = false;
   std::optional<double> speed;   // new speed (virtual s per wall s)
   std::optional<SimTime> seek;   // scrub the timeline to this time (re-simulates when backwards)
@@ -34,9 +38,31 @@ struct UiState {
   bool show_picker = false;
   bool presenter = false;
   Requests req;                  // cleared by the app after each frame
+  ImFont* font_mono = nullptr;   // DejaVu Sans Mono (transcript); null: the default font
+  ImFont* font_big = nullptr;    // DejaVu Sans, large (the clock, presenter mode); null: default
+
+  // Added by the panels (viz-views):
+  std::uint64_t hovered_seq = 0; // the token under the mouse in the last frame (0 = none)
+  std::string hovered_host;      // the host under the mouse in the last frame
+  std::uint64_t transcript_conn = 0;  // transcript filter by connection (0 = all)
+  bool transcript_follow = true; // the transcript scrolls with the clock until the user scrolls up
+  float canvas_x = 0, canvas_y = 0, canvas_w = 0, canvas_h = 0;  // the canvas' screen rect, last frame
 };
 
-// draw_<panel> - one function per panel (viz/views/view_<panel>.cpp).
+// CanvasPoint - a point on screen (pixels).
+struct CanvasPoint { float x = 0, y = 0; };
+// canvas_to_screen - where the layout point (x, y) (0..1 across and down) lands on screen, with
+// the last frame's canvas rect, pan and zoom. Tokens sit at lerp(from, to, frac) of these points.
+CanvasPoint canvas_to_screen(const UiState& ui, float x, float y);
+
+// draw_main - the whole screen (viz/views/view_main.cpp): top bar with title, clock, transport and
+// timeline; the network with the narration card beside it; queues and transcript below. Fits
+// 1280x800; presenter mode keeps the network, the clock and the card, larger. Keys (when no text
+// field has focus): Space play/pause, Right step, Shift+Right next command/reply, Left step back.
+void draw_main(const Scene& s, UiState& ui);
+
+// draw_<panel> - one function per panel (viz/views/view_<panel>.cpp). Each draws into the current
+// window (draw_main gives each its own child window; tests draw them inside a plain window).
 void draw_topology(const Scene& s, UiState& ui);    // hosts, links, tokens in flight
 void draw_clock(const Scene& s, UiState& ui);       // time, controls, timeline with markers
 void draw_transcript(const Scene& s, UiState& ui);  // lines following the clock, filter
@@ -45,5 +71,27 @@ void draw_lesson(const Scene& s, UiState& ui);      // title, card, expectations
 void draw_error(const Scene& s, UiState& ui);       // a bad lesson's diagnostics
 // reply_tooltip - the tutor: when the last item is hovered, the catalogue's words for `code`.
 void reply_tooltip(int code, const std::string& enhanced = "");
+// reply_tooltip_text - the tutor's words for a code as one text (what reply_tooltip shows).
+std::string reply_tooltip_text(int code, const std::string& enhanced = "");
+// term_tooltip - the glossary: when the last item is hovered, a short explanation of a term
+// (MSA, MTA, MX, MDA, POP3, octet, UIDL, AUTHORIZATION, ...); false when the term is unknown.
+bool term_tooltip(const std::string& term);
+// term_text - the glossary's one line for a term ("" when unknown).
+std::string term_text(const std::string& term);
+// glossary_terms_in - the glossary terms a text mentions (one- and two-word spellings, aliases
+// too: "deferred" -> "deferral"), each once, in order of first mention.
+std::vector<std::string> glossary_terms_in(const std::string& text);
+// reply_code_in - the reply code and enhanced status written at the start of a text
+// ("451 4.3.0 Try again" -> 451, "4.3.0"); code 0 when the text does not start with one.
+int reply_code_in(const std::string& text, std::string* enhanced = nullptr);
+
+// QueueRowText - what a queue row says about its clocks, at virtual time `now`.
+struct QueueRowText {
+  std::string next;     // "in 14m29s" / "now" / "" (no attempt planned)
+  std::string give_up;  // "give up in 3h59m" / "" (no deadline)
+  std::string why;      // "next try = start of the previous attempt 00:01:00.421 + 15m = 00:16:00.421"
+  std::string why_short;// "= last try began 00:01:00 + 15m" (the row's second line under the countdown)
+};
+QueueRowText queue_row_text(const SceneQueueRow& r, SimTime now);
 
 }  // namespace smtpsim::viz

@@ -1,0 +1,93 @@
+// view_main.cpp - the whole screen, after the sketch in DESIGN.md: the top bar (title, the clock and
+// its controls, the timeline), the network canvas with the narration card beside it, the queues
+// and the transcript below. Sized from the display (fits 1280x800); presenter mode keeps only the
+// network, the clock and the card. A bad lesson or the picker takes a centred window.
+#include <algorithm>
+
+#include <imgui.h>
+
+#include "viz/views/view_common.hpp"
+#include "viz/views/views.hpp"
+
+namespace smtpsim::viz {
+
+namespace {
+
+constexpr ImGuiWindowFlags kFixed = ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoMove |
+                                    ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings |
+                                    ImGuiWindowFlags_NoBringToFrontOnFocus;
+
+// panel - begin a fixed window at (x, y) of size (w, h).
+bool panel(const char* name, float x, float y, float w, float h, ImGuiWindowFlags extra = 0) {
+  ImGui::SetNextWindowPos(ImVec2(x, y));
+  ImGui::SetNextWindowSize(ImVec2(w, h));
+  return ImGui::Begin(name, nullptr, kFixed | extra);
+}
+
+// top_bar - title, lesson picker and presenter buttons, then the clock panel.
+void top_bar(const Scene& s, UiState& ui) {
+  ImGui::TextColored(to_vec4(IM_COL32(235, 235, 240, 255)), "%s", s.title.empty() ? "smtpsim" : s.title.c_str());
+  ImGui::SameLine();
+  ImGui::TextDisabled("%s", s.file.c_str());
+  float right = ImGui::GetWindowContentRegionMax().x;
+  ImGui::SameLine(std::max(right - 230, 300.f));
+  if (ImGui::SmallButton("Lessons...")) ui.show_picker = !ui.show_picker;
+  ImGui::SameLine();
+  if (ImGui::SmallButton(ui.presenter ? "Full view" : "Presenter view")) ui.presenter = !ui.presenter;
+  draw_clock(s, ui);
+}
+
+// shortcuts - the transport on the keyboard, for a teacher at the projector.
+void shortcuts(UiState& ui) {
+  ImGuiIO& io = ImGui::GetIO();
+  if (io.WantTextInput) return;
+  auto pressed = [](ImGuiKey k) {
+    int i = ImGui::GetKeyIndex(k);
+    return i >= 0 && ImGui::IsKeyPressed(i);
+  };
+  if (pressed(ImGuiKey_Space)) ui.req.toggle_play = true;
+  if (pressed(ImGuiKey_RightArrow)) (io.KeyShift ? ui.req.step_exchange : ui.req.step_event) = true;
+  if (pressed(ImGuiKey_LeftArrow)) ui.req.step_back = true;
+}
+
+}  // namespace
+
+// draw_main - lay the panels out over the whole display.
+void draw_main(const Scene& s, UiState& ui) {
+  const ImVec2 d = ImGui::GetIO().DisplaySize;
+  const float fh = ImGui::GetFontSize();
+  const float top = fh * 2 + (ui.font_big ? ImGui::GetFontSize() * 2.2f : fh * 2.2f) + 30 + fh + 34;
+  const float card_w = ui.presenter ? std::clamp(d.x * 0.34f, 300.f, 620.f) : std::clamp(d.x * 0.28f, 300.f, 460.f);
+  const float bottom = ui.presenter ? 0.f : std::max(d.y * 0.36f, 220.f);
+  const float mid = std::max(d.y - top - bottom, 200.f);
+
+  shortcuts(ui);
+  if (panel("##top", 0, 0, d.x, top)) top_bar(s, ui);
+  ImGui::End();
+  if (panel("##network", 0, top, d.x - card_w, mid, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse))
+    draw_topology(s, ui);
+  ImGui::End();
+  if (panel("##lesson", d.x - card_w, top, card_w, mid)) {
+    ImGui::SetWindowFontScale(ui.presenter ? 1.35f : 1.f);  // the card read from the back of the room
+    draw_lesson(s, ui);
+  }
+  ImGui::End();
+  if (!ui.presenter) {
+    const float qh = std::clamp(fh * (4.5f + 2.2f * static_cast<float>(s.queues.size())), fh * 3, bottom * 0.5f);
+    if (panel("##queues", 0, top + mid, d.x, qh)) draw_queues(s, ui);
+    ImGui::End();
+    if (panel("##transcript", 0, top + mid + qh, d.x, d.y - top - mid - qh, ImGuiWindowFlags_NoScrollbar))
+      draw_transcript(s, ui);
+    ImGui::End();
+  }
+  if (!s.error.empty() || ui.show_picker) {
+    ImGui::SetNextWindowPos(ImVec2(d.x / 2, d.y / 2), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
+    ImGui::SetNextWindowSize(ImVec2(std::min(d.x - 40, 760.f), 0));
+    if (ImGui::Begin(s.error.empty() ? "Lessons" : "Error", nullptr,
+                     ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoMove))
+      draw_error(s, ui);
+    ImGui::End();
+  }
+}
+
+}  // namespace smtpsim::viz
