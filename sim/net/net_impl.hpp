@@ -90,6 +90,8 @@ struct Chunk {
   bool fin = false;
   bool arrived = false;         // reached the receiver, maybe waiting for an earlier chunk
   SimTime sent = 0;             // start of the current attempt
+  SimTime written = 0;          // when write() queued it (hop observer)
+  std::uint64_t offset = 0;     // first byte's position in the direction's stream (hop observer)
   SimTime first_fail = kNever;  // first failed attempt (the stall clock), kNever if none
   Duration rto = 0;             // current retransmission timeout, 0 until the first failure
 };
@@ -98,6 +100,7 @@ struct Chunk {
 struct Dir {
   Fifo<Chunk> chunks;         // front has index `base`
   std::uint64_t base = 0;
+  std::uint64_t bytes_written = 0;  // stream position of the next chunk (hop observer)
   LinkFree link_free;         // when each link finished our last chunk
   std::uint32_t gen = 0;      // bumped when the direction is torn down: older events are stale
   int failing = 0;            // chunks with first_fail != kNever
@@ -203,6 +206,7 @@ struct Network::Impl {
   std::unordered_map<std::uint32_t, HostId> by_ip;  // address -> host
   std::unordered_map<std::string, HostId> by_name;  // host name -> host (names are unique)
   std::vector<net_detail::LinkState> links;
+  HopObserver hop_observer;  // the visualizer's view of every hop (outside the trace)
   std::map<std::pair<HostId, HostId>, std::vector<HostId>> static_routes;
   mutable std::vector<std::vector<std::uint32_t>> route_index;  // [from][to]: 1 + slot in route_store, 0 = none yet
   mutable std::deque<net_detail::Route> route_store;            // stable addresses (dir_route keeps pointers)
@@ -251,7 +255,7 @@ struct Network::Impl {
   bool lost(const net_detail::Route& r);
   static Duration ser_delay(std::size_t bytes, std::uint64_t bps);
   SimTime traverse(const net_detail::Route& r, std::size_t bytes, SimTime t,
-                   net_detail::LinkFree* link_free) const;
+                   net_detail::LinkFree* link_free, HopRecord* observe = nullptr) const;
   Duration initial_rto(net_detail::Conn& c) const;
 
   // --- net_connect.cpp ---

@@ -309,13 +309,22 @@ void Network::on_host_change(HostHook fn) { impl_->hooks.push_back(std::move(fn)
 // open_connections - connections still in the table (not finished on both ends).
 std::size_t Network::open_connections() const { return impl_->conns.size(); }
 
+// set_hop_observer - see network.hpp.
+void Network::set_hop_observer(HopObserver fn) { impl_->hop_observer = std::move(fn); }
+
 // send_datagram - one unreliable packet; arrives after the one-way delay unless dropped.
 bool Network::send_datagram(HostId from, HostId to, std::size_t bytes, Callback on_arrival) {
   impl_->check_host(from);
   impl_->check_host(to);
   const Route& r = impl_->route(from, to);
   if (!impl_->usable(r) || impl_->lost(r)) return false;
-  SimTime at = impl_->traverse(r, bytes, sched_.now(), nullptr);
+  HopRecord obs;
+  if (impl_->hop_observer) {
+    obs.sender = from;
+    obs.written = sched_.now();
+    obs.bytes = bytes;
+  }
+  SimTime at = impl_->traverse(r, bytes, sched_.now(), nullptr, impl_->hop_observer ? &obs : nullptr);
   std::uint32_t slot = impl_->park_datagram({to, impl_->hosts[to].epoch, std::move(on_arrival)});
   std::weak_ptr<char> life = impl_->life;
   Impl* im = impl_.get();

@@ -204,9 +204,12 @@ Duration Network::Impl::ser_delay(std::size_t bytes, std::uint64_t bps) {
 
 // traverse - arrival time of `bytes` sent at t: store-and-forward per hop, each link serving the
 // direction's chunks in order (link_free holds when each link finished the previous one).
+// With `observe` (a record with conn, sender, written, bytes, offset filled in) each hop is also
+// reported to hop_observer.
 SimTime Network::Impl::traverse(const Route& r, std::size_t bytes, SimTime t,
-                                LinkFree* link_free) const {
-  for (const Hop& hop : r.hops) {
+                                LinkFree* link_free, HopRecord* observe) const {
+  for (std::size_t i = 0; i < r.hops.size(); ++i) {
+    const Hop& hop = r.hops[i];
     Duration ser = ser_delay(bytes, hop.bandwidth_bps);
     SimTime start = t;
     if (link_free) {
@@ -218,6 +221,15 @@ SimTime Network::Impl::traverse(const Route& r, std::size_t bytes, SimTime t,
       }
     }
     t = start + ser + hop.latency;
+    if (observe) {
+      observe->from = r.hosts[i];
+      observe->to = r.hosts[i + 1];
+      observe->hop = int(i);
+      observe->hops = int(r.hops.size());
+      observe->depart = start;
+      observe->arrive = t;
+      hop_observer(*observe);
+    }
   }
   return t;
 }

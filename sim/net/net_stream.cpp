@@ -166,6 +166,9 @@ void Network::Impl::write(const ConnPtr& c, int s, std::string_view bytes) {
   Chunk ch;
   ch.data = take_buffer(bytes.size());
   ch.data.assign(bytes.data(), bytes.size());
+  ch.written = sched.now();
+  ch.offset = d.bytes_written;
+  d.bytes_written += bytes.size();
   d.chunks.push_back(std::move(ch));
   send_chunk(c, s, d.base + d.chunks.size() - 1);
 }
@@ -195,6 +198,8 @@ void Network::Impl::queue_fin(const ConnPtr& c, int s) {
   Dir& d = c->dir[s];
   Chunk ch;
   ch.fin = true;
+  ch.written = sched.now();
+  ch.offset = d.bytes_written;
   d.chunks.push_back(std::move(ch));
   send_chunk(c, s, d.base + d.chunks.size() - 1);
 }
@@ -275,7 +280,16 @@ void Network::Impl::send_chunk(const ConnPtr& c, int s, std::uint64_t idx) {
     fail_chunk(c, s, idx);
     return;
   }
-  SimTime at = traverse(r, ch.data.size(), now, &d.link_free);
+  HopRecord obs;
+  if (hop_observer) {
+    obs.conn = c->id;
+    obs.sender = c->ep[s].host;
+    obs.written = ch.written;
+    obs.bytes = ch.data.size();
+    obs.offset = ch.offset;
+    obs.fin = ch.fin;
+  }
+  SimTime at = traverse(r, ch.data.size(), now, &d.link_free, hop_observer ? &obs : nullptr);
   std::uint32_t gen = d.gen;
   sched.schedule_at(at, [c, s, idx, gen] {
     if (c->alive()) c->net->on_chunk_arrival(c, s, idx, gen);

@@ -87,6 +87,24 @@ struct LinkParams {
   double loss = 0.0;                // probability a chunk is lost once on this link
 };
 
+// HopRecord - one chunk of bytes (or one datagram) crossing one link of its route, as the timing
+// model placed it: what a visualizer needs to draw it in flight at any virtual time. Not part of
+// the trace (nor its hash): see Network::set_hop_observer.
+struct HopRecord {
+  std::uint64_t conn = 0;      // connection id (the trace's conn); 0 for a datagram
+  HostId sender = 0;           // the host that wrote the chunk (sent the datagram)
+  HostId from = 0, to = 0;     // this hop's ends, in travel order
+  int hop = 0;                 // 0-based index along the route
+  int hops = 0;                // links on the route
+  SimTime written = 0;         // when the chunk was written (the BytesSent / Command time)
+  SimTime depart = 0;          // the hop starts serialising it
+  SimTime arrive = 0;          // its last byte reaches `to`
+  std::uint64_t bytes = 0;     // the chunk's size (0: FIN)
+  std::uint64_t offset = 0;    // first byte's position in the direction's byte stream
+  bool fin = false;
+};
+using HopObserver = std::function<void(const HopRecord&)>;
+
 enum class ConnectResult : unsigned char { Ok, Refused, Timeout, Unreachable };
 const char* to_string(ConnectResult r);
 
@@ -195,6 +213,12 @@ class Network {
   // send time and not lost; returns false when dropped (the sender's timeout handles it). It is
   // also dropped silently if `to` is down (or crashed and restarted) when it arrives.
   bool send_datagram(HostId from, HostId to, std::size_t bytes, Callback on_arrival);
+
+  // --- observation (outside the trace) ---
+  // set_hop_observer - call fn for every hop of every chunk attempt that is sent (a lost or
+  // blocked attempt is not reported; its retransmission is) and of every datagram, at send time.
+  // Observing changes nothing in the run or its trace. Empty fn: stop.
+  void set_hop_observer(HopObserver fn);
 
   Scheduler& scheduler() { return sched_; }
   Trace& trace() { return trace_; }

@@ -48,7 +48,7 @@ const std::vector<std::string>& keys_of(KeyPlace p) {
   static const std::vector<std::string> domain{"mx", "null_mx", "a", "users", "local_to"};
   static const std::vector<std::string> mx{"host", "pref"};
   static const std::vector<std::string> user{"password", "quota"};
-  static const std::vector<std::string> host{"name", "role", "ip", "layout"};
+  static const std::vector<std::string> host{"name", "role", "ip", "layout", "label"};
   static const std::vector<std::string> layout{"x", "y"};
   static const std::vector<std::string> link{"between", "latency", "bandwidth", "loss", "state"};
   static const std::vector<std::string> send{"id",   "at",      "from",    "to",   "cc",

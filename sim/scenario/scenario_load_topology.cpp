@@ -377,6 +377,10 @@ void Loader::read_hosts(const Val& v) {
         h.ip = ipv4_to_string(addr);
     }
     if (auto l = f.get("layout"); l.present) read_layout(d, l, h.layout);
+    if (auto l = f.get("label"); l.present) {
+      if (!l.is_scalar()) d.error(l.pos, "label: expected text like \"C: A's mail client\", got " + shown(l.node));
+      else h.label = l.text();
+    }
     if (role) {
       h.role = *role;
       switch (*role) {

@@ -329,6 +329,7 @@ struct HostSpec {
   bool ip_auto = false;       // the loader chose the address (10.0.0.1, 10.0.0.2, ... in file order)
   bool auto_created = false;  // not written in `hosts` (the `internet` router, cluster members)
   Layout layout;
+  std::string label;          // what the visualizer writes under the host ("" = derived from role + user)
   RoleOptions options = RouterOptions{};
   SourceInfo src;
 

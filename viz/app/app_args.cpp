@@ -1,0 +1,92 @@
+// app_args.cpp - reading smtpsim-viz's command line; times and speeds as in lesson files.
+#include "viz/app/app_args.hpp"
+
+#include <cstdlib>
+#include <filesystem>
+#include <string_view>
+
+namespace smtpsim::viz {
+
+const char* usage() {
+  return "usage: smtpsim-viz [LESSON] [--at T] [--speed X] [--size WxH] [--screenshot OUT.png]\n"
+         "                   [--scene OUT.json] [--play-to-end]\n"
+         "  LESSON         a lesson file (default: scenarios/lessons/story.yaml)\n"
+         "  --at T         start at virtual time T (like 10m, 1h1m1s)\n"
+         "  --speed X      virtual seconds per wall second, 0.1 .. 10000 (like 60 or 60x)\n"
+         "  --size WxH     window size (default 1280x800)\n"
+         "  --screenshot F render at --at, write the picture to F (PNG) and exit\n"
+         "  --scene F      write what is on screen at --at as JSON to F and exit\n"
+         "  --play-to-end  play the lesson to its end in the window, print the trace hash and\n"
+         "                 the summary like `smtpsim run`, exit 0 pass / 1 fail / 2 bad input\n";
+}
+
+bool parse_args(int argc, char** argv, AppArgs& out, std::string& error) {
+  for (int i = 1; i < argc; ++i) {
+    std::string_view a = argv[i];
+    auto value = [&](std::string& v) {
+      if (i + 1 >= argc) {
+        error = std::string(a) + " needs a value";
+        return false;
+      }
+      v = argv[++i];
+      return true;
+    };
+    std::string v;
+    if (a == "-h" || a == "--help") {
+      out.help = true;
+    } else if (a == "--play-to-end") {
+      out.play_to_end = true;
+    } else if (a == "--at") {
+      if (!value(v)) return false;
+      auto d = parse_duration(v);
+      if (!d) { error = "--at: expected a time like 10m or 1h1m1s, got '" + v + "'"; return false; }
+      out.at = *d;
+    } else if (a == "--speed") {
+      if (!value(v)) return false;
+      if (!v.empty() && (v.back() == 'x' || v.back() == 'X')) v.pop_back();
+      char* end = nullptr;
+      double x = std::strtod(v.c_str(), &end);
+      if (v.empty() || *end || !(x >= 0.1 && x <= 10000)) { error = "--speed: expected 0.1 .. 10000, got '" + v + "'"; return false; }
+      out.speed = x;
+    } else if (a == "--size") {
+      if (!value(v)) return false;
+      auto x = v.find('x');
+      int w = x == std::string::npos ? 0 : std::atoi(v.substr(0, x).c_str());
+      int h = x == std::string::npos ? 0 : std::atoi(v.substr(x + 1).c_str());
+      if (w < 320 || h < 240 || w > 8192 || h > 8192) { error = "--size: expected WxH like 1280x800, got '" + v + "'"; return false; }
+      out.width = w;
+      out.height = h;
+    } else if (a == "--screenshot") {
+      if (!value(out.screenshot)) return false;
+    } else if (a == "--scene") {
+      if (!value(out.scene)) return false;
+    } else if (!a.empty() && a[0] == '-') {
+      error = "unknown option " + std::string(a);
+      return false;
+    } else if (out.lesson.empty()) {
+      out.lesson = a;
+    } else {
+      error = "one lesson at a time (got '" + out.lesson + "' and '" + std::string(a) + "')";
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string default_lesson(const char* argv0) {
+  namespace fs = std::filesystem;
+  const fs::path rel = fs::path("scenarios") / "lessons" / "story.yaml";
+  std::error_code ec;
+  fs::path exe = fs::weakly_canonical(fs::path(argv0), ec);
+  for (fs::path d = exe.parent_path(); !d.empty(); d = d.parent_path()) {
+    if (fs::exists(d / rel, ec)) return (d / rel).string();
+    if (d == d.parent_path()) break;
+  }
+#ifdef SMTPSIM_SOURCE_DIR
+  if (fs::exists(fs::path(SMTPSIM_SOURCE_DIR) / rel, ec)) return (fs::path(SMTPSIM_SOURCE_DIR) / rel).string();
+#endif
+  if (fs::exists(rel, ec)) return rel.string();
+  return "";
+}
+
+}  // namespace smtpsim::viz

@@ -1,0 +1,162 @@
+// app_main.cpp - smtpsim-viz: open a lesson, play it in a window, or render one moment to a PNG
+// and/or a scene JSON, or play it to its end and report like `smtpsim run`.
+#include <imgui.h>
+#define GLFW_INCLUDE_NONE
+#include <GLFW/glfw3.h>
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+
+#include "viz/app/app_args.hpp"
+#include "viz/app/app_fonts.hpp"
+#include "viz/app/app_window.hpp"
+#include "viz/playback/playback.hpp"
+#include "viz/scene/scene_build.hpp"
+#include "viz/scene/scene_json.hpp"
+#include "viz/views/views.hpp"
+
+using namespace smtpsim;
+using namespace smtpsim::viz;
+
+namespace {
+
+constexpr int kExitOk = 0, kExitFailed = 1, kExitUsage = 2;
+constexpr double kPlayFrame = 0.1;  // --play-to-end: the wall time one frame stands for, whatever the machine
+
+// write_file - the text to path; false with a message on stderr.
+bool write_file(const std::string& path, const std::string& text) {
+  std::ofstream f(path, std::ios::binary | std::ios::trunc);
+  f << text;
+  if (!f) {
+    std::cerr << "smtpsim-viz: cannot write '" << path << "'\n";
+    return false;
+  }
+  return true;
+}
+
+// shortcuts - keys that work everywhere unless a text field has the keyboard.
+void shortcuts(UiState& ui) {
+  if (ImGui::GetIO().WantCaptureKeyboard) return;
+  if (ImGui::IsKeyPressed(GLFW_KEY_SPACE)) ui.req.toggle_play = true;
+  if (ImGui::IsKeyPressed(GLFW_KEY_RIGHT)) ui.req.step_exchange = true;
+  if (ImGui::IsKeyPressed(GLFW_KEY_LEFT)) ui.req.step_back = true;
+  if (ImGui::IsKeyPressed(GLFW_KEY_PAGE_DOWN)) ui.req.next_card = true;
+  if (ImGui::IsKeyPressed(GLFW_KEY_PAGE_UP)) ui.req.prev_card = true;
+}
+
+// report - the lines `smtpsim run` prints after a run; returns its exit status.
+int report(Playback& pb, double wall) {
+  const scenario::RunReport& rep = pb.report();
+  char wall_text[64];
+  std::snprintf(wall_text, sizeof wall_text, "%.2f s", wall);
+  std::cout << "ran to " << format_time(rep.end) << " virtual in " << wall_text << ": " << rep.events
+            << " events, trace hash " << rep.trace_hash << "\n";
+  for (const auto& e : rep.expectations)
+    std::cout << (e.pass ? "PASS " : "FAIL ") << e.expectation.describe() << " - " << e.detail << "\n";
+  for (const auto& p : rep.ledger.problems) std::cout << "LEDGER " << p << "\n";
+  std::cout << rep.summary_line() << "\n" << std::flush;
+  return rep.ok() ? kExitOk : kExitFailed;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  AppArgs args;
+  std::string error;
+  if (!parse_args(argc, argv, args, error)) {
+    std::cerr << "smtpsim-viz: " << error << "\n" << usage();
+    return kExitUsage;
+  }
+  if (args.help) {
+    std::cout << usage();
+    return kExitOk;
+  }
+  std::string lesson = args.lesson.empty() ? default_lesson(argv[0]) : args.lesson;
+  if (lesson.empty()) {
+    std::cerr << "smtpsim-viz: cannot find the default lesson scenarios/lessons/story.yaml; name a lesson file\n";
+    return kExitUsage;
+  }
+
+  Playback pb;
+  bool loaded = pb.open(lesson);
+  if (!loaded) std::cerr << pb.error() << "\n" << lesson << ": cannot open this lesson\n";
+  if (!loaded && args.play_to_end) return kExitUsage;
+  pb.set_speed(args.speed.value_or(args.play_to_end ? 2.0 : 0.1));
+  if (loaded && args.at) {
+    pb.set_auto_continue(true);
+    pb.seek(*args.at);
+    pb.set_auto_continue(false);
+  }
+
+  SceneBuilder builder;
+  Scene scene;
+  builder.build(pb, scene);
+  const bool headless = args.screenshot.empty() && !args.play_to_end && !args.scene.empty();
+  if (!args.scene.empty() && !write_file(args.scene, scene_json(scene))) return kExitUsage;
+  if (headless) return loaded ? kExitOk : kExitUsage;
+
+  UiState ui;
+  ImGui::CreateContext();
+  ImGui::GetIO().IniFilename = nullptr;
+  ImGui::StyleColorsDark();
+  load_fonts(ui);
+  Window win;
+  if (!win.open(args.width, args.height, "smtpsim-viz - " + (loaded ? pb.spec().lesson.title : lesson), error)) {
+    std::cerr << error;
+    ImGui::DestroyContext();
+    return kExitUsage;
+  }
+
+  int status = kExitOk;
+  if (!args.screenshot.empty()) {
+    // A few frames so every panel has its size, then the picture.
+    for (int i = 0; i < 3; ++i) {
+      win.begin_frame();
+      draw_main(scene, ui);
+      ui.req = {};
+      if (!win.end_frame(i == 2 ? args.screenshot : "")) {
+        std::cerr << "smtpsim-viz: cannot write '" << args.screenshot << "'\n";
+        status = kExitUsage;
+      }
+    }
+    if (!loaded) status = kExitUsage;
+  } else if (args.play_to_end) {
+    pb.set_auto_continue(true);
+    pb.set_skip_idle(true);
+    pb.set_playing(true);
+    auto t0 = std::chrono::steady_clock::now();
+    long frames = 0;
+    while (!pb.finished() && !win.should_close()) {
+      win.begin_frame();
+      pb.tick(kPlayFrame);
+      if (!pb.playing() && !pb.finished()) pb.set_playing(true);
+      builder.build(pb, scene);
+      draw_main(scene, ui);
+      ui.req = {};
+      win.end_frame();
+      ++frames;
+    }
+    double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    std::cout << "frames: " << frames << "\n";
+    status = pb.finished() ? report(pb, wall) : kExitFailed;
+  } else {
+    if (loaded && !args.at) pb.set_playing(true);
+    while (!win.should_close()) {
+      double dt = win.begin_frame();
+      pb.tick(dt);
+      builder.build(pb, scene);
+      draw_main(scene, ui);
+      shortcuts(ui);
+      Requests req = ui.req;
+      ui.req = {};
+      win.end_frame();
+      pb.apply(req);
+      if (req.open_lesson && pb.loaded()) win.set_title("smtpsim-viz - " + pb.spec().lesson.title);
+    }
+  }
+  win.close();
+  ImGui::DestroyContext();
+  return status;
+}

@@ -1,0 +1,389 @@
+// playback.cpp - the run behind the window: open, prerun, clock, stepping, rewinding by
+// re-simulation, narration pauses, and the hop/trace indices the scene reads.
+#include "viz/playback/playback.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "sim/scenario/scenario_load.hpp"
+
+namespace smtpsim::viz {
+
+namespace {
+constexpr double kMinSpeed = 0.1, kMaxSpeed = 10000;
+// kSkipWall - wall seconds the clock takes to race across a quiet stretch when skipping idle.
+constexpr double kSkipWall = 0.6;
+}  // namespace
+
+Playback::Playback() = default;
+
+Playback::~Playback() { detach(); }
+
+// detach - stop observing the run and drop it: a dying world still closes streams (FINs), which
+// must not reach this object's indices.
+void Playback::detach() {
+  if (run_) {
+    run_->world().net.set_hop_observer({});
+    if (sub_) run_->world().trace.unsubscribe(sub_);
+  }
+  sub_ = 0;
+  run_.reset();
+  built_ = nullptr;
+}
+
+// open - load the file; a bad lesson leaves error() set and nothing loaded.
+bool Playback::open(const std::string& path) {
+  path_ = path;
+  scenario::LoadResult lr = scenario::load_scenario_file(path);
+  if (!lr.ok()) {
+    error_ = lr.format();
+    while (!error_.empty() && error_.back() == '\n') error_.pop_back();
+    if (error_.empty()) error_ = path + ": cannot load this lesson";
+    return false;
+  }
+  return open_spec(*lr.spec);
+}
+
+// open_spec - take the spec, learn its end from a headless prerun, and build the run at time 0.
+bool Playback::open_spec(const scenario::ScenarioSpec& spec, bool prerun) {
+  detach();
+  spec_ = spec;
+  if (path_.empty()) path_ = spec.file;
+  error_.clear();
+  report_.reset();
+  try {
+    if (prerun) do_prerun();
+    else end_ = spec_->run.until_quiet() ? spec_->run.max : spec_->run.until;
+    rebuild();
+  } catch (const std::exception& e) {
+    error_ = e.what();
+    detach();
+    return false;
+  }
+  return true;
+}
+
+// do_prerun - run the lesson once to its end, as `smtpsim run` does: its end time, the hosts
+// that carry traffic and the events worth a mark on the timeline.
+void Playback::do_prerun() {
+  used_.clear();
+  marks_.clear();
+  activity_.clear();
+  std::size_t sub = 0;
+  scenario::RunOptions o;
+  o.keep_bytes = false;
+  o.before_start = [this, &sub](scenario::BuiltWorld& b) {
+    b.world->trace.set_recording(false);
+    b.world->net.set_hop_observer([this](const HopRecord& h) {
+      used_.insert(h.from);
+      used_.insert(h.to);
+      activity_.push_back(h.depart);
+    });
+    sub = b.world->trace.subscribe([this](const TraceEvent& e) {
+      bool mark = e.kind == TraceKind::Fault || e.kind == TraceKind::Delivery || e.kind == TraceKind::Bounce ||
+                  (e.kind == TraceKind::Queue && (e.text.find(": attempt ") != std::string::npos ||
+                                                  e.text.find(": deferred") != std::string::npos)) ||
+                  (e.kind == TraceKind::Command && e.text.rfind("RETR", 0) == 0) ||
+                  (e.kind == TraceKind::Note && e.text.rfind("step ", 0) == 0);
+      if (mark) marks_.push_back(e);
+    });
+  };
+  scenario::ScenarioRun pre(*spec_, o);
+  pre.run_to_end();
+  end_ = pre.world().sched.now();
+  pre.world().net.set_hop_observer({});
+  pre.world().trace.unsubscribe(sub);
+  std::sort(activity_.begin(), activity_.end());
+  activity_.erase(std::unique(activity_.begin(), activity_.end()), activity_.end());
+  prerun_done_ = true;
+}
+
+// rebuild - a fresh run at time 0 with the hop observer and the trace index attached.
+void Playback::rebuild() {
+  detach();
+  hops_.clear();
+  wire_.clear();
+  answers_.clear();
+  open_cmds_.clear();
+  tls_since_.clear();
+  data_windows_.clear();
+  attempts_.clear();
+  tracker_ = scenario::ReplyTracker();
+  watch_ = -1;
+  watch_count_ = 0;
+  fired_.clear();
+  pause_card_ = -1;
+  picked_card_ = -1;
+  report_.reset();
+  now_ = 0;
+  scenario::RunOptions o;
+  o.keep_bytes = false;
+  if (!spec_->run.until_quiet()) o.until = spec_->run.until;
+  else o.until = end_;
+  o.before_start = [this](scenario::BuiltWorld& b) {
+    built_ = &b;
+    World* w = b.world.get();
+    w->net.set_hop_observer([this](const HopRecord& h) {
+      hops_.push_back({h.conn, h.sender, h.from, h.to, h.written, h.depart, h.arrive, h.bytes, h.fin, h.hop, h.hops});
+    });
+    sub_ = w->trace.subscribe([this](const TraceEvent& e) { on_event(e); });
+  };
+  run_ = std::make_unique<scenario::ScenarioRun>(*spec_, o);
+  watch_ = run_->current_step();
+}
+
+// on_event - index commands/replies/DNS by their chunk, pair replies with commands, and stop
+// the clock when the watched narration step's pause_on happens.
+void Playback::on_event(const TraceEvent& e) {
+  const std::size_t idx = run_ ? run_->world().trace.events().size() - 1 : 0;
+  if (e.kind == TraceKind::Command || e.kind == TraceKind::Reply || e.kind == TraceKind::Dns) {
+    wire_[WireKey{e.conn, e.host, e.time}].push_back(idx);
+    if (e.kind == TraceKind::Command) open_cmds_[e.conn].push_back(idx);
+    if (e.kind == TraceKind::Reply && scenario::is_final_reply_line(e)) {
+      auto it = open_cmds_.find(e.conn);
+      if (it != open_cmds_.end() && !it->second.empty()) {
+        answers_[idx] = it->second.front();
+        it->second.erase(it->second.begin());
+      }
+    }
+  }
+  if (e.kind == TraceKind::Tls && e.text.rfind("done", 0) == 0 && !tls_since_.count(e.conn)) tls_since_[e.conn] = e.time;
+  if (e.kind == TraceKind::Reply) {
+    auto& w = data_windows_[e.conn];
+    if (!w.empty() && w.back().second == kNever && e.code != 354) w.back().second = e.time;
+    if (e.code == 354) w.push_back({e.time, kNever});
+  }
+  if (e.kind == TraceKind::Queue) {
+    auto p = e.text.find(": attempt ");
+    if (p != std::string::npos) attempts_[{e.host, e.text.substr(0, p)}] = e.time;
+  }
+  std::string answered = tracker_.observe(e);
+  if (!run_) return;
+  const auto& steps = spec_->narration;
+  if (watch_ >= 0 && watch_ < int(steps.size()) && steps[std::size_t(watch_)].pause_on && !fired_.count(watch_)) {
+    scenario::MatchContext mc{answered, nullptr};
+    const scenario::EventMatcher& m = *steps[std::size_t(watch_)].pause_on;
+    if (m.message == 0 && scenario::matches(m, e, mc) && ++watch_count_ >= m.occurrence) {
+      fired_.insert(watch_);
+      if (!rewinding_ && !auto_continue_) {
+        pause_card_ = watch_;
+        pause_hit_ = true;
+        run_->world().sched.request_stop();
+      }
+    }
+  }
+  int cur = run_->current_step();
+  if (cur != watch_) {
+    watch_ = cur;
+    watch_count_ = 0;
+  }
+}
+
+const std::vector<std::size_t>* Playback::wire_events(const WireKey& k) const {
+  auto it = wire_.find(k);
+  return it == wire_.end() ? nullptr : &it->second;
+}
+
+std::optional<std::size_t> Playback::answers(std::size_t reply_index) const {
+  auto it = answers_.find(reply_index);
+  if (it == answers_.end()) return std::nullopt;
+  return it->second;
+}
+
+int Playback::shown_card() const {
+  if (picked_card_ >= 0) return picked_card_;
+  if (pause_card_ >= 0) return pause_card_;
+  return run_ ? run_->current_step() : -1;
+}
+
+void Playback::set_playing(bool p) {
+  if (p && finished()) return;
+  if (p) {
+    pause_card_ = -1;
+    picked_card_ = -1;
+  }
+  playing_ = p;
+}
+
+void Playback::set_speed(double s) { speed_ = std::clamp(s, kMinSpeed, kMaxSpeed); }
+
+std::uint64_t Playback::executed() const { return run_ ? run_->world().sched.executed() : 0; }
+
+// run_to - the scheduler to t (forward), stopping at a narration pause.
+void Playback::run_to(SimTime t) {
+  t = std::min(t, end_);
+  if (t <= now_) return;
+  pause_hit_ = false;
+  run_->run_until(t);
+  now_ = run_->world().sched.now();
+  if (pause_hit_) playing_ = false;
+}
+
+void Playback::advance_to(SimTime t) { run_to(t); }
+
+// in_flight - whether a hop spans t (the hops are in send order; scan from the back).
+bool Playback::in_flight(SimTime t) const {
+  for (std::size_t i = hops_.size(); i-- > 0;) {
+    if (hops_[i].depart <= t && t < hops_[i].arrive) return true;
+    if (hops_[i].written + minutes(10) < t) break;  // nothing written that long ago is still moving
+  }
+  return false;
+}
+
+// tick - paced by virtual time: speed virtual seconds per wall second; across quiet time (no hop
+// in flight) with skip idle on, the clock races to the next event in kSkipWall wall seconds.
+void Playback::tick(double wall_seconds) {
+  skipping_ = false;
+  if (!playing_ || !run_) return;
+  if (finished()) {
+    playing_ = false;
+    return;
+  }
+  double step_us = speed_ * wall_seconds * 1e6;
+  if (skip_idle_ && !in_flight(now_)) {
+    // The next moment bytes move (known from the prerun: the same run), else the next event.
+    SimTime target = end_;
+    if (prerun_done_) {
+      auto it = std::upper_bound(activity_.begin(), activity_.end(), now_);
+      if (it != activity_.end()) target = std::min(*it, end_);
+    } else if (std::optional<SimTime> next = run_->world().sched.next_time()) {
+      target = std::min(*next, end_);
+    }
+    double gap = double(target - now_);
+    if (gap > step_us * 4) {
+      skipping_ = true;
+      step_us = std::max(step_us, gap * std::min(1.0, wall_seconds / kSkipWall) + 1);
+      // land exactly on the event rather than past it
+      if (now_ + SimTime(step_us) > target) step_us = double(target - now_);
+    }
+  }
+  run_to(now_ + std::max<SimTime>(1, SimTime(std::llround(step_us))));
+  if (finished()) playing_ = false;
+}
+
+void Playback::step_event() {
+  if (!run_ || finished()) return;
+  playing_ = false;
+  Scheduler& s = run_->world().sched;
+  auto nt = s.next_time();
+  if (!nt || *nt > end_) {
+    run_to(end_);
+    return;
+  }
+  s.stop_at_index(s.executed() + 1);  // exactly one event, even when others share its time
+  s.run_until(*nt);
+  s.stop_at_index(std::nullopt);
+  now_ = s.now();
+}
+
+void Playback::step_exchange() {
+  if (!run_ || finished()) return;
+  playing_ = false;
+  Trace& tr = run_->world().trace;
+  Scheduler& s = run_->world().sched;
+  std::size_t before = tr.events().size();
+  for (int guard = 0; guard < 1000000; ++guard) {
+    auto nt = s.next_time();
+    if (!nt || *nt > end_) {
+      run_to(end_);
+      return;
+    }
+    s.stop_at_index(s.executed() + 1);
+    s.run_until(*nt);
+    s.stop_at_index(std::nullopt);
+    now_ = s.now();
+    const auto& ev = tr.events();
+    for (std::size_t i = before; i < ev.size(); ++i)
+      if (ev[i].kind == TraceKind::Command || ev[i].kind == TraceKind::Reply) return;
+    before = ev.size();
+  }
+}
+
+void Playback::step_back() {
+  if (!run_) return;
+  std::uint64_t n = run_->world().sched.executed();
+  playing_ = false;
+  rebuild();
+  if (n <= 1) return;
+  Scheduler& s = run_->world().sched;
+  rewinding_ = true;
+  s.stop_at_index(n - 1);
+  s.run_until(end_);
+  s.stop_at_index(std::nullopt);
+  rewinding_ = false;
+  now_ = s.now();
+}
+
+void Playback::seek(SimTime t) {
+  if (!run_) return;
+  t = std::clamp<SimTime>(t, 0, end_);
+  if (t < now_) {
+    bool was = playing_;
+    rebuild();
+    rewinding_ = true;
+    run_->run_until(t);
+    rewinding_ = false;
+    now_ = run_->world().sched.now();
+    playing_ = was;
+    return;
+  }
+  bool keep = auto_continue_;
+  auto_continue_ = true;  // a seek forward jumps over pauses
+  run_to(t);
+  auto_continue_ = keep;
+}
+
+void Playback::next_card() {
+  int n = int(spec_->narration.size());
+  int c = shown_card();
+  if (c + 1 < n) picked_card_ = c + 1;
+}
+
+void Playback::prev_card() {
+  int c = shown_card();
+  if (c > 0) picked_card_ = c - 1;
+  else if (c == 0) picked_card_ = -1, pause_card_ = -1;
+}
+
+void Playback::apply(const Requests& r) {
+  if (!run_) return;
+  if (r.speed) set_speed(*r.speed);
+  if (r.toggle_skip_idle) skip_idle_ = !skip_idle_;
+  if (r.toggle_play) set_playing(!playing_);
+  if (r.step_event) step_event();
+  if (r.step_exchange) step_exchange();
+  if (r.step_back) step_back();
+  if (r.seek) seek(*r.seek);
+  if (r.next_card) next_card();
+  if (r.prev_card) prev_card();
+  if (r.open_lesson) {
+    std::string p = *r.open_lesson;
+    path_.clear();
+    if (!open(p)) path_ = p;
+  }
+}
+
+SimTime Playback::tls_since(std::uint64_t conn) const {
+  auto it = tls_since_.find(conn);
+  return it == tls_since_.end() ? kNever : it->second;
+}
+
+bool Playback::in_data(std::uint64_t conn, SimTime t) const {
+  auto it = data_windows_.find(conn);
+  if (it == data_windows_.end()) return false;
+  for (const auto& [a, b] : it->second)
+    if (a <= t && t <= b) return true;
+  return false;
+}
+
+SimTime Playback::last_attempt(const std::string& host, const std::string& qid) const {
+  auto it = attempts_.find({host, qid});
+  return it == attempts_.end() ? -1 : it->second;
+}
+
+const scenario::RunReport& Playback::report() {
+  if (!report_) report_ = run_->finish();
+  return *report_;
+}
+
+}  // namespace smtpsim::viz
