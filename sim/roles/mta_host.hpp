@@ -34,6 +34,7 @@
 #include "sim/roles/world_context.hpp"
 #include "sim/smtp/smtp_client.hpp"
 #include "sim/smtp/smtp_client_message.hpp"
+#include "sim/smtp/smtp_policy.hpp"
 
 namespace smtpsim {
 
@@ -67,6 +68,9 @@ struct MtaConfig {
   TlsVerify tls_verify = TlsVerify::None;
   std::optional<smtp::Credentials> relay_auth; // AUTH towards relay_to
   Duration dns_timeout = sec(5);
+  // extra_rcpt_check - one more RCPT rule after the standard ones (the live bridge's "no open
+  // relay for real clients"); nullopt = accept. Unset: no extra rule.
+  std::function<std::optional<smtp::ServerReply>(const smtp::SessionFacts&, const smtp::RcptTo&)> extra_rcpt_check;
   // Local delivery (an MDA on this host) for the directory's domains.
   std::shared_ptr<mail::Directory> directory;
   std::shared_ptr<mail::MailboxStore> store;
@@ -221,9 +225,10 @@ class MtaHost {
   void maybe_finish(const std::string& qid);
   using Spool = std::unordered_map<std::string, QueueEntry>;
   void finish_if_done(Spool::iterator e);
-  // queue_event - trace one recipient's queue step: "<qid>: " and the text, given in parts so the
-  // line is built in one buffer.
-  void queue_event(const QueueEntry& e, const QueueRcpt& r, std::initializer_list<std::string_view> text);
+  // queue_event - trace one recipient's queue step: its state, "<qid>: " and the text, given in parts
+  // so the line is built in one buffer; next_at: the next attempt's time (-1 = none scheduled).
+  void queue_event(const QueueEntry& e, const QueueRcpt& r, QueueState state,
+                   std::initializer_list<std::string_view> text, SimTime next_at = -1);
   // mta_deliver.cpp
   void start_attempt(const std::string& dest, std::vector<Item> items);
   void deliver_local(std::shared_ptr<Attempt> a);
