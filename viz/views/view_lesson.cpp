@@ -65,7 +65,7 @@ void draw_lesson(const Scene& s, UiState& ui) {
   ImGui::Spacing();
   if (s.card.pausing) {
     ImGui::PushStyleColor(ImGuiCol_Button, to_vec4(col::k3xx));
-    if (ImGui::Button("Continue >", ImVec2(-1, 0))) ui.req.resume = true;
+    if (ImGui::Button("Continue >", ImVec2(-1, 0)) && !s.playing) ui.req.toggle_play = true;  // playing clears the pause
     ImGui::PopStyleColor();
     ImGui::TextDisabled("The story stopped here so you can look around.");
   }

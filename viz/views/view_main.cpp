@@ -37,19 +37,6 @@ void top_bar(const Scene& s, UiState& ui) {
   draw_clock(s, ui);
 }
 
-// shortcuts - the transport on the keyboard, for a teacher at the projector.
-void shortcuts(UiState& ui) {
-  ImGuiIO& io = ImGui::GetIO();
-  if (io.WantTextInput) return;
-  auto pressed = [](ImGuiKey k) {
-    int i = ImGui::GetKeyIndex(k);
-    return i >= 0 && ImGui::IsKeyPressed(i);
-  };
-  if (pressed(ImGuiKey_Space)) ui.req.toggle_play = true;
-  if (pressed(ImGuiKey_RightArrow)) (io.KeyShift ? ui.req.step_exchange : ui.req.step_event) = true;
-  if (pressed(ImGuiKey_LeftArrow)) ui.req.step_back = true;
-}
-
 }  // namespace
 
 // draw_main - lay the panels out over the whole display.
@@ -61,7 +48,6 @@ void draw_main(const Scene& s, UiState& ui) {
   const float bottom = ui.presenter ? 0.f : std::max(d.y * 0.36f, 220.f);
   const float mid = std::max(d.y - top - bottom, 200.f);
 
-  shortcuts(ui);
   if (panel("##top", 0, 0, d.x, top)) top_bar(s, ui);
   ImGui::End();
   if (panel("##network", 0, top, d.x - card_w, mid, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse))

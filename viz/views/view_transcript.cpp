@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <imgui.h>
@@ -22,10 +23,14 @@ bool passes(const SceneLine& l, const UiState& ui) {
   return ui.transcript_conn == 0 || l.conn == ui.transcript_conn;
 }
 
-// prefix - "C:" for a command, "S:" for a reply, else the kind in brackets.
+// prefix - "C:" for a command, "S:" for a reply, else a short tag naming what kind of event it is.
 const char* prefix(const SceneLine& l) {
-  if (l.kind == "command") return "C:";
-  if (l.kind == "reply") return "S:";
+  static const std::pair<const char*, const char*> kTags[] = {
+      {"command", "C:"},      {"reply", "S:"},         {"conn", "[tcp]"},     {"tls", "[tls]"},
+      {"queue", "[queue]"},   {"delivery", "[mailbox]"}, {"bounce", "[bounce]"}, {"fault", "[network]"},
+      {"dns", "[dns]"},       {"note", "[story]"}};
+  for (const auto& [k, t] : kTags)
+    if (l.kind == k) return t;
   return "  ";
 }
 

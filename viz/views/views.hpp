@@ -20,7 +20,6 @@ struct Requests {
   bool step_exchange = false;    // to the next command or reply
   bool step_back = false;        // one event back (re-simulates)
   bool next_card = false, prev_card = false;
-  bool resume = false;           // "Continue" on a pausing card: leave the pause and play on (viz-views)
   bool toggle_skip_idle = false;
   std::optional<double> speed;   // new speed (virtual s per wall s)
   std::optional<SimTime> seek;   // scrub the timeline to this time (re-simulates when backwards)
@@ -57,8 +56,8 @@ CanvasPoint canvas_to_screen(const UiState& ui, float x, float y);
 
 // draw_main - the whole screen (viz/views/view_main.cpp): top bar with title, clock, transport and
 // timeline; the network with the narration card beside it; queues and transcript below. Fits
-// 1280x800; presenter mode keeps the network, the clock and the card, larger. Keys (when no text
-// field has focus): Space play/pause, Right step, Shift+Right next command/reply, Left step back.
+// 1280x800; presenter mode keeps the network, the clock and the card, larger.
+// (The app's keyboard shortcuts live in viz/app/app_main.cpp.)
 void draw_main(const Scene& s, UiState& ui);
 
 // draw_<panel> - one function per panel (viz/views/view_<panel>.cpp). Each draws into the current
