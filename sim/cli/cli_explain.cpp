@@ -6,6 +6,7 @@
 #include <ostream>
 
 #include "sim/cli/cli_commands.hpp"
+#include "sim/core/ascii.hpp"
 #include "sim/cli/cli_text.hpp"
 #include "sim/export/export_transcript.hpp"
 #include "sim/pop3/pop3_catalog.hpp"
@@ -211,8 +212,7 @@ int explain_retry_all(Context& ctx) {
 
 // explain_retry_one - every attempt of one preset until the bounce.
 int explain_retry_one(const std::string& name, Context& ctx) {
-  std::string lower = name;
-  for (char& c : lower) c = char(std::tolower(static_cast<unsigned char>(c)));
+  const std::string lower = ascii_lower_copy(name);
   auto p = lesson_schedule(lower);
   if (!p) p = retry_preset(lower);
   if (!p) {
@@ -254,8 +254,7 @@ int cmd_explain(const std::vector<std::string>& args, Context& ctx) {
   }
   if (a.positional.empty())
     return usage_error(ctx, "explain", "what should be explained? (smtpsim explain 550, explain 5.1.1, explain retry)");
-  std::string first = a.positional[0];
-  for (char& c : first) c = char(std::tolower(static_cast<unsigned char>(c)));
+  const std::string first = ascii_lower_copy(a.positional[0]);
   if (first == "retry") {
     if (a.positional.size() > 2)
       return usage_error(ctx, "explain", "explain retry takes at most one preset name");

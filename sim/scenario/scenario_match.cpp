@@ -1,5 +1,6 @@
 // scenario_match.cpp - command/reply pairing and event matching for narration and expectations.
 #include "sim/scenario/scenario_match.hpp"
+#include "sim/core/ascii.hpp"
 
 #include <algorithm>
 
@@ -9,7 +10,7 @@ std::string command_verb(const std::string& line) {
   std::string v;
   for (char c : line) {
     if (c == ' ' || c == ':' || c == '\r' || c == '\n') break;
-    v += char(std::toupper(static_cast<unsigned char>(c)));
+    v += ascii_upper(c);
   }
   return v;
 }
@@ -66,10 +67,7 @@ std::string ReplyTracker::observe(const TraceEvent& in) {
 }
 
 namespace {
-bool ieq(const std::string& a, const std::string& b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return std::tolower(x) == std::tolower(y); });
-}
+bool ieq(const std::string& a, const std::string& b) { return ascii_iequals(a, b); }
 bool msg_ok(const EventMatcher& m, const TraceEvent& e, const MatchContext& ctx) {
   if (m.message == 0) return true;
   if (!ctx.msgids) return false;

@@ -1,5 +1,6 @@
 // scenario_units.cpp - parsing and printing of sizes, bandwidths, loss rates, reply lines, names.
 #include "sim/scenario/scenario_units.hpp"
+#include "sim/core/ascii.hpp"
 
 #include <cctype>
 #include <cmath>
@@ -52,7 +53,7 @@ std::optional<Number> split_number(std::string_view text) {
         if (text[j] != ' ') return std::nullopt;
       break;
     }
-    n.unit += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    n.unit += ascii_lower(c);
   }
   n.value = v;
   return n;
@@ -82,11 +83,7 @@ bool is_atext(char c) {
 
 }  // namespace
 
-std::string to_lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
+std::string to_lower(std::string_view s) { return ascii_lower_copy(s); }
 
 std::optional<std::uint64_t> parse_size(std::string_view text) {
   auto n = split_number(text);
