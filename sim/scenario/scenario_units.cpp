@@ -1,6 +1,7 @@
 // scenario_units.cpp - parsing and printing of sizes, bandwidths, loss rates, reply lines, names.
 #include "sim/scenario/scenario_units.hpp"
 #include "sim/core/ascii.hpp"
+#include "sim/mail/mail_address.hpp"
 
 #include <cctype>
 #include <cmath>
@@ -66,19 +67,6 @@ std::optional<std::uint64_t> scaled(double value, double scale) {
   double rounded = std::round(r);
   if (std::fabs(r - rounded) > 1e-6 * std::max(1.0, r)) return std::nullopt;
   return static_cast<std::uint64_t>(rounded);
-}
-
-// is_atext - RFC 5322 atext characters allowed in a dot-atom local part.
-bool is_atext(char c) {
-  if (std::isalnum(static_cast<unsigned char>(c))) return true;
-  switch (c) {
-    case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+': case '-':
-    case '/': case '=': case '?': case '^': case '_': case '`': case '{': case '|': case '}':
-    case '~':
-      return true;
-    default:
-      return false;
-  }
 }
 
 }  // namespace
@@ -224,23 +212,7 @@ bool valid_host_name(std::string_view name) {
   return label > 0 && prev != '-';
 }
 
-bool valid_address(std::string_view address) {
-  std::size_t at = address.rfind('@');
-  if (at == std::string_view::npos || at == 0 || at > 64) return false;
-  std::string_view local = address.substr(0, at);
-  std::string_view domain = address.substr(at + 1);
-  if (local.front() == '.' || local.back() == '.') return false;
-  char prev = 0;
-  for (char c : local) {
-    if (c == '.') {
-      if (prev == '.') return false;
-    } else if (!is_atext(c)) {
-      return false;
-    }
-    prev = c;
-  }
-  return valid_host_name(domain) && domain.find('.') != std::string_view::npos;
-}
+bool valid_address(std::string_view address) { return mail::is_mailbox(address); }
 
 bool valid_status_pattern(std::string_view p) {
   if (p.size() < 5) return false;
