@@ -16,7 +16,7 @@
 
 namespace smtpsim {
 
-namespace tls { class Pki; class ServerContext; class ClientContext; class DeterministicRandom; }
+namespace tls { class Pki; class ServerContext; class ClientContext; class LibContext; }
 
 // TlsVerify - how a client side checks the server's certificate.
 enum class TlsVerify : unsigned char { None, Peer };
@@ -40,7 +40,9 @@ class WorldTls {
 
  private:
   std::shared_ptr<tls::ServerContext> server_ctx(const std::string& host, bool impostor);
-  std::unique_ptr<tls::DeterministicRandom> random_;
+  // lib_ - the world's own OpenSSL library context, seeded from the run's seed: every key,
+  // certificate, SSL_CTX and session of the world draws from it and from nothing global.
+  std::shared_ptr<tls::LibContext> lib_;
   std::unique_ptr<tls::Pki> pki_;
   std::map<std::string, std::shared_ptr<tls::ServerContext>> servers_;
   std::shared_ptr<tls::ClientContext> client_verify_;

@@ -33,12 +33,13 @@ class SessionEndpoint final : public TlsEndpoint {
 }  // namespace
 
 WorldTls::WorldTls(std::uint64_t seed)
-    : random_(std::make_unique<tls::DeterministicRandom>(seed ^ 0x7115eedULL)),
-      pki_(std::make_unique<tls::Pki>(seed)) {
+    : lib_(tls::LibContext::seeded(seed ^ 0x7115eedULL)), pki_(std::make_unique<tls::Pki>(seed, lib_)) {
   tls::ClientOptions verify;
+  verify.lib = lib_;
   verify.verify = tls::Verify::Peer;
   client_verify_ = std::make_shared<tls::ClientContext>(std::vector<tls::Cert>{pki_->ca().cert}, verify);
   tls::ClientOptions none;
+  none.lib = lib_;
   none.verify = tls::Verify::None;
   client_noverify_ = std::make_shared<tls::ClientContext>(std::vector<tls::Cert>{pki_->ca().cert}, none);
 }
@@ -50,7 +51,9 @@ std::shared_ptr<tls::ServerContext> WorldTls::server_ctx(const std::string& host
   auto it = servers_.find(key);
   if (it != servers_.end()) return it->second;
   tls::Credential cred = impostor ? pki_->self_signed(host) : pki_->issue(host);
-  auto ctx = std::make_shared<tls::ServerContext>(cred);
+  tls::ServerOptions opts;
+  opts.lib = lib_;
+  auto ctx = std::make_shared<tls::ServerContext>(cred, opts);
   servers_[key] = ctx;
   return ctx;
 }
@@ -76,7 +79,9 @@ int WorldTls::cipher_bits(const std::string& cipher) {
   if (it != cipher_bits_.end()) return it->second;
   int bits = 0;
   // Every suite this OpenSSL can negotiate (TLS 1.3 ones included) is in a default context's list.
-  if (SSL_CTX* ctx = SSL_CTX_new(TLS_method())) {
+  // Made in the world's context: its ticket keys draw from the world's stream like every other
+  // context of the run (and live in no other context).
+  if (SSL_CTX* ctx = SSL_CTX_new_ex(lib_->native(), nullptr, TLS_method())) {
     STACK_OF(SSL_CIPHER)* list = SSL_CTX_get_ciphers(ctx);
     for (int i = 0; list && i < sk_SSL_CIPHER_num(list); ++i) {
       const SSL_CIPHER* c = sk_SSL_CIPHER_value(list, i);

@@ -47,6 +47,8 @@ struct RunReport {
   std::string summary_line() const;
 };
 
+class ExpectationEvidence;
+
 class ScenarioRun {
  public:
   ScenarioRun(const ScenarioSpec& spec, RunOptions opts = {});
@@ -87,6 +89,7 @@ class ScenarioRun {
   SimTime planned_end_ = kNever;
   int step_ = -1;
   std::size_t narration_sub_ = 0;
+  std::shared_ptr<ExpectationEvidence> evidence_;  // what the expectations read (scenario_evidence.hpp)
   friend class ExpectationChecker;
 };
 

@@ -10,6 +10,8 @@ namespace smtpsim::smtp {
 // LOGIN's challenges: base64 of "Username:" and "Password:" (draft-murchison-sasl-login).
 inline constexpr std::string_view kLoginUserPrompt = "VXNlcm5hbWU6";
 inline constexpr std::string_view kLoginPasswordPrompt = "UGFzc3dvcmQ6";
+// kMaskedSecret - what a trace shows instead of a SASL secret (client's sent and server's received lines).
+inline constexpr std::string_view kMaskedSecret = "********";
 
 // PlainCredentials - the three fields of a PLAIN response.
 struct PlainCredentials {

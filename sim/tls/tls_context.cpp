@@ -84,7 +84,7 @@ ServerContext::ServerContext(const Credential& cred, const ServerOptions& opts)
     : s_(std::make_shared<State>()) {
   if (!cred.cert || !cred.key) throw TlsError("TLS server needs a certificate and a private key");
   s_->opts = opts;
-  s_->ctx = SSL_CTX_new(TLS_server_method());
+  s_->ctx = SSL_CTX_new_ex(native_ctx(opts.lib), nullptr, TLS_server_method());
   if (s_->ctx == nullptr) throw_openssl("SSL_CTX_new (server)");
   configure(s_->ctx, opts);
   if (!use_credential(s_->ctx, nullptr, cred)) throw_openssl("loading the server certificate and key");
@@ -114,7 +114,7 @@ SSL_CTX* ServerContext::native() const { return s_->ctx; }
 ClientContext::ClientContext(const std::vector<Cert>& trusted, const ClientOptions& opts)
     : s_(std::make_shared<State>()) {
   s_->opts = opts;
-  s_->ctx = SSL_CTX_new(TLS_client_method());
+  s_->ctx = SSL_CTX_new_ex(native_ctx(opts.lib), nullptr, TLS_client_method());
   if (s_->ctx == nullptr) throw_openssl("SSL_CTX_new (client)");
   configure(s_->ctx, opts);
   X509_STORE* store = SSL_CTX_get_cert_store(s_->ctx);

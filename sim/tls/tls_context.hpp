@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "sim/tls/tls_pki.hpp"
+#include "sim/tls/tls_random.hpp"
 
 namespace smtpsim::tls {
 
@@ -41,6 +42,9 @@ struct TlsOptions {
   std::string cipher_list = kDefaultCipherList;    // TLS 1.2 suites (OpenSSL cipher string)
   std::string ciphersuites = kDefaultCipherSuites;  // TLS 1.3 suites
   std::string groups = kDefaultGroups;             // key exchange groups, preferred first
+  // lib - the OpenSSL library context the SSL_CTX and its sessions draw randomness from: a seeded
+  // one (a world's, or pki.lib()) for reproducible bytes; null = OpenSSL's default, real randomness.
+  LibCtxPtr lib;
 };
 
 struct ServerOptions : TlsOptions {};

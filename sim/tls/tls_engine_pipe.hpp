@@ -22,8 +22,8 @@
 //    unless it already closed. Bytes that reach a side after it closed are dropped (recorded).
 //  - it records a transcript (records()) of every step with virtual time and side.
 //
-// Determinism: the pipe itself is deterministic; hold a tls::DeterministicRandom (or RandomScope)
-// around construction of contexts/Pki and around run() to make the ciphertext reproducible.
+// Determinism: the pipe itself is deterministic; make the contexts in a seeded library context
+// (TlsOptions::lib = pki.lib() or a tls::LibContext::seeded(seed)) to make the ciphertext reproducible.
 #pragma once
 #include <cstddef>
 #include <memory>

@@ -82,11 +82,11 @@ struct CertSpec {
 
 // build_cert - make and sign a certificate for `key`; issuer == nullptr means self-signed.
 Cert build_cert(const CertSpec& spec, const PrivateKey& key, const Cert* issuer,
-                const PrivateKey& issuer_key) {
+                const PrivateKey& issuer_key, const LibCtxPtr& lib) {
   if (spec.not_after <= spec.not_before) throw TlsError("certificate notAfter must be after notBefore");
-  X509* raw = X509_new();
+  X509* raw = X509_new_ex(native_ctx(lib), nullptr);  // X509_sign then signs in `lib`
   if (raw == nullptr) throw_openssl("X509_new");
-  Cert cert(raw);
+  Cert cert(raw, lib);
   X509* x = cert.native();
   if (!X509_set_version(x, X509_VERSION_3)) throw_openssl("X509_set_version");
   if (!ASN1_INTEGER_set_uint64(X509_get_serialNumber(x), spec.serial)) throw_openssl("serial");
@@ -145,7 +145,8 @@ std::vector<std::string> leaf_names(std::string_view host, const CertOptions& op
 
 // ---- Cert ----
 
-Cert::Cert(X509* adopt) : x_(adopt, &X509_free) {}
+Cert::Cert(X509* adopt, LibCtxPtr lib)
+    : x_(adopt, [lib = std::move(lib)](X509* x) { X509_free(x); }) {}
 
 // from_pem - the first CERTIFICATE block of the text.
 Cert Cert::from_pem(std::string_view pem) {
@@ -284,7 +285,8 @@ std::string Cert::text() const {
 
 // ---- PrivateKey ----
 
-PrivateKey::PrivateKey(EVP_PKEY* adopt) : k_(adopt, &EVP_PKEY_free) {}
+PrivateKey::PrivateKey(EVP_PKEY* adopt, LibCtxPtr lib)
+    : k_(adopt, [lib = std::move(lib)](EVP_PKEY* k) { EVP_PKEY_free(k); }) {}
 
 // from_pem - any PEM private key OpenSSL understands (no passphrase).
 PrivateKey PrivateKey::from_pem(std::string_view pem) {
@@ -295,10 +297,10 @@ PrivateKey PrivateKey::from_pem(std::string_view pem) {
 }
 
 // generate_p256 - EVP_PKEY_Q_keygen on the P-256 curve.
-PrivateKey PrivateKey::generate_p256() {
-  EVP_PKEY* k = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256");
+PrivateKey PrivateKey::generate_p256(const LibCtxPtr& lib) {
+  EVP_PKEY* k = EVP_PKEY_Q_keygen(native_ctx(lib), nullptr, "EC", "P-256");
   if (k == nullptr) throw_openssl("EC P-256 key generation");
-  return PrivateKey(k);
+  return PrivateKey(k, lib);
 }
 
 // pem - unencrypted PKCS#8.
@@ -373,34 +375,35 @@ std::string check_dns_name(std::string_view name) {
 
 // ---- Pki ----
 
-// Pki - CA key and root under a scope seeded from (seed, "tls.pki.ca").
-Pki::Pki(std::uint64_t seed, std::string ca_name) : seed_(seed) {
+// Pki - CA key and root drawn from the stream (seed, "tls.pki.ca").
+Pki::Pki(std::uint64_t seed, std::string ca_name, LibCtxPtr lib)
+    : seed_(seed), lib_(lib ? std::move(lib) : LibContext::seeded(Rng(seed).derive("tls.pki.lib"))) {
   if (ca_name.empty() || ca_name.size() > 64) throw TlsError("CA name must be 1..64 characters");
   RandomSource src(Rng(seed).derive("tls.pki.ca"));
-  RandomScope scope(src);
-  ca_.key = PrivateKey::generate_p256();
+  LibContext::Redirect scope(*lib_, src);
+  ca_.key = PrivateKey::generate_p256(lib_);
   CertSpec spec;
   spec.cn = ca_name;
   spec.org = "smtpsim";
   spec.serial = serial_for(seed, "ca", ca_name);
   spec.ca = true;
-  ca_.cert = build_cert(spec, ca_.key, nullptr, ca_.key);
+  ca_.cert = build_cert(spec, ca_.key, nullptr, ca_.key, lib_);
 }
 
 // issue - host certificate signed by the CA, reproducible for (seed, host, opts).
 Credential Pki::issue(std::string_view host, const CertOptions& opts) const {
   std::vector<std::string> names = leaf_names(host, opts);
   RandomSource src(Rng(seed_).derive("tls.pki.host." + names.front()));
-  RandomScope scope(src);
+  LibContext::Redirect scope(*lib_, src);
   Credential cred;
-  cred.key = PrivateKey::generate_p256();
+  cred.key = PrivateKey::generate_p256(lib_);
   CertSpec spec;
   spec.cn = names.front();
   spec.serial = serial_for(seed_, "host", names.front());
   spec.not_before = opts.not_before;
   spec.not_after = opts.not_after;
   spec.dns = names;
-  cred.cert = build_cert(spec, cred.key, &ca_.cert, ca_.key);
+  cred.cert = build_cert(spec, cred.key, &ca_.cert, ca_.key, lib_);
   return cred;  // no chain: the CA signs hosts directly and servers do not send the root
 }
 
@@ -408,16 +411,16 @@ Credential Pki::issue(std::string_view host, const CertOptions& opts) const {
 Credential Pki::self_signed(std::string_view host, const CertOptions& opts) const {
   std::vector<std::string> names = leaf_names(host, opts);
   RandomSource src(Rng(seed_).derive("tls.pki.self." + names.front()));
-  RandomScope scope(src);
+  LibContext::Redirect scope(*lib_, src);
   Credential cred;
-  cred.key = PrivateKey::generate_p256();
+  cred.key = PrivateKey::generate_p256(lib_);
   CertSpec spec;
   spec.cn = names.front();
   spec.serial = serial_for(seed_, "self", names.front());
   spec.not_before = opts.not_before;
   spec.not_after = opts.not_after;
   spec.dns = names;
-  cred.cert = build_cert(spec, cred.key, nullptr, cred.key);
+  cred.cert = build_cert(spec, cred.key, nullptr, cred.key, lib_);
   return cred;
 }
 

@@ -2,9 +2,10 @@
 // with subjectAltName, self-signed "man in the middle" certificates, PEM import/export.
 //
 // Everything is reproducible: validity dates are fixed (not the wall clock), serial numbers and
-// keys derive from (seed, purpose, host), and each key/signature is made under its own seeded
-// RandomScope. So Pki(seed).issue("mx.b.example") gives the same key and certificate bytes in every
-// run, whatever else was issued before it.
+// keys derive from (seed, purpose, host), and each key/signature draws from its own seeded stream
+// (a LibContext::Redirect in the Pki's library context). So Pki(seed).issue("mx.b.example") gives
+// the same key and certificate bytes in every run, whatever else was issued before it.
+// Keys and certificates are made in the Pki's library context and keep it alive.
 #pragma once
 #include <openssl/types.h>
 
@@ -13,6 +14,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "sim/tls/tls_random.hpp"
 
 namespace smtpsim::tls {
 
@@ -27,8 +30,9 @@ inline constexpr std::int64_t kSimVerifyTime = 1704067200;
 class Cert {
  public:
   Cert() = default;
-  // Cert - adopt an X509 (takes over the caller's reference).
-  explicit Cert(X509* adopt);
+  // Cert - adopt an X509 (takes over the caller's reference); `lib` = the context it was made in,
+  // kept alive as long as the certificate.
+  explicit Cert(X509* adopt, LibCtxPtr lib = {});
   // from_pem - read the first certificate of a PEM text; throws TlsError if there is none.
   static Cert from_pem(std::string_view pem);
 
@@ -62,11 +66,12 @@ class Cert {
 class PrivateKey {
  public:
   PrivateKey() = default;
-  explicit PrivateKey(EVP_PKEY* adopt);
+  explicit PrivateKey(EVP_PKEY* adopt, LibCtxPtr lib = {});
   // from_pem - read a PEM private key (PKCS#8 or traditional); throws TlsError.
   static PrivateKey from_pem(std::string_view pem);
-  // generate_p256 - a fresh EC P-256 key (randomness from the active RandomScope, if any).
-  static PrivateKey generate_p256();
+  // generate_p256 - a fresh EC P-256 key made in `lib` (null: OpenSSL's default context, real
+  // randomness).
+  static PrivateKey generate_p256(const LibCtxPtr& lib = {});
 
   EVP_PKEY* native() const { return k_.get(); }
   explicit operator bool() const { return k_ != nullptr; }
@@ -106,10 +111,15 @@ std::string check_dns_name(std::string_view name);
 // Pki - the simulation's CA and everything it issues.
 class Pki {
  public:
-  // Pki - make the CA (key + self-signed root) deterministically from seed.
-  explicit Pki(std::uint64_t seed, std::string ca_name = "smtpsim Simulation Root CA");
+  // Pki - make the CA (key + self-signed root) deterministically from seed, in `lib` (a seeded
+  // context; null = a fresh one of its own).
+  explicit Pki(std::uint64_t seed, std::string ca_name = "smtpsim Simulation Root CA", LibCtxPtr lib = {});
+  // Pki - the same in a given context (a world's).
+  Pki(std::uint64_t seed, LibCtxPtr lib) : Pki(seed, "smtpsim Simulation Root CA", std::move(lib)) {}
 
   std::uint64_t seed() const { return seed_; }
+  // lib - the library context its keys and certificates live in (seeded).
+  const LibCtxPtr& lib() const { return lib_; }
   // ca - the root: cert (self-signed, CA:TRUE) and key. Clients trust ca().cert.
   const Credential& ca() const { return ca_; }
   std::string ca_pem() const { return ca_.cert.pem(); }
@@ -123,6 +133,7 @@ class Pki {
 
  private:
   std::uint64_t seed_;
+  LibCtxPtr lib_;
   Credential ca_;
 };
 

@@ -1,31 +1,29 @@
-// tls_random.hpp - reproducible randomness for OpenSSL, so the same seed gives the same ciphertext.
+// tls_random.hpp - reproducible randomness for OpenSSL, so the same seed gives the same ciphertext,
+// without touching any process-global OpenSSL state.
 //
 // OpenSSL draws random bytes for key generation, ECDSA nonces, ClientHello/ServerHello randoms,
-// TLS 1.3 key shares, session ids and AES-GCM explicit nonces. To make a run's wire bytes (which
-// the trace records) repeat exactly for the same seed, every draw must come from a seeded stream.
+// TLS 1.3 key shares, session ids, ticket keys and AES-GCM explicit nonces. To make a run's wire
+// bytes (which the trace records) repeat exactly for the same seed, every draw must come from a
+// seeded stream.
 //
-// How: OpenSSL 3.0 still honours a RAND_METHOD installed with RAND_set_rand_method (deprecated in
-// 3.0, but compiled into Debian's libcrypto and checked first by RAND_bytes_ex/RAND_priv_bytes_ex,
-// which the default provider, libssl and the X.509 code all call). While a RandomScope is alive
-// that method serves bytes from its RandomSource; when the last scope ends OpenSSL's own DRBG is
-// restored. Verified by experiment and by tests/tls/tls_random_test.cpp: same seed => identical
-// certificates and handshake ciphertext, TLS 1.2 and 1.3; other seed => different bytes.
+// How: each LibContext is its own OpenSSL library context (OSSL_LIB_CTX, OpenSSL 3.0). Into it we
+// load the default provider (the algorithms) and a tiny built-in provider "smtpsim-seeded"
+// (OSSL_PROVIDER_add_builtin on that context only) whose one algorithm is a RAND ("SMTPSIM-SEEDED")
+// that serves bytes from the context's RandomSource; RAND_set_DRBG_type makes it the context's
+// primary, public and private DRBG. Every SSL_CTX, key and certificate of a world is made in the
+// world's context (SSL_CTX_new_ex, EVP_PKEY_Q_keygen(libctx), X509_new_ex), so its draws never
+// leave it. Nothing global is swapped: worlds can be created, interleaved and destroyed in any
+// order, and OpenSSL's default context (a null LibCtxPtr) keeps real randomness on every thread -
+// what live sessions, a live CA and real clients use.
 //
-// PROCESS-GLOBAL: OpenSSL's random method is global to the process, so this is the one global
-// state of the simulation. Rules that follow from it:
-//  - Scopes nest on one thread (innermost wins, the outer one resumes when it ends). A scope on a
-//    second thread while one is active on another throws std::logic_error.
-//  - Two runs in one process must not interleave their OpenSSL calls under different sources while
-//    expecting reproducibility; runs are single-threaded, so run them one after the other, or give
-//    each its own RandomSource and hold a RandomScope over each one's steps.
-//  - Other threads (the live Asio bridge, tests of real sockets) are not affected: a draw from any
-//    thread but the scope's owner gets OpenSSL's real DRBG. Never hold a scope while doing live TLS
-//    on the same thread: its keys would be predictable from the seed.
-//  - Keys made under a scope are as predictable as the seed. That is the point for a simulation
-//    and a teaching tool; it is why the live bridge must not use them for anything real.
+// Keys made in a seeded context are as predictable as the seed. That is the point for a
+// simulation and a teaching tool; it is why live mode must use a null (real) context.
 #pragma once
+#include <openssl/types.h>
+
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 
 #include "sim/core/rng.hpp"
 
@@ -47,32 +45,52 @@ class RandomSource {
   std::uint64_t drawn_ = 0;
 };
 
-// RandomScope - while alive, OpenSSL's randomness on this thread comes from `source`.
-class RandomScope {
+// LibContext - an OpenSSL library context whose every random byte comes from a RandomSource.
+// Create with seeded(); share with shared_ptr (contexts, keys and certificates made in it keep it
+// alive). Single-threaded like a run: draw from one thread at a time.
+class LibContext {
  public:
-  explicit RandomScope(RandomSource& source);
-  ~RandomScope();
-  RandomScope(const RandomScope&) = delete;
-  RandomScope& operator=(const RandomScope&) = delete;
+  // seeded - a fresh context fed by RandomSource(rng) (throws std::runtime_error if OpenSSL refuses).
+  static std::shared_ptr<LibContext> seeded(const Rng& rng);
+  static std::shared_ptr<LibContext> seeded(std::uint64_t seed) { return seeded(Rng(seed)); }
+  ~LibContext();
+  LibContext(const LibContext&) = delete;
+  LibContext& operator=(const LibContext&) = delete;
+
+  // native - the OSSL_LIB_CTX to pass to OpenSSL's *_ex functions.
+  OSSL_LIB_CTX* native() const { return ctx_; }
+  // source - the stream draws currently come from (the base one unless redirected).
+  RandomSource& source() { return *current_; }
+  // base - the context's own stream.
+  RandomSource& base() { return base_; }
+
+  // Redirect - while alive, this context's draws come from `src` (the PKI gives each key its own
+  // stream, so a certificate does not depend on what was drawn before it). Nests; no other
+  // context is affected.
+  class Redirect {
+   public:
+    Redirect(LibContext& lc, RandomSource& src) : lc_(lc), previous_(lc.current_) { lc.current_ = &src; }
+    ~Redirect() { lc_.current_ = previous_; }
+    Redirect(const Redirect&) = delete;
+    Redirect& operator=(const Redirect&) = delete;
+
+   private:
+    LibContext& lc_;
+    RandomSource* previous_;
+  };
 
  private:
-  RandomSource* previous_;
+  explicit LibContext(const Rng& rng) : base_(rng), current_(&base_) {}
+  RandomSource base_;
+  RandomSource* current_;
+  OSSL_LIB_CTX* ctx_ = nullptr;
 };
 
-// DeterministicRandom - a RandomSource and a RandomScope in one: what a run holds for its lifetime.
-//   tls::DeterministicRandom guard(seed);   // every OpenSSL draw below is reproducible
-class DeterministicRandom {
- public:
-  explicit DeterministicRandom(std::uint64_t seed) : source_(seed), scope_(source_) {}
-  explicit DeterministicRandom(const Rng& rng) : source_(rng), scope_(source_) {}
-  RandomSource& source() { return source_; }
+// LibCtxPtr - which library context an object is made in; null = OpenSSL's default context
+// (real randomness, for live mode).
+using LibCtxPtr = std::shared_ptr<LibContext>;
 
- private:
-  RandomSource source_;
-  RandomScope scope_;
-};
-
-// deterministic_random_active - whether OpenSSL draws on this thread currently come from a scope.
-bool deterministic_random_active();
+// native_ctx - the OSSL_LIB_CTX of `lib` (nullptr = OpenSSL's default).
+inline OSSL_LIB_CTX* native_ctx(const LibCtxPtr& lib) { return lib ? lib->native() : nullptr; }
 
 }  // namespace smtpsim::tls

@@ -188,7 +188,6 @@ TEST_CASE("pop3 session: a slow server makes the client give up", "[pop3][sessio
 }
 
 TEST_CASE("pop3 session: STLS with real TLS", "[pop3][session]") {
-  tls::DeterministicRandom rnd(11);
   tls::Pki pki(11);
   const tls::Credential cred = pki.issue("pop.b.example");
   auto tls_opts = [&]() {

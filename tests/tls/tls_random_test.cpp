@@ -1,5 +1,5 @@
-// tls_random_test.cpp - same seed => the same certificates and ciphertext; scopes nest; other
-// threads keep OpenSSL's real randomness.
+// tls_random_test.cpp - same seed => the same certificates and ciphertext; seeded library contexts
+// are independent of each other and of OpenSSL's default (real) context.
 #include <catch2/catch.hpp>
 
 #include <openssl/rand.h>
@@ -21,14 +21,18 @@ std::string rand_bytes(int n) {
   return s;
 }
 
-// conversation - a whole run: PKI, contexts, handshake, data both ways, close; returns every
-// byte that crossed the "wire" (both directions, in order) plus the server certificate.
+// conversation - a whole run: PKI, contexts, handshake, data both ways, close, all in one seeded
+// library context; returns every byte that crossed the "wire" (both directions, in order) plus
+// the server certificate.
 std::string conversation(std::uint64_t seed, Version max) {
-  DeterministicRandom guard(seed);
-  Pki pki(seed);
-  ServerContext sctx(pki.issue("mx.b.example"));
+  LibCtxPtr lib = LibContext::seeded(seed);
+  Pki pki(seed, lib);
+  ServerOptions so;
+  so.lib = lib;
+  ServerContext sctx(pki.issue("mx.b.example"), so);
   ClientOptions co;
   co.max_version = max;
+  co.lib = lib;
   ClientContext cctx({pki.ca().cert}, co);
   Session c(cctx, {"mx.b.example"}), s(sctx);
   std::string wire = pki.issue("mx.b.example").cert.der();
@@ -52,6 +56,22 @@ std::string conversation(std::uint64_t seed, Version max) {
   pump();
   REQUIRE(s.close_received());
   return wire;
+}
+
+// ctx_bytes - n bytes from a library context's public RAND.
+std::string ctx_bytes(OSSL_LIB_CTX* ctx, int n, bool priv = false) {
+  std::string s(static_cast<std::size_t>(n), '\0');
+  auto* p = reinterpret_cast<unsigned char*>(s.data());
+  REQUIRE((priv ? RAND_priv_bytes_ex(ctx, p, n, 0) : RAND_bytes_ex(ctx, p, n, 0)) == 1);
+  return s;
+}
+
+// stream - the first n bytes of RandomSource(seed), as a string.
+std::string stream(std::uint64_t seed, int n) {
+  RandomSource src(seed);
+  std::string s(static_cast<std::size_t>(n), '\0');
+  src.fill(reinterpret_cast<unsigned char*>(s.data()), static_cast<std::size_t>(n));
+  return s;
 }
 
 }  // namespace
@@ -80,55 +100,45 @@ TEST_CASE("a RandomSource is a plain seeded stream") {
   CHECK(a.drawn() == 37);
 }
 
-TEST_CASE("scopes route OpenSSL's RAND to the source, nest, and restore the real DRBG") {
-  CHECK_FALSE(deterministic_random_active());
-  std::string real1 = rand_bytes(32), real2 = rand_bytes(32);
-  CHECK(real1 != real2);
-
-  RandomSource expect_outer(7), expect_inner(8);
-  unsigned char e1[16], e2[16], e3[16];
-  expect_outer.fill(e1, 16);
-  expect_inner.fill(e2, 16);
-  expect_outer.fill(e3, 16);
-
-  RandomSource outer(7), inner(8);
+TEST_CASE("a seeded library context serves its own stream, public and private alike") {
+  LibCtxPtr lib = LibContext::seeded(7);
+  std::string a = ctx_bytes(lib->native(), 16), b = ctx_bytes(lib->native(), 16, true);
+  CHECK(a + b == stream(7, 32));
+  CHECK(lib->base().drawn() == 32);
+  // a redirect moves this context's draws to another stream, and back when it ends
+  RandomSource other(8);
   {
-    RandomScope so(outer);
-    CHECK(deterministic_random_active());
-    CHECK(rand_bytes(16) == std::string(reinterpret_cast<char*>(e1), 16));
-    {
-      RandomScope si(inner);
-      CHECK(rand_bytes(16) == std::string(reinterpret_cast<char*>(e2), 16));
-    }
-    // the outer stream resumes where it was
-    CHECK(rand_bytes(16) == std::string(reinterpret_cast<char*>(e3), 16));
-    CHECK(outer.drawn() == 32);
-    CHECK(inner.drawn() == 16);
+    LibContext::Redirect r(*lib, other);
+    CHECK(ctx_bytes(lib->native(), 16) == stream(8, 16));
   }
-  CHECK_FALSE(deterministic_random_active());
-  CHECK(rand_bytes(16) != std::string(reinterpret_cast<char*>(e1), 16));
+  CHECK(other.drawn() == 16);
+  CHECK(ctx_bytes(lib->native(), 16) == stream(7, 48).substr(32));
 }
 
-TEST_CASE("other threads are not given the seeded stream and cannot open a scope meanwhile") {
-  DeterministicRandom guard(5);
-  RandomSource same(5);
-  unsigned char expect[32];
-  same.fill(expect, 32);
-  std::string theirs;
-  bool threw = false;
-  std::thread t([&] {
-    theirs.resize(32);
-    RAND_bytes(reinterpret_cast<unsigned char*>(theirs.data()), 32);
-    RandomSource other(6);
-    try {
-      RandomScope s(other);
-    } catch (const std::logic_error&) {
-      threw = true;
-    }
-  });
+TEST_CASE("seeded contexts are independent of each other and of OpenSSL's default context") {
+  std::string real1 = rand_bytes(32);
+  auto a = LibContext::seeded(5);
+  std::string real2 = rand_bytes(32);
+  auto b = LibContext::seeded(5);
+  CHECK(real1 != real2);
+  // interleaved draws: each context continues its own stream
+  std::string a1 = ctx_bytes(a->native(), 16), b1 = ctx_bytes(b->native(), 16);
+  rand_bytes(64);
+  std::string a2 = ctx_bytes(a->native(), 16);
+  a.reset();  // destroying one context changes nothing for the other, nor for the default one
+  std::string b2 = ctx_bytes(b->native(), 16);
+  CHECK(a1 + a2 == stream(5, 32));
+  CHECK(b1 + b2 == stream(5, 32));
+  CHECK(rand_bytes(16) != stream(5, 16));
+  CHECK(ctx_bytes(nullptr, 16) != stream(5, 16));  // the default context stays real
+}
+
+TEST_CASE("another thread drawing from the default context takes nothing from a seeded one") {
+  auto lib = LibContext::seeded(5);
+  std::string theirs(32, '\0');
+  std::thread t([&] { RAND_bytes(reinterpret_cast<unsigned char*>(theirs.data()), 32); });
   t.join();
-  CHECK(theirs != std::string(reinterpret_cast<char*>(expect), 32));
-  CHECK(threw);
-  CHECK(guard.source().drawn() == 0);  // the other thread took nothing from the run's stream
-  CHECK(rand_bytes(32) == std::string(reinterpret_cast<char*>(expect), 32));
+  CHECK(theirs != stream(5, 32));
+  CHECK(lib->base().drawn() == 0);
+  CHECK(ctx_bytes(lib->native(), 32) == stream(5, 32));
 }
