@@ -15,6 +15,7 @@ Commands:
   explain CODE            what a reply means: 550, 5.1.1, "550 5.1.1", "-ERR [IN-USE]"
   explain retry           the retry schedules of story, sendmail, postfix and exim side by side
   talk FILE HOST:PORT     type SMTP or POP3 by hand at a server of a running lesson (like telnet)
+  live FILE --expose ...  run a lesson in real time; real mail clients connect over loopback
   help [COMMAND]          this text, or the help of a command
 
 Options:
@@ -130,6 +131,56 @@ Options:
 
 Exit status: 0 the conversation ended, 1 the connection failed or was reset, 2 unusable input
 (bad flags, invalid file, unknown host, nothing listening on that port).
+)";
+
+const char* const kLiveHelp =
+    R"(Usage: smtpsim live FILE --expose HOST:PORT[=127.0.0.1:LOCALPORT] ... [options]
+
+Runs the lesson in real time - the virtual clock follows the wall clock, times --speed - and lets
+real mail clients (swaks, curl, Python, Thunderbird, openssl s_client) talk to its servers. Each
+--expose opens a real socket on loopback for one lesson server; a connection to it arrives at
+that host itself and is answered by the host's own SMTP/POP3 engine, behaviours, faults and TLS,
+and the mail it takes travels on over the lesson's links like any other. The lesson's `until` is
+ignored: it runs until Ctrl-C / SIGTERM (or --for), then prints what is still queued.
+
+Once everything listens (and the CA file is written) one line is printed and flushed:
+  ready mx1.b.example:25=127.0.0.1:2525 pop.b.example:110=127.0.0.1:41234
+LOCALPORT 0 (or leaving "=..." out) picks a free port; the ready line says which.
+
+  smtpsim live story.yaml --expose msa.a.example:587=127.0.0.1:2587 \
+      --expose pop.b.example:110=127.0.0.1:2110 --write-ca ca.pem --transcript
+  swaks --server 127.0.0.1:2587 --tls --tls-ca-path ca.pem --auth-user alice ...
+  curl --ssl-reqd --cacert ca.pem pop3://127.0.0.1:2110/1 -u bob:...
+
+TLS: STARTTLS / STLS use the simulation's CA (--write-ca saves it); in live mode every server
+certificate also names localhost, 127.0.0.1 and ::1. Live sessions draw real randomness.
+
+Safety: binds loopback only (unless --allow-external); at most --max-connections real clients at
+once (more get 421 / -ERR); each is cut after --idle-timeout without a byte from it or after
+--session-timeout in all; the engines' line, command and message size limits apply; a real client
+without AUTH may only send to the lesson's own domains, even where the MSA has `auth: optional`;
+AUTH needs STARTTLS first unless the lesson says otherwise.
+
+Options:
+  --expose HOST:PORT=ADDR:LOCALPORT   a lesson server reachable at ADDR:LOCALPORT (repeatable)
+  --gateway HOST[:PORT]=ADDR:REALPORT the lesson host's service (default port 25) is the real
+                       server at ADDR:REALPORT: simulated clients reach it over the lesson's links
+                       (e.g. an MX played by python3 -m aiosmtpd or Postfix's smtp-sink; repeatable)
+  --speed X            virtual seconds per wall second (default 1; 60 = a minute per second)
+  --for DURATION       stop after this much wall time (e.g. 30s, 10m); default: until a signal
+  --write-ca FILE      write the simulation CA's certificate (PEM) before the ready line
+  --events FILE        the trace as JSON lines, streamed as it happens
+  --pcap FILE          the trace as a pcap capture (the real clients' connections included)
+  --transcript         the transcript on stdout as it happens
+  --seed N             seed the lesson with N instead of the file's seed
+  --allow-external     allow binding and accepting non-loopback addresses
+  --max-connections N  real clients at once (default 100)
+  --idle-timeout D     cut a real client silent for this long (wall time; default 5m)
+  --session-timeout D  cut a real client connected this long (wall time; default 30m)
+  -h, --help           this text
+
+Exit status: 0 stopped cleanly, 2 unusable input (bad flags, invalid file, unknown host, nothing
+listening on that port, address in use), 3 internal error.
 )";
 
 }  // namespace smtpsim::cli
