@@ -7,9 +7,11 @@
 #include <ostream>
 
 #include "sim/cli/cli_commands.hpp"
+#include "sim/core/ascii.hpp"
 #include "sim/cli/cli_text.hpp"
 #include "sim/core/glossary.hpp"
 #include "sim/export/export_transcript.hpp"
+#include "sim/net/network.hpp"
 #include "sim/pop3/pop3_catalog.hpp"
 #include "sim/roles/mta_retry.hpp"
 #include "sim/scenario/scenario_build.hpp"
@@ -197,6 +199,10 @@ std::optional<RetrySchedule> lesson_schedule(const std::string& name) {
   return std::nullopt;
 }
 
+// kAttemptCost - how long an attempt at a destination that never answers lasts in a run: the
+// network's connect timeout. The tables use it, so they show the times the MTA really keeps.
+const Duration kAttemptCost = NetConfig{}.connect_timeout;
+
 // longest_gap - the largest wait between two attempts of a schedule.
 Duration longest_gap(const std::vector<SimTime>& t) {
   Duration g = 0;
@@ -214,11 +220,13 @@ int explain_retry_all(Context& ctx) {
     if (!p) p = retry_preset(n);
     if (!p) continue;
     presets.push_back(*p);
-    times.push_back(attempt_times(*p));
+    times.push_back(attempt_times(*p, kAttemptCost));
   }
   std::ostream& out = ctx.out;
   out << "Retry schedules (retry: PRESET in a lesson file). A message whose destination never answers is\n"
-         "tried at these times, counted from its first attempt; then the sender gets a bounce.\n\n";
+         "tried at these times, counted from its first attempt; then the sender gets a bounce. Each\n"
+         "attempt waits " << format_duration(kAttemptCost) << " for a connect timeout, and real MTAs count the next wait from the end of\n"
+         "the attempt (the story counts from its start).\n\n";
   for (const auto& p : presets) {
     char name[16];
     std::snprintf(name, sizeof name, "%-10s", p.name.c_str());
@@ -262,16 +270,15 @@ int explain_retry_all(Context& ctx) {
                   format_duration_exact(p.give_up_after).c_str());
     out << line;
   }
-  out << "\nAttempts are taken as instant here; a real attempt that waits for a connect timeout pushes\n"
-         "the later ones back. `smtpsim explain retry PRESET` lists every attempt of one preset.\n";
+  out << "\nThese are the times an MTA in a run keeps. `smtpsim explain retry PRESET` lists every attempt\n"
+         "of one preset.\n";
   out.flush();
   return kExitOk;
 }
 
 // explain_retry_one - every attempt of one preset until the bounce.
 int explain_retry_one(const std::string& name, Context& ctx) {
-  std::string lower = name;
-  for (char& c : lower) c = char(std::tolower(static_cast<unsigned char>(c)));
+  const std::string lower = ascii_lower_copy(name);
   auto p = lesson_schedule(lower);
   if (!p) p = retry_preset(lower);
   if (!p) {
@@ -280,7 +287,7 @@ int explain_retry_one(const std::string& name, Context& ctx) {
             << scenario::join_list(retry_preset_names()) << ".\n";
     return kExitUsage;
   }
-  std::vector<SimTime> t = attempt_times(*p);
+  std::vector<SimTime> t = attempt_times(*p, kAttemptCost);
   ctx.out << wrap(p->name + ": " + p->description, kWidth, "", "  ") << wrap(describe(*p), kWidth, "", "  ") << "\n";
   bool warned = false;
   for (std::size_t i = 0; i < t.size(); ++i) {
@@ -314,8 +321,7 @@ int cmd_explain(const std::vector<std::string>& args, Context& ctx) {
   }
   if (a.positional.empty())
     return usage_error(ctx, "explain", "what should be explained? (smtpsim explain 550, explain 5.1.1, explain retry)");
-  std::string first = a.positional[0];
-  for (char& c : first) c = char(std::tolower(static_cast<unsigned char>(c)));
+  const std::string first = ascii_lower_copy(a.positional[0]);
   if (first == "retry") {
     if (a.positional.size() > 2)
       return usage_error(ctx, "explain", "explain retry takes at most one preset name");

@@ -23,6 +23,13 @@ inline std::string ascii_lower_copy(std::string_view s) {
   return out;
 }
 
+// ascii_upper_copy - s in upper case.
+inline std::string ascii_upper_copy(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = ascii_upper(c);
+  return out;
+}
+
 // ascii_iequals - a and b are equal ignoring ASCII case.
 constexpr bool ascii_iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;

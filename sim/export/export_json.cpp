@@ -1,4 +1,4 @@
-// export_json.cpp - JSON string escaping (always valid UTF-8 out), base64, and the object builder.
+// export_json.cpp - JSON string escaping (always valid UTF-8 out) and the object builder.
 #include "sim/export/export_json.hpp"
 
 namespace smtpsim::exporter {
@@ -108,28 +108,6 @@ std::string json_quote(std::string_view s) {
   std::string out;
   out.reserve(s.size() + 2);
   json_escape_to(out, s);
-  return out;
-}
-
-std::string base64_encode(std::string_view bytes) {
-  static const char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out((bytes.size() + 2) / 3 * 4, '=');
-  std::size_t i = 0, o = 0;
-  auto b = [&](std::size_t k) { return static_cast<unsigned>(static_cast<unsigned char>(bytes[k])); };
-  for (; i + 3 <= bytes.size(); i += 3) {
-    unsigned v = (b(i) << 16) | (b(i + 1) << 8) | b(i + 2);
-    out[o++] = kAlphabet[(v >> 18) & 63];
-    out[o++] = kAlphabet[(v >> 12) & 63];
-    out[o++] = kAlphabet[(v >> 6) & 63];
-    out[o++] = kAlphabet[v & 63];
-  }
-  std::size_t rest = bytes.size() - i;  // 1 or 2 bytes left: the padding '=' is already there
-  if (rest > 0) {
-    unsigned v = (b(i) << 16) | (rest == 2 ? b(i + 1) << 8 : 0);
-    out[o++] = kAlphabet[(v >> 18) & 63];
-    out[o++] = kAlphabet[(v >> 12) & 63];
-    if (rest == 2) out[o++] = kAlphabet[(v >> 6) & 63];
-  }
   return out;
 }
 

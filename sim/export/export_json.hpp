@@ -1,10 +1,12 @@
-// export_json.hpp - a small JSON writer: string escaping that never emits invalid UTF-8, base64,
-// and a one-line object builder. Shared by the JSONL exporter and anything else that prints JSON.
+// export_json.hpp - a small JSON writer: string escaping that never emits invalid UTF-8 (raw bytes
+// go as base64, sim/core/base64.hpp) and a one-line object builder. Shared by the JSONL exporter and anything else that prints JSON.
 #pragma once
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
+
+#include "sim/core/base64.hpp"  // base64_encode for raw bytes in JSON
 
 namespace smtpsim::exporter {
 
@@ -24,9 +26,6 @@ bool is_valid_utf8(std::string_view s);
 void json_escape_to(std::string& out, std::string_view s);
 // json_quote - json_escape_to into a fresh string.
 std::string json_quote(std::string_view s);
-
-// base64_encode - RFC 4648 base64 with padding, no line breaks.
-std::string base64_encode(std::string_view bytes);
 
 // JsonObject - builds one JSON object on a single line, fields in the order they are added.
 // Keys are escaped like values. Example: JsonObject().str("kind", "reply").num("code", 250).done()

@@ -1,5 +1,6 @@
 // export_pcap.cpp - TCP flow reconstruction from trace events (the rules are in export_pcap.hpp).
 #include "sim/export/export_pcap.hpp"
+#include "sim/core/ascii.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -51,12 +52,7 @@ struct PendingAck {
 };
 
 // starts_with_nocase - whether `s` begins with the upper-case ASCII word `w`.
-bool starts_with_nocase(std::string_view s, std::string_view w) {
-  if (s.size() < w.size()) return false;
-  for (std::size_t i = 0; i < w.size(); ++i)
-    if (std::toupper(static_cast<unsigned char>(s[i])) != w[i]) return false;
-  return true;
-}
+bool starts_with_nocase(std::string_view s, std::string_view w) { return ascii_istarts(s, w); }
 
 // first_segment_end - where the first segment of a write ends when it must end early: a POP3
 // "+OK" status line answering RETR/TOP goes alone, because Wireshark reassembles the message (and

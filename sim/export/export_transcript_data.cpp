@@ -7,6 +7,7 @@
 #include <cctype>
 
 #include "sim/export/export_transcript.hpp"
+#include "sim/core/ascii.hpp"
 
 namespace smtpsim::exporter {
 
@@ -18,8 +19,7 @@ constexpr std::size_t kMaxPending = 256;            // POP3 commands awaiting a 
 // verb_of - the command's first word in upper case, plus " *" when arguments follow.
 std::string verb_of(std::string_view line) {
   std::size_t sp = line.find(' ');
-  std::string v(line.substr(0, sp));
-  for (char& c : v) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  std::string v = ascii_upper_copy(line.substr(0, sp));
   if (sp != std::string_view::npos && line.find_first_not_of(' ', sp) != std::string_view::npos) v += " *";
   return v;
 }

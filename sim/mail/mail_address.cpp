@@ -22,19 +22,6 @@ std::string lower(std::string_view s) {
   return out;
 }
 
-// is_atext - RFC 5322 atext (the characters of an Atom).
-bool is_atext(char c) {
-  if (is_alpha(c) || is_digit(c)) return true;
-  switch (c) {
-    case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+': case '-':
-    case '/': case '=': case '?': case '^': case '_': case '`': case '{': case '|': case '}':
-    case '~':
-      return true;
-    default:
-      return false;
-  }
-}
-
 // is_qtext_smtp - RFC 5321 qtextSMTP: %d32-33 / %d35-91 / %d93-126.
 bool is_qtext_smtp(char c) {
   unsigned char u = static_cast<unsigned char>(c);
@@ -97,6 +84,28 @@ bool hex_groups(std::string_view s, int* count) {
 }
 
 }  // namespace
+
+// is_atext - RFC 5322 atext (the characters of an Atom).
+bool is_atext(char c) {
+  if (is_alpha(c) || is_digit(c)) return true;
+  switch (c) {
+    case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+': case '-':
+    case '/': case '=': case '?': case '^': case '_': case '`': case '{': case '|': case '}':
+    case '~':
+      return true;
+    default:
+      return false;
+  }
+}
+
+// is_quoted_string - the whole of s is one quoted string.
+bool is_quoted_string(std::string_view s) {
+  std::string content;
+  return !s.empty() && scan_quoted(s, &content) == s.size();
+}
+
+// is_mailbox - what Address::parse accepts.
+bool is_mailbox(std::string_view s) { return Address::parse(s).error == AddressError::None; }
 
 std::string_view describe(AddressError e) {
   switch (e) {

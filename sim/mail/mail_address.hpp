@@ -109,6 +109,13 @@ AddressError check_domain(std::string_view domain);
 AddressError check_address_literal(std::string_view literal);
 // is_dot_string - RFC 5321 Dot-string (atoms separated by single dots).
 bool is_dot_string(std::string_view s);
+// is_atext - RFC 5322 atext, the characters of an Atom (also ORCPT's addr-type in RCPT).
+bool is_atext(char c);
+// is_quoted_string - RFC 5321 Quoted-string, quotes included: DQUOTE *(qtextSMTP / quoted-pairSMTP) DQUOTE.
+bool is_quoted_string(std::string_view s);
+// is_mailbox - RFC 5321 Mailbox: (Dot-string / Quoted-string, <= 64 octets) "@" Domain; the one
+// test of an address that the SMTP server, the lesson loader and Address::parse all apply.
+bool is_mailbox(std::string_view s);
 // header_addresses - the addr-specs of an RFC 5322 address-list header value (From, To, Cc):
 // "Alice <a@x>, b@y (Bob), team: c@z, d@z;" -> {"a@x", "b@y", "c@z", "d@z"}. Display names,
 // comments and group names are dropped; a source route inside <> is removed. Elements are returned

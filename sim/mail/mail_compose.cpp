@@ -155,7 +155,7 @@ Message compose(const ComposeSpec& spec) {
       break;
     case BodyEncoding::Base64:
       cte = "base64";
-      body = base64_encode(body);
+      body = base64_encode_lines(body);
       break;
   }
   if (cte) mime = true;

@@ -26,7 +26,7 @@ std::string lookup(const DsnFields& f, std::string_view name) {
 std::string decoded_body(const Message& part) {
   std::string cte = part.get("Content-Transfer-Encoding").value_or("");
   if (iequals(cte, "quoted-printable")) return qp_decode(part.body());
-  if (iequals(cte, "base64")) return base64_decode(part.body()).value_or(part.body());
+  if (iequals(cte, "base64")) return base64_decode_lenient(part.body()).value_or(part.body());
   return part.body();
 }
 

@@ -8,7 +8,6 @@ namespace smtpsim::mail {
 
 namespace {
 
-constexpr char kB64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 constexpr char kHex[] = "0123456789ABCDEF";
 
 // lower - ASCII lower-case copy.
@@ -35,16 +34,6 @@ int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
-}
-
-// b64_value - 0..63 for a base64 character, -1 otherwise.
-int b64_value(char c) {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '+') return 62;
-  if (c == '/') return 63;
   return -1;
 }
 
@@ -316,62 +305,16 @@ std::string qp_decode(std::string_view text) {
 
 // ---- base64 ----
 
-std::string base64_encode(std::string_view data, std::size_t line_length) {
+// base64_encode_lines - the one-line encoding cut every line_length characters.
+std::string base64_encode_lines(std::string_view data, std::size_t line_length) {
+  const std::string flat = base64_encode(data);
+  if (line_length == 0) return flat;
   std::string out;
-  out.reserve(data.size() * 4 / 3 + data.size() / 38 + 8);
-  std::size_t col = 0;
-  auto put = [&](char c) {
-    if (line_length && col == line_length) {
-      out += "\r\n";
-      col = 0;
-    }
-    out.push_back(c);
-    ++col;
-  };
-  std::size_t i = 0;
-  for (; i + 2 < data.size(); i += 3) {
-    unsigned v = (unsigned(static_cast<unsigned char>(data[i])) << 16) |
-                 (unsigned(static_cast<unsigned char>(data[i + 1])) << 8) |
-                 unsigned(static_cast<unsigned char>(data[i + 2]));
-    put(kB64[(v >> 18) & 63]);
-    put(kB64[(v >> 12) & 63]);
-    put(kB64[(v >> 6) & 63]);
-    put(kB64[v & 63]);
+  out.reserve(flat.size() + (flat.size() / line_length + 1) * 2);
+  for (std::size_t i = 0; i < flat.size(); i += line_length) {
+    out.append(flat, i, line_length);
+    out += "\r\n";
   }
-  if (i < data.size()) {
-    unsigned v = unsigned(static_cast<unsigned char>(data[i])) << 16;
-    if (i + 1 < data.size()) v |= unsigned(static_cast<unsigned char>(data[i + 1])) << 8;
-    put(kB64[(v >> 18) & 63]);
-    put(kB64[(v >> 12) & 63]);
-    put(i + 1 < data.size() ? kB64[(v >> 6) & 63] : '=');
-    put('=');
-  }
-  if (line_length && !out.empty()) out += "\r\n";
-  return out;
-}
-
-std::optional<std::string> base64_decode(std::string_view text) {
-  std::string out;
-  unsigned acc = 0;
-  int bits = 0, pad = 0, chars = 0;
-  for (char c : text) {
-    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') continue;
-    if (c == '=') {
-      ++pad;
-      ++chars;
-      continue;
-    }
-    int v = b64_value(c);
-    if (v < 0 || pad > 0) return std::nullopt;  // data after padding
-    acc = (acc << 6) | unsigned(v);
-    bits += 6;
-    ++chars;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(char((acc >> bits) & 0xFF));
-    }
-  }
-  if (chars % 4 != 0 || pad > 2) return std::nullopt;
   return out;
 }
 
@@ -395,7 +338,7 @@ std::string encode_words(std::string_view utf8) {
       while (end > i + 1 && (static_cast<unsigned char>(utf8[end]) & 0xC0) == 0x80) --end;
     if (!out.empty()) out += ' ';
     out += "=?UTF-8?B?";
-    out += base64_encode(utf8.substr(i, end - i), 0);
+    out += base64_encode(utf8.substr(i, end - i));
     out += "?=";
     i = end;
   }
@@ -417,7 +360,7 @@ std::string decode_words(std::string_view text) {
         std::string_view payload = text.substr(q2 + 1, e - q2 - 1);
         std::optional<std::string> dec;
         if ((enc == 'B' || enc == 'b') && q2 == q1 + 2) {
-          dec = base64_decode(payload);
+          dec = base64_decode_lenient(payload);
         } else if ((enc == 'Q' || enc == 'q') && q2 == q1 + 2) {
           std::string s;
           for (std::size_t k = 0; k < payload.size(); ++k) {

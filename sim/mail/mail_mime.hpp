@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "sim/core/base64.hpp"
+
 namespace smtpsim::mail {
 
 // ContentType - "type/subtype; name=value; ..." (type, subtype and parameter names lower-cased,
@@ -56,11 +58,9 @@ std::string join_multipart(const std::vector<std::string>& parts, std::string_vi
 std::string qp_encode(std::string_view text);
 // qp_decode - lenient decoding (soft breaks removed, "=XX" decoded, malformed "=" kept).
 std::string qp_decode(std::string_view text);
-// base64_encode - RFC 2045 base64 in lines of `line_length` characters ending CRLF
-// (line_length 0 = one line without CRLF).
-std::string base64_encode(std::string_view data, std::size_t line_length = 76);
-// base64_decode - ignores whitespace and CRLF; nullopt on any other invalid character or length.
-std::optional<std::string> base64_decode(std::string_view text);
+// base64_encode_lines - RFC 2045 base64 body: lines of `line_length` characters, each ending CRLF
+// (the base64 itself, and base64_decode_lenient for reading bodies, are in sim/core/base64.hpp).
+std::string base64_encode_lines(std::string_view data, std::size_t line_length = 76);
 
 // is_ascii - no octet >= 0x80.
 bool is_ascii(std::string_view s);

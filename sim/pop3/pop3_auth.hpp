@@ -20,10 +20,6 @@ std::string apop_timestamp(std::uint64_t session_id, SimTime now, std::string_vi
 // greeting_timestamp - the last "<...@...>" in a greeting line, or "" if there is none.
 std::string greeting_timestamp(std::string_view greeting);
 
-// base64_encode / base64_decode - RFC 4648 with padding; decode rejects anything malformed.
-std::string base64_encode(std::string_view bytes);
-std::optional<std::string> base64_decode(std::string_view text);
-
 // PlainCredentials - the three fields of a SASL PLAIN message.
 struct PlainCredentials {
   std::string authzid;
@@ -32,7 +28,7 @@ struct PlainCredentials {
 };
 // sasl_plain_encode - base64(authzid NUL authcid NUL password).
 std::string sasl_plain_encode(std::string_view authcid, std::string_view password, std::string_view authzid = {});
-// sasl_plain_decode - the fields of a base64 PLAIN response; nullopt if malformed.
+// sasl_plain_decode - the fields of a base64 PLAIN response (base64_decode_strict); nullopt if malformed.
 std::optional<PlainCredentials> sasl_plain_decode(std::string_view base64);
 
 }  // namespace smtpsim::pop3

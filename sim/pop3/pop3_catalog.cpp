@@ -12,11 +12,11 @@
 namespace smtpsim::pop3 {
 namespace {
 
-using smtp::ReplyEntry;
-using smtp::ReplyProtocol;
-using N = smtp::ClientNext;
-constexpr int kOk = smtp::kPop3Ok;
-constexpr int kErr = smtp::kPop3Err;
+using reply::ReplyEntry;
+using reply::ReplyProtocol;
+using N = reply::ClientNext;
+constexpr int kOk = reply::kPop3Ok;
+constexpr int kErr = reply::kPop3Err;
 constexpr ReplyProtocol P = ReplyProtocol::Pop3;
 
 constexpr std::string_view kNextGoOn = "Go on with the next command.";
@@ -228,21 +228,21 @@ static_assert(rows_complete(), "one complete row per pop3::Reply");
 }  // namespace
 
 // catalog_entries - the whole table.
-std::span<const smtp::ReplyEntry> catalog_entries() { return kRows; }
+std::span<const reply::ReplyEntry> catalog_entries() { return kRows; }
 
 // reply_entry - O(1) by id.
-const smtp::ReplyEntry& reply_entry(Reply id) { return kRows[std::size_t(id)]; }
+const reply::ReplyEntry& reply_entry(Reply id) { return kRows[std::size_t(id)]; }
 
 // reply_line - indicator, [code], rendered text.
-std::string reply_line(Reply id, std::initializer_list<smtp::TextVar> vars) {
-  const smtp::ReplyEntry& e = reply_entry(id);
-  std::string line = e.code == smtp::kPop3Ok ? "+OK" : "-ERR";
+std::string reply_line(Reply id, std::initializer_list<reply::TextVar> vars) {
+  const reply::ReplyEntry& e = reply_entry(id);
+  std::string line = e.code == reply::kPop3Ok ? "+OK" : "-ERR";
   if (!e.enhanced.empty()) {
     line += " [";
     line += e.enhanced;
     line += "]";
   }
-  std::string text = smtp::render_text(e.text, vars);
+  std::string text = reply::render_text(e.text, vars);
   while (!text.empty() && text.back() == ' ') text.pop_back();  // an empty last placeholder
   if (!text.empty()) {
     line += ' ';

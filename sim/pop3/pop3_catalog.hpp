@@ -1,8 +1,8 @@
-// pop3_catalog.hpp - the POP3 responses in the reply catalogue (sim/smtp/smtp_catalog.hpp): every
+// pop3_catalog.hpp - the POP3 responses in the reply catalogue (sim/reply/reply_catalog.hpp): every
 // status line the POP3 server sends, with its RFC 2449/3206 response code, a plain-language meaning,
 // what the client does next and the RFC section. The server renders its lines from here, so the
 // tutor's explanation and the wire can never disagree. Register with a Catalog:
-//     smtp::Catalog cat = smtp::Catalog::smtp();
+//     reply::Catalog cat;  // or smtp::Catalog::smtp(), to search the SMTP table too
 //     cat.add(pop3::catalog_entries());
 //     cat.explain("-ERR [IN-USE]");
 #pragma once
@@ -11,7 +11,7 @@
 #include <span>
 #include <string>
 
-#include "sim/smtp/smtp_catalog.hpp"
+#include "sim/reply/reply_catalog.hpp"
 
 namespace smtpsim::pop3 {
 
@@ -30,14 +30,14 @@ enum class Reply : std::uint16_t {
   Count
 };
 
-// catalog_entries - the POP3 table (protocol Pop3, code smtp::kPop3Ok / kPop3Err, enhanced = the
+// catalog_entries - the POP3 table (protocol Pop3, code reply::kPop3Ok / kPop3Err, enhanced = the
 // response code without brackets), in Reply order.
-std::span<const smtp::ReplyEntry> catalog_entries();
+std::span<const reply::ReplyEntry> catalog_entries();
 
 // reply_entry - the entry for an id.
-const smtp::ReplyEntry& reply_entry(Reply id);
+const reply::ReplyEntry& reply_entry(Reply id);
 
 // reply_line - the status line without CRLF: "+OK text" / "-ERR [CODE] text", placeholders filled.
-std::string reply_line(Reply id, std::initializer_list<smtp::TextVar> vars = {});
+std::string reply_line(Reply id, std::initializer_list<reply::TextVar> vars = {});
 
 }  // namespace smtpsim::pop3

@@ -274,8 +274,8 @@ void Server::handle_line(std::string_view line, SimTime now) {
   const bool had_user = std::exchange(have_pending_user_, false);
   Command& cmd = cmd_;  // reused: its buffers survive from command to command
   std::string error;
-  auto bad = [&](Reply id, std::initializer_list<smtp::TextVar> vars) {
-    const std::string what = smtp::render_text(reply_entry(id).text, vars);
+  auto bad = [&](Reply id, std::initializer_list<reply::TextVar> vars) {
+    const std::string what = reply::render_text(reply_entry(id).text, vars);
     note(what + ": \"" + printable(mask_command(line)) + "\"", ProtoEvent::Kind::Error);
     stats_.bad_commands++;
     if (stats_.bad_commands >= cfg_.max_bad_commands) {
@@ -375,7 +375,7 @@ void Server::refuse_by_override(std::string_view verb) {
 // ============================================================================================
 
 // reply - one status line from the catalogue, and its Reply event (1 "+OK", 2 "-ERR").
-void Server::reply(Reply id, std::initializer_list<smtp::TextVar> vars) {
+void Server::reply(Reply id, std::initializer_list<reply::TextVar> vars) {
   const int code = reply_entry(id).code;
   if (code == 1 && !ok_override_.empty()) {  // the command succeeded: a +OK override's words
     const std::string verb = std::exchange(ok_override_, std::string());
@@ -409,7 +409,7 @@ void Server::line_too_long(std::size_t limit) {
 }
 
 // multiline - the status line, then the dot-stuffed body and its Data event.
-void Server::multiline(Reply id, std::initializer_list<smtp::TextVar> vars, std::string_view body) {
+void Server::multiline(Reply id, std::initializer_list<reply::TextVar> vars, std::string_view body) {
   reply(id, vars);
   const std::size_t before = out_.bytes.size();
   append_stuffed(out_.bytes, body);

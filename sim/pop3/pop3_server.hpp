@@ -169,8 +169,8 @@ class Server final : public Engine {
   Msg* message_arg(std::string_view arg, bool allow_deleted = false);
   void update();
   // Output.
-  void reply(Reply id, std::initializer_list<smtp::TextVar> vars = {});
-  void multiline(Reply id, std::initializer_list<smtp::TextVar> vars, std::string_view body);
+  void reply(Reply id, std::initializer_list<reply::TextVar> vars = {});
+  void multiline(Reply id, std::initializer_list<reply::TextVar> vars, std::string_view body);
   void line_too_long(std::size_t limit);
   void note(std::string_view text, ProtoEvent::Kind kind = ProtoEvent::Kind::Note);
   void status_line(int code, std::string line);

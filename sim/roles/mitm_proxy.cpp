@@ -1,10 +1,11 @@
 // mitm_proxy.cpp - the man in the middle: transparent interception, splicing, reading the SMTP
 // dialogue, STARTTLS stripping and TLS impersonation (see mitm_proxy.hpp for the model).
 #include "sim/roles/mitm_proxy.hpp"
+#include "sim/core/ascii.hpp"
 
 #include <cctype>
 
-#include "sim/smtp/smtp_sasl.hpp"
+#include "sim/core/base64.hpp"
 
 namespace smtpsim {
 
@@ -13,11 +14,7 @@ namespace {
 constexpr std::size_t kMaxLine = 64 * 1024;  // a "line" longer than this is passed on unparsed
 
 // upper - ASCII upper case.
-std::string upper(std::string_view s) {
-  std::string r(s);
-  for (char& c : r) c = char(std::toupper(static_cast<unsigned char>(c)));
-  return r;
-}
+std::string upper(std::string_view s) { return ascii_upper_copy(s); }
 
 // header_value - the first header field `name` of a message, unfolded ("" when absent).
 std::string header_value(const std::string& data, std::string_view name) {
@@ -57,7 +54,7 @@ std::string printable(std::string_view s) {
 
 // decode_plain - "authzid NUL user NUL password" as words for the trace, or "" when it is not that.
 std::string decode_plain(std::string_view b64) {
-  auto d = smtp::sasl_base64_decode(b64);
+  auto d = base64_decode_strict(b64);
   if (!d) return {};
   std::size_t a = d->find('\0');
   if (a == std::string::npos) return {};
@@ -340,7 +337,7 @@ std::string MitmProxy::client_line(const std::shared_ptr<Session>& s, const std:
     --s->auth_lines;
     if (s->auth_plain) {
       if (std::string d = decode_plain(body); !d.empty()) shown += "  (= " + d + ")";
-    } else if (auto d = smtp::sasl_base64_decode(body)) {
+    } else if (auto d = base64_decode_strict(body)) {
       shown += "  (= \"" + printable(*d) + "\")";
     }
   }
@@ -355,7 +352,7 @@ std::string MitmProxy::client_line(const std::shared_ptr<Session>& s, const std:
       else if (std::string d = decode_plain(initial); !d.empty()) shown += "  (= " + d + ")";
     } else if (mech == "LOGIN") {
       s->auth_lines = initial.empty() ? 2 : 1;
-      if (auto d = smtp::sasl_base64_decode(initial); d && !initial.empty()) shown += "  (= \"" + printable(*d) + "\")";
+      if (auto d = base64_decode_strict(initial); d && !initial.empty()) shown += "  (= \"" + printable(*d) + "\")";
     }
   }
   note(s, std::string("mitm read") + (inside ? " inside TLS" : "") + ": " + shown);

@@ -14,8 +14,12 @@ std::optional<RetrySchedule> retry_preset(std::string_view name) {
     p.give_up_after = hours(4);
     p.from_start = true;
   } else if (name == "sendmail") {
-    p.description = "sendmail: a queue run every 15 minutes (-q15m), MinQueueAge 30m; "
-                    "warn after 4 hours (Timeout.queuewarn), return after 5 days (Timeout.queuereturn).";
+    p.description = "sendmail: a queue run every 15 minutes (-q15m) and MinQueueAge 30m: a run skips a "
+                    "message tried less than 30 minutes ago, counted from the end of that attempt (sendmail "
+                    "stamps the queue file when the attempt is over). An attempt that takes any time at all ends "
+                    "after its run began, so the run 30 minutes later finds it a little too young: retries land "
+                    "on the next run after 30 minutes, every third run, 45 minutes apart. Warn after 4 hours "
+                    "(Timeout.queuewarn), return after 5 days (Timeout.queuereturn).";
     p.rules = {{days(5), minutes(30), 1.0}};
     p.queue_run = minutes(15);
     p.min_queue_age = minutes(30);

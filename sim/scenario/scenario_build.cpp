@@ -57,8 +57,8 @@ MtaHost& add_mta(World& w, HostId id, MtaConfig c, const SmtpServerOptions& s) {
 smtpsim::RetrySchedule to_retry_preset(const RetrySpec& r) {
   smtpsim::RetrySchedule p;
   p.name = to_string(r.preset);
-  if (auto builtin = smtpsim::retry_preset(p.name); builtin && r.preset != RetryPreset::Custom) p.description = builtin->description;
-  else p.description = "a schedule written in the lesson file";
+  const auto builtin = r.preset != RetryPreset::Custom ? smtpsim::retry_preset(p.name) : std::nullopt;
+  p.description = builtin ? builtin->description : "a schedule written in the lesson file";
   for (const RetryStage& s : r.stages) {
     RetryRule rule;
     rule.interval = s.interval;
@@ -69,10 +69,10 @@ smtpsim::RetrySchedule to_retry_preset(const RetrySpec& r) {
     p.rules.push_back(rule);
   }
   p.queue_run = r.queue_run;
-  if (r.preset == RetryPreset::Sendmail) p.min_queue_age = minutes(30);
+  if (builtin) p.min_queue_age = builtin->min_queue_age;
   if (r.warn_after != kNever) p.warn_after = r.warn_after;
   p.give_up_after = r.give_up_after;
-  p.from_start = r.preset == RetryPreset::Story;
+  p.from_start = builtin && builtin->from_start;
   return p;
 }
 

@@ -7,16 +7,14 @@
 
 #include "sim/scenario/scenario_evidence.hpp"
 #include "sim/scenario/scenario_match.hpp"
+#include "sim/core/ascii.hpp"
 #include "sim/scenario/scenario_runner.hpp"
 
 namespace smtpsim::scenario {
 
 namespace {
 
-bool ieq(const std::string& a, const std::string& b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return std::tolower(x) == std::tolower(y); });
-}
+bool ieq(const std::string& a, const std::string& b) { return ascii_iequals(a, b); }
 
 // status_matches - "5.1.1" against a pattern like "5.x.x" or "5.1.1" ("" matches anything).
 bool status_matches(const std::string& pattern, const std::string& status) {

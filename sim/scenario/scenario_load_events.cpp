@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "sim/scenario/scenario_keys.hpp"
+#include "sim/core/ascii.hpp"
 #include "sim/scenario/scenario_loader.hpp"
 #include "sim/scenario/scenario_suggest.hpp"
 #include "sim/scenario/scenario_units.hpp"
@@ -13,11 +14,7 @@ namespace smtpsim::scenario::detail {
 namespace {
 
 // upper - ASCII upper case.
-std::string upper(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
+std::string upper(std::string_view s) { return ascii_upper_copy(s); }
 
 // read_dsn - notify / ret / envid.
 void read_dsn(Diags& d, const Val& v, DsnSpec& dsn) {

@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "sim/scenario/scenario_loader.hpp"
+#include "sim/core/ascii.hpp"
 #include "sim/scenario/scenario_suggest.hpp"
 #include "sim/scenario/scenario_units.hpp"
 
@@ -20,8 +21,7 @@ const std::vector<std::string> kVerbs{
 std::optional<std::string> read_verb(Diags& d, const Val& v) {
   auto s = read_text(d, v);
   if (!s) return std::nullopt;
-  std::string u = *s;
-  for (char& c : u) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  std::string u = ascii_upper_copy(*s);
   if (std::find(kVerbs.begin(), kVerbs.end(), u) != kVerbs.end()) return u;
   d.error(v.pos, v.name + ": '" + *s + "' is not an SMTP or POP3 command" + did_you_mean(u, kVerbs));
   return std::nullopt;

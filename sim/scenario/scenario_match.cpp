@@ -1,5 +1,6 @@
 // scenario_match.cpp - command/reply pairing and event matching for narration and expectations.
 #include "sim/scenario/scenario_match.hpp"
+#include "sim/core/ascii.hpp"
 
 #include <algorithm>
 
@@ -15,10 +16,7 @@ bool queue_state_matches(const std::string& want, QueueState state) {
 }
 
 namespace {
-bool ieq(const std::string& a, const std::string& b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return std::tolower(x) == std::tolower(y); });
-}
+bool ieq(const std::string& a, const std::string& b) { return ascii_iequals(a, b); }
 bool msg_ok(const EventMatcher& m, const TraceEvent& e, const MatchContext& ctx) {
   if (m.message == 0) return true;
   if (!ctx.msgids) return false;

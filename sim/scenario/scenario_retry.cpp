@@ -1,56 +1,31 @@
-// scenario_retry.cpp - retry presets (PROTOCOL.md "Retry presets") and schedule arithmetic.
+// scenario_retry.cpp - retry presets in the lesson file's form (derived from the MTA's table) and
+// schedule arithmetic.
 #include "sim/scenario/scenario_retry.hpp"
+#include "sim/roles/mta_retry.hpp"
 
 #include <cmath>
 
 namespace smtpsim::scenario {
 
-namespace {
-
-// stage - a RetryStage from its numbers.
-RetryStage stage(Duration interval, double factor = 1.0, Duration max_interval = 0,
-                 Duration until = kNever) {
-  RetryStage s;
-  s.interval = interval;
-  s.factor = factor;
-  s.max_interval = max_interval;
-  s.until = until;
-  return s;
-}
-
-}  // namespace
-
-// retry_preset - the concrete schedule of each named preset.
+// retry_preset - a built-in preset as the MTA defines it (sim/roles/mta_retry.cpp, the one table),
+// in the lesson file's form: one stage per rule, the last one running until give_up_after.
 RetrySpec retry_preset(RetryPreset p) {
+  const smtpsim::RetrySchedule s = *smtpsim::retry_preset(to_string(p == RetryPreset::Custom ? RetryPreset::Story : p));
   RetrySpec r;
   r.preset = p;
-  switch (p) {
-    case RetryPreset::Story:
-    case RetryPreset::Custom:
-      r.stages = {stage(minutes(15))};
-      r.give_up_after = hours(4);
-      break;
-    case RetryPreset::Sendmail:
-      // queue runner every 15 min (-q15m); MinQueueAge 30m skips messages tried less than 30m ago
-      r.stages = {stage(minutes(30))};
-      r.queue_run = minutes(15);
-      r.warn_after = hours(4);    // Timeout.queuewarn
-      r.give_up_after = days(5);  // Timeout.queuereturn
-      break;
-    case RetryPreset::Postfix:
-      // minimal_backoff_time 300s doubling to maximal_backoff_time 4000s; queue_run_delay 300s
-      r.stages = {stage(sec(300), 2.0, sec(4000))};
-      r.queue_run = sec(300);
-      r.give_up_after = days(5);  // maximal_queue_lifetime; delay_warning_time 0 = off
-      break;
-    case RetryPreset::Exim:
-      // F,2h,15m; G,16h,1h,1.5; F,4d,6h
-      r.stages = {stage(minutes(15), 1.0, 0, hours(2)), stage(hours(1), 1.5, 0, hours(16)),
-                  stage(hours(6), 1.0, 0, days(4))};
-      r.warn_after = hours(24);
-      r.give_up_after = days(4);
-      break;
+  for (const smtpsim::RetryRule& rule : s.rules) {
+    RetryStage st;
+    st.interval = rule.interval;
+    st.factor = rule.factor;
+    st.max_interval = rule.max_interval ? rule.max_interval : s.max_interval;
+    st.until = rule.until;
+    st.attempts = rule.attempts;
+    r.stages.push_back(st);
   }
+  r.stages.back().until = kNever;
+  r.queue_run = s.queue_run;
+  r.warn_after = s.warn_after ? *s.warn_after : kNever;
+  r.give_up_after = s.give_up_after;
   return r;
 }
 

@@ -1,6 +1,7 @@
 // scenario_spec.cpp - the small behaviours of the scenario data model: enum names, positions,
 // descriptions for reports, and lookups.
 #include "sim/scenario/scenario_spec.hpp"
+#include "sim/core/ascii.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -10,14 +11,7 @@ namespace smtpsim::scenario {
 namespace {
 
 // iequal - ASCII case-insensitive equality.
-bool iequal(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  return true;
-}
+constexpr auto iequal = ascii_iequals;
 
 // code_text - "250", "4xx" or "any" for a reply code / class pair.
 std::string code_text(int code, int code_class) {

@@ -171,7 +171,7 @@ struct RetrySpec {
   SourceInfo src;
 };
 
-// retry_preset - the concrete schedule of a preset (see PROTOCOL.md, "Retry presets"):
+// retry_preset - the concrete schedule of a preset, derived from the MTA's table (sim/roles/mta_retry.cpp):
 //   story    every 15m, give up after 4h, no warning
 //   sendmail queue runs every 15m, retry at most every 30m (MinQueueAge), warn 4h, give up 5d
 //   postfix  300s doubling to 4000s, queue runs every 300s, no warning, give up 5d

@@ -1,5 +1,6 @@
 // scenario_suggest.cpp - edit distance and suggestions for misspelt keys and names.
 #include "sim/scenario/scenario_suggest.hpp"
+#include "sim/core/ascii.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -9,7 +10,7 @@ namespace smtpsim::scenario {
 namespace {
 
 // lower - one ASCII character in lower case.
-char lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
+constexpr auto lower = ascii_lower;
 
 }  // namespace
 

@@ -1,5 +1,7 @@
 // scenario_units.cpp - parsing and printing of sizes, bandwidths, loss rates, reply lines, names.
 #include "sim/scenario/scenario_units.hpp"
+#include "sim/core/ascii.hpp"
+#include "sim/mail/mail_address.hpp"
 
 #include <cctype>
 #include <cmath>
@@ -52,7 +54,7 @@ std::optional<Number> split_number(std::string_view text) {
         if (text[j] != ' ') return std::nullopt;
       break;
     }
-    n.unit += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    n.unit += ascii_lower(c);
   }
   n.value = v;
   return n;
@@ -67,26 +69,9 @@ std::optional<std::uint64_t> scaled(double value, double scale) {
   return static_cast<std::uint64_t>(rounded);
 }
 
-// is_atext - RFC 5322 atext characters allowed in a dot-atom local part.
-bool is_atext(char c) {
-  if (std::isalnum(static_cast<unsigned char>(c))) return true;
-  switch (c) {
-    case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+': case '-':
-    case '/': case '=': case '?': case '^': case '_': case '`': case '{': case '|': case '}':
-    case '~':
-      return true;
-    default:
-      return false;
-  }
-}
-
 }  // namespace
 
-std::string to_lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
+std::string to_lower(std::string_view s) { return ascii_lower_copy(s); }
 
 std::optional<std::uint64_t> parse_size(std::string_view text) {
   auto n = split_number(text);
@@ -227,23 +212,7 @@ bool valid_host_name(std::string_view name) {
   return label > 0 && prev != '-';
 }
 
-bool valid_address(std::string_view address) {
-  std::size_t at = address.rfind('@');
-  if (at == std::string_view::npos || at == 0 || at > 64) return false;
-  std::string_view local = address.substr(0, at);
-  std::string_view domain = address.substr(at + 1);
-  if (local.front() == '.' || local.back() == '.') return false;
-  char prev = 0;
-  for (char c : local) {
-    if (c == '.') {
-      if (prev == '.') return false;
-    } else if (!is_atext(c)) {
-      return false;
-    }
-    prev = c;
-  }
-  return valid_host_name(domain) && domain.find('.') != std::string_view::npos;
-}
+bool valid_address(std::string_view address) { return mail::is_mailbox(address); }
 
 bool valid_status_pattern(std::string_view p) {
   if (p.size() < 5) return false;

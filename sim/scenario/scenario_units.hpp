@@ -40,7 +40,8 @@ std::optional<ReplyLine> parse_reply_line(std::string_view text, std::string* wh
 // valid_host_name - letters, digits, '-', '_' and '.'-separated labels (1..63 chars, total <= 253).
 bool valid_host_name(std::string_view name);
 
-// valid_address - local@domain with a dot-atom local part (<= 64) and a valid domain.
+// valid_address - an RFC 5321 Mailbox by the grammar the SMTP server uses (mail::is_mailbox), so a
+// lesson accepts exactly the addresses its servers accept.
 bool valid_address(std::string_view address);
 
 // valid_status_pattern - an enhanced status code or pattern: "5.1.1", "5.x.x", "4.4.X".

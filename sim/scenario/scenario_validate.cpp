@@ -6,6 +6,7 @@
 #include <numeric>
 
 #include "sim/scenario/scenario_loader.hpp"
+#include "sim/core/ascii.hpp"
 #include "sim/scenario/scenario_suggest.hpp"
 #include "sim/scenario/scenario_units.hpp"
 
@@ -52,8 +53,7 @@ std::string smtp_override_problem(const std::string& command, int code) {
     list += (i ? (i + 1 == ok.size() ? " or " : ", ") : "") + std::to_string(ok[i]);
   std::string verb = command == "connect" ? "the greeting" : command == "dot" ? "the end of the message" : "";
   if (verb.empty()) {
-    verb = command;
-    for (char& c : verb) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    verb = ascii_upper_copy(command);
   }
   return "a server answers " + verb + " with " + list + " when it goes ahead, or refuses it with 4xx/5xx; " +
          std::to_string(code) + " would leave the client out of step";
@@ -64,8 +64,7 @@ std::string smtp_override_problem(const std::string& command, int code) {
 // numbers the client reads (RFC 1939 5), so only -ERR can be given there.
 std::string pop3_override_problem(const std::string& command, int code) {
   if (code != 1 || (command != "stat" && command != "list" && command != "uidl")) return {};
-  std::string verb = command;
-  for (char& c : verb) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  std::string verb = ascii_upper_copy(command);
   return "the +OK line of " + verb + " carries message numbers and sizes the client reads (RFC 1939 5); " +
          "only a -ERR reply can be given";
 }

@@ -506,4 +506,11 @@ std::span<const ReplyEntry> smtp_catalog_entries() { return {kEntries.data(), kE
 // smtp_reply - the entry for an id.
 const ReplyEntry& smtp_reply(ReplyId id) { return kEntries[static_cast<std::size_t>(id)]; }
 
+// Catalog::smtp - the SMTP table alone.
+Catalog Catalog::smtp() {
+  Catalog c;
+  c.add(smtp_catalog_entries());
+  return c;
+}
+
 }  // namespace smtpsim::smtp

@@ -2,6 +2,7 @@
 // Secrets never reach the trace: the Command events show "********" in their place.
 #include <string>
 
+#include "sim/core/base64.hpp"
 #include "sim/smtp/smtp_client.hpp"
 #include "sim/smtp/smtp_client_codec.hpp"
 #include "sim/smtp/smtp_sasl.hpp"

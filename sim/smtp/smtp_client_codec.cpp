@@ -1,4 +1,4 @@
-// smtp_client_codec.cpp - DATA body preparation, base64, xtext and path checks for the client.
+// smtp_client_codec.cpp - DATA body preparation, xtext and path checks for the client.
 #include "sim/smtp/smtp_client_codec.hpp"
 
 #include <cstdint>
@@ -96,31 +96,6 @@ BodyStats append_body(std::string& out, std::string_view data) {
   out += ".\r\n";
   st.eight_bit = (high & kHighs) != 0;
   return st;
-}
-
-// base64_encode - 3 octets to 4 characters, '=' padding.
-std::string base64_encode(std::string_view data) {
-  static constexpr char kAlpha[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  out.reserve((data.size() + 2) / 3 * 4);
-  std::size_t i = 0;
-  for (; i + 3 <= data.size(); i += 3) {
-    const unsigned v = static_cast<unsigned char>(data[i]) << 16 | static_cast<unsigned char>(data[i + 1]) << 8 |
-                       static_cast<unsigned char>(data[i + 2]);
-    out += kAlpha[v >> 18 & 63];
-    out += kAlpha[v >> 12 & 63];
-    out += kAlpha[v >> 6 & 63];
-    out += kAlpha[v & 63];
-  }
-  if (i < data.size()) {
-    unsigned v = static_cast<unsigned char>(data[i]) << 16;
-    if (i + 1 < data.size()) v |= static_cast<unsigned char>(data[i + 1]) << 8;
-    out += kAlpha[v >> 18 & 63];
-    out += kAlpha[v >> 12 & 63];
-    out += i + 1 < data.size() ? kAlpha[v >> 6 & 63] : '=';
-    out += '=';
-  }
-  return out;
 }
 
 // xtext_encode - hexchar form for '+', '=', controls, space and 8-bit octets.

@@ -1,5 +1,5 @@
 // smtp_client_codec.hpp - encodings the SMTP client puts on the wire: the DATA body (line ends
-// normalised, dot-stuffed, terminated), base64 for AUTH, xtext for DSN parameters, path checks.
+// normalised, dot-stuffed, terminated), xtext for DSN parameters, path checks.
 #pragma once
 #include <cstddef>
 #include <string>
@@ -20,9 +20,6 @@ struct BodyStats {
 // append_body - append data to out as the DATA phase sends it (RFC 5321 4.5.2): every line end
 // CRLF, a leading "." doubled, a final CRLF added when missing, then ".\r\n".
 BodyStats append_body(std::string& out, std::string_view data);
-
-// base64_encode - RFC 4648 base64 with padding (AUTH PLAIN / LOGIN responses).
-std::string base64_encode(std::string_view data);
 
 // xtext_encode - RFC 3461 4 xtext: '!'..'~' except '+' and '=' as is, everything else "+HH".
 std::string xtext_encode(std::string_view data);

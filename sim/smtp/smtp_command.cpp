@@ -1,6 +1,7 @@
 // smtp_command.cpp - SMTP command words, path and address syntax, MAIL/RCPT parameters.
 #include "sim/smtp/smtp_command.hpp"
 #include "sim/core/ascii.hpp"
+#include "sim/mail/mail_address.hpp"
 
 #include <array>
 #include <cctype>
@@ -28,126 +29,11 @@ bool is_alpha(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_let_dig(char c) { return is_alpha(c) || is_digit(c); }
 
-// is_atext - RFC 5322 atext.
-bool is_atext(char c) {
-  if (is_let_dig(c)) return true;
-  switch (c) {
-    case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+': case '-':
-    case '/': case '=': case '?': case '^': case '_': case '`': case '{': case '|': case '}': case '~':
-      return true;
-    default:
-      return false;
-  }
-}
-
-// valid_ipv4 - four decimal octets 0..255, 1-3 digits each.
-bool valid_ipv4(std::string_view s) {
-  int parts = 0;
-  while (true) {
-    std::size_t n = 0;
-    int v = 0;
-    while (n < s.size() && is_digit(s[n])) {
-      v = v * 10 + (s[n] - '0');
-      if (++n > 3) return false;
-    }
-    if (n == 0 || v > 255) return false;
-    ++parts;
-    s.remove_prefix(n);
-    if (s.empty()) break;
-    if (s.front() != '.' || parts == 4) return false;
-    s.remove_prefix(1);
-  }
-  return parts == 4;
-}
-
-// valid_ipv6 - loose IPv6 check: hex groups, colons, an optional trailing IPv4, one "::" at most.
-bool valid_ipv6(std::string_view s) {
-  if (s.size() < 2 || s.size() > 45) return false;
-  int groups = 0;
-  bool compressed = false;
-  std::size_t i = 0;
-  if (s.starts_with("::")) {
-    compressed = true;
-    i = 2;
-    if (i == s.size()) return true;
-  }
-  while (i < s.size()) {
-    std::size_t start = i;
-    while (i < s.size() && std::isxdigit(static_cast<unsigned char>(s[i]))) ++i;
-    if (i < s.size() && s[i] == '.') {  // embedded IPv4 ends the address
-      if (!valid_ipv4(s.substr(start))) return false;
-      groups += 2;
-      i = s.size();
-      break;
-    }
-    std::size_t len = i - start;
-    if (len == 0 || len > 4) return false;
-    ++groups;
-    if (i == s.size()) break;
-    if (s[i] != ':') return false;
-    ++i;
-    if (i < s.size() && s[i] == ':') {
-      if (compressed) return false;
-      compressed = true;
-      ++i;
-      if (i == s.size()) break;
-    } else if (i == s.size()) {
-      return false;  // trailing single colon
-    }
-  }
-  return compressed ? groups < 8 : groups == 8;
-}
-
-// valid_address_literal - "[...]" per RFC 5321 4.1.3.
-bool valid_address_literal(std::string_view d) {
-  if (d.size() < 3 || d.front() != '[' || d.back() != ']') return false;
-  std::string_view in = d.substr(1, d.size() - 2);
-  if (valid_ipv4(in)) return true;
-  if (istarts(in, "IPv6:")) return valid_ipv6(in.substr(5));
-  // General-address-literal = Standardized-tag ":" 1*dcontent
-  auto colon = in.find(':');
-  if (colon == std::string_view::npos || colon == 0 || colon + 1 == in.size()) return false;
-  std::string_view tag = in.substr(0, colon);
-  if (!is_let_dig(tag.front()) || !is_let_dig(tag.back())) return false;
-  for (char c : tag)
-    if (!is_let_dig(c) && c != '-') return false;
-  for (char c : in.substr(colon + 1)) {
-    auto u = static_cast<unsigned char>(c);
-    if (!((u >= 33 && u <= 90) || (u >= 94 && u <= 126))) return false;
-  }
-  return true;
-}
-
-// valid_dot_string - Atom *("." Atom).
-bool valid_dot_string(std::string_view s) {
-  if (s.empty() || s.front() == '.' || s.back() == '.') return false;
-  char prev = 0;
-  for (char c : s) {
-    if (c == '.') {
-      if (prev == '.') return false;
-    } else if (!is_atext(c)) {
-      return false;
-    }
-    prev = c;
-  }
-  return true;
-}
-
-// valid_quoted_string - DQUOTE *(qtextSMTP / quoted-pairSMTP) DQUOTE.
-bool valid_quoted_string(std::string_view s) {
-  if (s.size() < 2 || s.front() != '"' || s.back() != '"') return false;
-  for (std::size_t i = 1; i + 1 < s.size(); ++i) {
-    auto u = static_cast<unsigned char>(s[i]);
-    if (u == '\\') {
-      if (i + 2 >= s.size()) return false;  // the escaped char cannot be the closing quote
-      auto n = static_cast<unsigned char>(s[++i]);
-      if (n < 32 || n > 126) return false;
-    } else if (!(u == 32 || u == 33 || (u >= 35 && u <= 91) || (u >= 93 && u <= 126))) {
-      return false;
-    }
-  }
-  return true;
-}
+// The address grammar (atext, Dot-string, Quoted-string, Domain, address literals) is the mail
+// area's (sim/mail/mail_address.hpp): the same one the lesson loader checks addresses with.
+using mail::is_atext;
+constexpr auto valid_dot_string = mail::is_dot_string;
+constexpr auto valid_quoted_string = mail::is_quoted_string;
 
 // xtext_valid_char - xchar except '+' and '='.
 bool xchar_plain(char c) {
@@ -360,38 +246,16 @@ CommandLine split_command(std::string_view line) {
   return c;
 }
 
-// valid_domain - LDH domain or address literal.
-bool valid_domain(std::string_view d) {
-  if (d.empty() || d.size() > kMaxDomain) return false;
-  if (d.front() == '[') return valid_address_literal(d);
-  std::size_t label = 0;
-  char prev = '.';
-  for (char c : d) {
-    if (c == '.') {
-      if (label == 0 || prev == '-') return false;
-      label = 0;
-    } else if (is_let_dig(c) || c == '-') {
-      if (label == 0 && c == '-') return false;
-      if (++label > 63) return false;
-    } else {
-      return false;
-    }
-    prev = c;
-  }
-  return label > 0 && prev != '-';
-}
+// valid_domain - LDH domain or address literal, by the mail area's grammar.
+bool valid_domain(std::string_view d) { return mail::check_domain(d) == mail::AddressError::None; }
 
 // valid_local_part - dot-string or quoted-string within the length limit.
 bool valid_local_part(std::string_view l) {
   return l.size() <= kMaxLocalPart && (valid_dot_string(l) || valid_quoted_string(l));
 }
 
-// valid_mailbox - local@domain; the '@' is the last one outside the quoted local part.
-bool valid_mailbox(std::string_view m) {
-  auto at = m.rfind('@');
-  if (at == std::string_view::npos) return false;
-  return valid_local_part(m.substr(0, at)) && valid_domain(m.substr(at + 1));
-}
+// valid_mailbox - local@domain, as the mail area parses a mailbox.
+bool valid_mailbox(std::string_view m) { return mail::is_mailbox(m); }
 
 // xtext_decode - "+HH" escapes (upper-case hex), other chars 33..126 except '+' '='.
 std::optional<std::string> xtext_decode(std::string_view x) {

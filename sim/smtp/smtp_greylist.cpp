@@ -1,5 +1,6 @@
 // smtp_greylist.cpp - the greylisting decision and its bounded memory.
 #include "sim/smtp/smtp_greylist.hpp"
+#include "sim/core/ascii.hpp"
 
 #include <cctype>
 
@@ -7,9 +8,7 @@ namespace smtpsim::smtp {
 namespace {
 
 // lower_append - append s in ASCII lower case.
-void lower_append(std::string& out, std::string_view s) {
-  for (char c : s) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-}
+void lower_append(std::string& out, std::string_view s) { append_ascii_lower(out, s); }
 
 }  // namespace
 

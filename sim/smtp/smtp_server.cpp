@@ -649,8 +649,7 @@ std::string SmtpServer::preview_pending(Verb v) const {
   }
   out += shown < total ? "...\"" : "\"";
   // A pipelined AUTH later in the preview is masked from its verb on.
-  std::string upper = out;
-  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  const std::string upper = ascii_upper_copy(out);
   auto a = upper.find("AUTH ");
   if (a != std::string::npos) out = out.substr(0, a) + "AUTH ***\"";
   return out + " (" + std::to_string(total) + " octets)";

@@ -4,6 +4,8 @@
 // Secrets never reach events; buffers holding them are cleared when the exchange ends.
 #include <cctype>
 
+#include "sim/core/base64.hpp"
+#include "sim/core/ascii.hpp"
 #include "sim/smtp/smtp_sasl.hpp"
 #include "sim/smtp/smtp_server.hpp"
 
@@ -11,11 +13,7 @@ namespace smtpsim::smtp {
 namespace {
 
 // upper - ASCII upper case copy.
-std::string upper(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
+std::string upper(std::string_view s) { return ascii_upper_copy(s); }
 
 // wipe - overwrite and clear a string that held a secret.
 void wipe(std::string& s) {
@@ -91,7 +89,7 @@ void SmtpServer::auth_response(std::string_view line, SimTime now) {
     auth_end();
     return;
   }
-  std::optional<std::string> decoded = sasl_base64_decode(line);
+  std::optional<std::string> decoded = base64_decode_strict(line);
   if (!decoded) {
     error("AUTH " + auth_mech_ + ": response is not valid base64 (" + std::to_string(line.size()) + " octets)");
     reply(ReplyId::AuthBadBase64);

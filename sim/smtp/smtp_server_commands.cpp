@@ -3,18 +3,13 @@
 #include <cctype>
 
 #include "sim/smtp/smtp_server.hpp"
+#include "sim/core/ascii.hpp"
 
 namespace smtpsim::smtp {
 namespace {
 
 // iequal - ASCII case-insensitive equality.
-bool iequal(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  return true;
-}
+constexpr auto iequal = ascii_iequals;
 
 // domain_of - the part after the last '@'.
 std::string_view domain_of(std::string_view address) {

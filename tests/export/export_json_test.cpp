@@ -1,4 +1,4 @@
-// export_json_test.cpp - the JSON writer: escaping of every kind of byte, UTF-8 validation, base64.
+// export_json_test.cpp - the JSON writer: escaping of every kind of byte, UTF-8 validation (base64 is tested in tests/core).
 #include <catch2/catch.hpp>
 
 #include "sim/export/export_json.hpp"
@@ -45,17 +45,6 @@ TEST_CASE("is_valid_utf8 follows RFC 3629") {
   CHECK_FALSE(is_valid_utf8("\xf5\x80\x80\x80"));
   CHECK_FALSE(is_valid_utf8("\xc3"));
   CHECK_FALSE(is_valid_utf8("\xc3\x28"));
-}
-
-TEST_CASE("base64_encode matches RFC 4648 test vectors") {
-  CHECK(base64_encode("") == "");
-  CHECK(base64_encode("f") == "Zg==");
-  CHECK(base64_encode("fo") == "Zm8=");
-  CHECK(base64_encode("foo") == "Zm9v");
-  CHECK(base64_encode("foob") == "Zm9vYg==");
-  CHECK(base64_encode("fooba") == "Zm9vYmE=");
-  CHECK(base64_encode("foobar") == "Zm9vYmFy");
-  CHECK(base64_encode(std::string("\0\xff\xfe", 3)) == "AP/+");
 }
 
 TEST_CASE("JsonObject writes fields in order on one line") {

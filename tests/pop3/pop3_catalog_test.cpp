@@ -14,13 +14,13 @@ TEST_CASE("pop3 catalogue: one row per reply, unique keys", "[pop3][catalog]") {
   std::set<std::string_view> keys;
   for (const auto& e : rows) {
     INFO(e.key);
-    CHECK(e.protocol == smtp::ReplyProtocol::Pop3);
-    CHECK((e.code == smtp::kPop3Ok || e.code == smtp::kPop3Err));
+    CHECK(e.protocol == reply::ReplyProtocol::Pop3);
+    CHECK((e.code == reply::kPop3Ok || e.code == reply::kPop3Err));
     CHECK(keys.insert(e.key).second);
     CHECK_FALSE(e.meaning.empty());
     CHECK_FALSE(e.next.empty());
     CHECK(e.rfc.rfind("RFC ", 0) == 0);
-    if (e.code == smtp::kPop3Ok) CHECK(e.enhanced.empty());  // response codes only go with -ERR
+    if (e.code == reply::kPop3Ok) CHECK(e.enhanced.empty());  // response codes only go with -ERR
   }
   CHECK(&pop3::reply_entry(Reply::InUse) == &rows[std::size_t(Reply::InUse)]);
 }
@@ -40,30 +40,3 @@ TEST_CASE("pop3 catalogue: rendered lines", "[pop3][catalog]") {
   CHECK(pop3::reply_entry(Reply::Retr).label() == "+OK");
 }
 
-TEST_CASE("pop3 catalogue: the tutor finds POP3 answers next to SMTP ones", "[pop3][catalog]") {
-  smtp::Catalog cat = smtp::Catalog::smtp();
-  const std::size_t smtp_rows = cat.all().size();
-  cat.add(pop3::catalog_entries());
-  CHECK(cat.all().size() == smtp_rows + std::size_t(Reply::Count));
-
-  auto in_use = cat.explain("-ERR [IN-USE]");
-  REQUIRE(in_use.size() == 1);
-  CHECK(in_use[0]->key == "pop3.in_use");
-  CHECK(in_use[0]->next_kind == smtp::ClientNext::RetryLater);
-
-  auto auth = cat.explain("[AUTH]");
-  std::set<std::string_view> auth_keys;
-  for (auto* e : auth) auth_keys.insert(e->key);
-  CHECK(auth_keys == std::set<std::string_view>{"pop3.auth_failed", "pop3.auth_failed_close", "pop3.plaintext_disallowed"});
-
-  for (const char* code : {"SYS/TEMP", "SYS/PERM", "LOGIN-DELAY"}) {
-    INFO(code);
-    CHECK_FALSE(cat.explain(std::string("-ERR [") + code + "]").empty());
-  }
-  std::size_t oks = 0;
-  for (const auto& e : pop3::catalog_entries()) oks += e.code == smtp::kPop3Ok;
-  CHECK(cat.explain("+OK").size() == oks);
-  CHECK(cat.explain("-err").size() == std::size_t(Reply::Count) - oks);
-  // SMTP queries are not disturbed by the POP3 rows.
-  for (auto* e : cat.explain("550 5.1.1")) CHECK(e->protocol == smtp::ReplyProtocol::Smtp);
-}

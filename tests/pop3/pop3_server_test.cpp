@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "pop3/pop3_fixture.hpp"
+#include "sim/core/ascii.hpp"
 #include "sim/pop3/pop3_auth.hpp"
 
 using namespace pop3test;
@@ -244,8 +245,7 @@ TEST_CASE("pop3 server: APOP", "[pop3][server]") {
   other.start(sec(1));
   CHECK(other.send("APOP b@b.example " + digest + "\r\n") == "-ERR [AUTH] Authentication failed.\r\n");
   // Upper-case hex is the same digest.
-  std::string upper = pop3::apop_digest(other.srv->timestamp(), "secret");
-  for (char& c : upper) c = char(std::toupper(static_cast<unsigned char>(c)));
+  const std::string upper = smtpsim::ascii_upper_copy(pop3::apop_digest(other.srv->timestamp(), "secret"));
   CHECK(other.send("APOP B@B.EXAMPLE " + upper + "\r\n").rfind("+OK maildrop has 2", 0) == 0);
 
   ServerRig off;

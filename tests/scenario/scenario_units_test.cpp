@@ -105,7 +105,7 @@ TEST_CASE("names, addresses and status patterns") {
     INFO(ok);
     CHECK(valid_address(ok));
   }
-  for (const char* bad : {"bob", "@b.example", "b@", "b@localhost", ".b@b.example", "b.@b.example",
+  for (const char* bad : {"bob", "@b.example", "b@", "b@my_host.example", ".b@b.example", "b.@b.example",
                           "a..b@b.example", "a b@b.example", "a@b..example"}) {
     INFO(bad);
     CHECK_FALSE(valid_address(bad));

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "sim/core/base64.hpp"
 #include "sim/core/rng.hpp"
 #include "sim/smtp/smtp_client_codec.hpp"
 

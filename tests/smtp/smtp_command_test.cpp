@@ -3,11 +3,13 @@
 // base64/PLAIN, and the state table's rows.
 #include <catch2/catch.hpp>
 
+#include "sim/core/base64.hpp"
 #include "sim/smtp/smtp_command.hpp"
 #include "sim/smtp/smtp_sasl.hpp"
 #include "sim/smtp/smtp_states.hpp"
 
 using namespace smtpsim::smtp;
+using smtpsim::base64_decode_strict;
 
 TEST_CASE("command: verbs are case-insensitive; known-but-unimplemented are marked") {
   CHECK(verb_from_word("ehlo") == Verb::Ehlo);
@@ -227,17 +229,17 @@ TEST_CASE("command: address helpers and xtext") {
 }
 
 TEST_CASE("sasl: strict base64 and the PLAIN message") {
-  CHECK(sasl_base64_decode("") == std::optional<std::string>(""));
-  CHECK(sasl_base64_decode("YWxpY2U=") == std::optional<std::string>("alice"));
-  CHECK(sasl_base64_decode("c2VjcmV0") == std::optional<std::string>("secret"));
-  CHECK(sasl_base64_decode("YQ==") == std::optional<std::string>("a"));
-  CHECK_FALSE(sasl_base64_decode("YWxpY2U"));     // missing padding
-  CHECK_FALSE(sasl_base64_decode("YWxp Y2U="));   // space
-  CHECK_FALSE(sasl_base64_decode("YW=pY2U="));    // padding in the middle
-  CHECK_FALSE(sasl_base64_decode("="));
-  CHECK_FALSE(sasl_base64_decode("===="));
-  CHECK_FALSE(sasl_base64_decode("YR=="));        // non-zero bits under the padding
-  CHECK_FALSE(sasl_base64_decode("YWxpY2U=\r\n"));
+  CHECK(base64_decode_strict("") == std::optional<std::string>(""));
+  CHECK(base64_decode_strict("YWxpY2U=") == std::optional<std::string>("alice"));
+  CHECK(base64_decode_strict("c2VjcmV0") == std::optional<std::string>("secret"));
+  CHECK(base64_decode_strict("YQ==") == std::optional<std::string>("a"));
+  CHECK_FALSE(base64_decode_strict("YWxpY2U"));     // missing padding
+  CHECK_FALSE(base64_decode_strict("YWxp Y2U="));   // space
+  CHECK_FALSE(base64_decode_strict("YW=pY2U="));    // padding in the middle
+  CHECK_FALSE(base64_decode_strict("="));
+  CHECK_FALSE(base64_decode_strict("===="));
+  CHECK_FALSE(base64_decode_strict("YR=="));        // non-zero bits under the padding
+  CHECK_FALSE(base64_decode_strict("YWxpY2U=\r\n"));
   auto c = sasl_parse_plain(std::string("\0alice\0secret", 13));
   REQUIRE(c);
   CHECK(c->authzid.empty());

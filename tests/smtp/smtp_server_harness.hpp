@@ -14,6 +14,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "sim/core/ascii.hpp"
+#include "sim/core/base64.hpp"
 #include "sim/smtp/smtp_server.hpp"
 
 namespace smtpsim::smtp::test {
@@ -40,14 +42,10 @@ struct TestPolicy : ServerPolicy {
   int credential_checks = 0;
 
   bool is_local_domain(std::string_view d) override {
-    std::string lower(d);
-    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return local_domains.count(lower) > 0;
+    return local_domains.count(ascii_lower_copy(d)) > 0;
   }
   bool recipient_exists(std::string_view a) override {
-    std::string lower(a);
-    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return users.count(lower) > 0;
+    return users.count(ascii_lower_copy(a)) > 0;
   }
   bool may_relay(const SessionFacts& s) override {
     return relay || (relay_when_authenticated && !s.auth_user.empty());
@@ -160,24 +158,8 @@ inline void run_steps(Harness& h, const std::vector<Step>& steps) {
   }
 }
 
-// b64 - RFC 4648 base64 with padding (test input only).
-inline std::string b64(std::string_view in) {
-  static const char* t = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  std::size_t i = 0;
-  for (; i + 2 < in.size(); i += 3) {
-    unsigned n = (unsigned char)in[i] << 16 | (unsigned char)in[i + 1] << 8 | (unsigned char)in[i + 2];
-    out += t[n >> 18 & 63]; out += t[n >> 12 & 63]; out += t[n >> 6 & 63]; out += t[n & 63];
-  }
-  if (i + 1 == in.size()) {
-    unsigned n = (unsigned char)in[i] << 16;
-    out += t[n >> 18 & 63]; out += t[n >> 12 & 63]; out += "==";
-  } else if (i + 2 == in.size()) {
-    unsigned n = (unsigned char)in[i] << 16 | (unsigned char)in[i + 1] << 8;
-    out += t[n >> 18 & 63]; out += t[n >> 12 & 63]; out += t[n >> 6 & 63]; out += '=';
-  }
-  return out;
-}
+// b64 - RFC 4648 base64 with padding (test input).
+inline std::string b64(std::string_view in) { return base64_encode(in); }
 
 // kEhloReply - the EHLO reply of the default test configuration.
 inline const std::string kEhloReply =

@@ -1,11 +1,12 @@
-// smtp_catalog.cpp - catalogue lookups: labels, placeholder rendering, the RFC 3463 enhanced
+// reply_catalog.cpp - catalogue lookups: labels, placeholder rendering, the RFC 3463 enhanced
 // status registry, reply-code classes, and Catalog search (explain).
-#include "sim/smtp/smtp_catalog.hpp"
+#include "sim/reply/reply_catalog.hpp"
+#include "sim/core/ascii.hpp"
 
 #include <algorithm>
 #include <cctype>
 
-namespace smtpsim::smtp {
+namespace smtpsim::reply {
 namespace {
 
 // StatusRow - one registered subject.detail (RFC 3463 and the IANA registry).
@@ -103,11 +104,7 @@ constexpr std::string_view kSubjects[] = {
 };
 
 // upper - ASCII upper case copy.
-std::string upper(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
+std::string upper(std::string_view s) { return ascii_upper_copy(s); }
 
 // trim - without leading/trailing blanks.
 std::string_view trim(std::string_view s) {
@@ -153,13 +150,7 @@ bool is_code(std::string_view s) {
 }
 
 // equal_nocase - ASCII case-insensitive equality.
-bool equal_nocase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (std::toupper(static_cast<unsigned char>(a[i])) != std::toupper(static_cast<unsigned char>(b[i])))
-      return false;
-  return true;
-}
+constexpr auto equal_nocase = ascii_iequals;
 
 }  // namespace
 
@@ -291,13 +282,6 @@ std::string describe_code_class(int code) {
   return out;
 }
 
-// Catalog::smtp - the SMTP table alone.
-Catalog Catalog::smtp() {
-  Catalog c;
-  c.add(smtp_catalog_entries());
-  return c;
-}
-
 // Catalog::add - register a table.
 void Catalog::add(std::span<const ReplyEntry> entries) {
   entries_.reserve(entries_.size() + entries.size());
@@ -405,4 +389,4 @@ std::vector<const ReplyEntry*> Catalog::explain(std::string_view query) const {
   return out;
 }
 
-}  // namespace smtpsim::smtp
+}  // namespace smtpsim::reply
