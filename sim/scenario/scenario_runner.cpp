@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "sim/scenario/scenario_match.hpp"
+#include "sim/scenario/scenario_units.hpp"
 
 namespace smtpsim::scenario {
 
@@ -196,6 +197,13 @@ void ScenarioRun::apply(Action action) {
   if (auto* t = std::get_if<TimelineEntry>(&rec.action)) {
     t->at = now();
     t->after_event.reset();
+    if (auto* b = std::get_if<BehaviourChange>(&t->action))
+      for (ReplyOverride& r : b->replies)  // a line written by hand: its code, as the loader reads it
+        if (!r.clear && r.code == 0)
+          if (auto parsed = parse_reply_line(r.line)) {
+            r.code = parsed->code;
+            r.line = parsed->line;
+          }
     apply_entry(*t);
   } else {
     MessageSpec& m = std::get<MessageSpec>(rec.action);
