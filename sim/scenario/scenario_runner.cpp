@@ -80,10 +80,11 @@ void ScenarioRun::schedule_sends() {
       replays_.push_back({*m.after_event, m.at, true, i});
       continue;
     }
+    auto copy = std::make_shared<const MessageSpec>(m);  // one copy shared by every repeat
     for (int k = 0; k < std::max(1, m.repeat); ++k) {
       SimTime at = m.at + SimTime(k) * m.every;
       last_action_ = std::max(last_action_, at);
-      world().sched.schedule_at(at, [this, m] { send(m); });
+      world().sched.schedule_at(at, [this, copy] { send(*copy); });
     }
   }
 }
@@ -123,7 +124,7 @@ void ScenarioRun::schedule_timeline() {
       continue;
     }
     last_action_ = std::max(last_action_, t.at);
-    world().sched.schedule_at(t.at, [this, t] { apply_entry(t); });
+    world().sched.schedule_at(t.at, [this, copy = std::make_shared<const TimelineEntry>(t)] { apply_entry(*copy); });
   }
   // timeline changes before messages at one index, each in file (= applied) order
   std::stable_sort(replays_.begin(), replays_.end(), [](const Replay& a, const Replay& b) {
