@@ -25,6 +25,10 @@ struct ProtoEvent {
   Kind kind = Kind::Note;
   int code = 0;
   std::string text;
+  // rx (Command): a server's record of a line it received, not one it sent. answers (Reply): this
+  // reply answers the last rx command of this engine (false: a greeting, a 421, a timeout reply).
+  bool rx = false;
+  bool answers = false;
 };
 
 // EngineOutput - what the driver must do after an engine call, in this order:

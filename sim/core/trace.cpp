@@ -34,6 +34,21 @@ const char* to_string(TraceKind k) {
   return "unknown";
 }
 
+const char* to_string(QueueState s) {
+  switch (s) {
+    case QueueState::None: return "";
+    case QueueState::Queued: return "queued";
+    case QueueState::Attempt: return "attempt";
+    case QueueState::Deferred: return "deferred";
+    case QueueState::Sent: return "sent";
+    case QueueState::Delivered: return "delivered";
+    case QueueState::Bounced: return "bounced";
+    case QueueState::Warned: return "warned";
+    case QueueState::Expired: return "expired";
+  }
+  return "";
+}
+
 namespace {
 // mix_int / mix_str - fold a word, or a length-prefixed byte string, into the running hash.
 std::uint64_t mix_int(std::uint64_t h, std::uint64_t v) { return hash_mix(h, v); }
@@ -56,6 +71,12 @@ TraceView TraceView::of(const TraceEvent& e) {
   v.data = e.data;
   v.msg = e.msg;
   v.rcpt = e.rcpt;
+  v.rx = e.rx;
+  v.answers = e.answers;
+  v.state = e.state;
+  v.attempt = e.attempt;
+  v.next_attempt_us = e.next_attempt_us;
+  v.give_up_us = e.give_up_us;
   return v;
 }
 
@@ -75,6 +96,12 @@ TraceEvent TraceView::event() const {
   e.data = data;
   e.msg = msg;
   e.rcpt = rcpt;
+  e.rx = rx;
+  e.answers = answers;
+  e.state = state;
+  e.attempt = attempt;
+  e.next_attempt_us = next_attempt_us;
+  e.give_up_us = give_up_us;
   return e;
 }
 
@@ -93,23 +120,33 @@ void Trace::hash_event(const TraceView& v) {
   h = mix_str(h, v.data);
   h = mix_str(h, v.msg);
   h = mix_str(h, v.rcpt);
+  // Pairing and queue fields (folded only when set, in one word each).
+  if (v.rx || v.answers) h = mix_int(h, (v.answers << 1) | (v.rx ? 1 : 0));
+  if (v.state != QueueState::None) {
+    h = mix_int(h, (std::uint64_t(v.state) << 32) | std::uint32_t(v.attempt));
+    h = mix_int(h, static_cast<std::uint64_t>(v.next_attempt_us));
+    h = mix_int(h, static_cast<std::uint64_t>(v.give_up_us));
+  }
   hash_ = h;
   ++count_;
 }
 
 void Trace::emit(TraceEvent e) {
+  const std::uint64_t seq = count_;
   hash_event(TraceView::of(e));
-  publish(std::move(e));
+  publish(std::move(e), seq);
 }
 
 void Trace::emit_view(const TraceView& v) {
+  const std::uint64_t seq = count_;
   hash_event(v);
   if (!recording_ && subs_.empty()) return;  // nobody keeps or watches it: the hash is all
-  publish(v.event());
+  publish(v.event(), seq);
 }
 
 // publish - store (when recording) and notify subscribers; e is already hashed.
-void Trace::publish(TraceEvent e) {
+void Trace::publish(TraceEvent e, std::uint64_t seq) {
+  e.seq = seq;
   const bool strip = !keep_bytes_ && (e.kind == TraceKind::BytesSent || e.kind == TraceKind::BytesDelivered);
   if (subs_.empty()) {
     if (recording_) {

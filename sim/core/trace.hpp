@@ -23,10 +23,12 @@ enum class TraceKind : std::uint8_t {
   ConnClose,       // host closed its sending direction (FIN); text: "half" or "full"
   BytesSent,       // host wrote data (the real wire bytes, ciphertext under TLS) towards peer
   BytesDelivered,  // the bytes reached peer (host is still the sender)
-  Command,         // host (client) sent one protocol command line (plaintext); text: the line
-  Reply,           // host (server) sent one reply line (plaintext); code; text: the line
+  Command,         // host (client) sent one protocol command line (plaintext); text: the line;
+                   // rx: the server's copy of a line it received (host = the server)
+  Reply,           // host (server) sent one reply line (plaintext); code; text: the line;
+                   // answers: seq of the rx command it answers (0 = none: greeting, 421, ...)
   Tls,             // TLS handshake step; text: "start" / "done TLSv1.3 ..." / "failed: ..."
-  Queue,           // queue change; host: MTA; msg; rcpt; text: state ("queued", "deferred: ...")
+  Queue,           // queue change; host: MTA; msg; rcpt; state (QueueState); text: "qid: state ..."
   Delivery,        // msg delivered to rcpt's mailbox at host
   Bounce,          // DSN generated for msg/rcpt; text: reason
   Fault,           // a fault or behaviour change applied; text: what
@@ -35,6 +37,21 @@ enum class TraceKind : std::uint8_t {
 };
 
 const char* to_string(TraceKind k);
+
+// QueueState - what a queue event says happened to (msg, rcpt) on an MTA. Names are stable (JSONL).
+enum class QueueState : std::uint8_t {
+  None,       // not a queue event
+  Queued,     // accepted into the queue
+  Attempt,    // one delivery try at one scheduled time starts (may contact several MX hosts)
+  Deferred,   // the try failed temporarily; a next attempt is scheduled
+  Sent,       // handed to the next hop (accepted with 250 by another MTA)
+  Delivered,  // stored by the MDA (local mailbox)
+  Bounced,    // failed permanently; a DSN goes to the sender
+  Warned,     // a delay warning DSN was sent; the recipient stays queued
+  Expired,    // gave up after the maximum queue lifetime; a DSN goes to the sender
+};
+
+const char* to_string(QueueState s);
 
 struct TraceEvent {
   SimTime time = 0;
@@ -54,6 +71,18 @@ struct TraceEvent {
   std::string data;          // raw bytes (BytesSent / BytesDelivered)
   std::string msg;           // message id, when about a message
   std::string rcpt;          // recipient, when about one
+  // Pairing (Command / Reply): rx marks a command event recorded by the server that received the
+  // line; answers is the seq of the rx command a reply answers (0 = answers nothing).
+  bool rx = false;
+  std::uint64_t answers = 0;
+  // Queue events: the state, the attempt number (1.., 0 = none), the next attempt and the give-up
+  // deadline in virtual microseconds (-1 = none).
+  QueueState state = QueueState::None;
+  int attempt = 0;
+  SimTime next_attempt_us = -1;
+  SimTime give_up_us = -1;
+  // seq - position of the event in its trace (0-based), set by Trace; not part of the hash.
+  std::uint64_t seq = 0;
 };
 
 // TraceView - the fields of one event as views into the caller's strings. Trace::emit_view hashes
@@ -74,6 +103,12 @@ struct TraceView {
   std::string_view data;
   std::string_view msg;
   std::string_view rcpt;
+  bool rx = false;
+  std::uint64_t answers = 0;
+  QueueState state = QueueState::None;
+  int attempt = 0;
+  SimTime next_attempt_us = -1;
+  SimTime give_up_us = -1;
   // event - the same fields as an owning TraceEvent.
   TraceEvent event() const;
   // of - a view of e's fields (valid while e is).
@@ -100,6 +135,7 @@ class Trace {
   void set_keep_bytes(bool on) { keep_bytes_ = on; }
 
   const std::vector<TraceEvent>& events() const { return events_; }
+  // count - events emitted so far; also the seq the next event gets.
   std::uint64_t count() const { return count_; }
   // hash - a 64-bit multiply-xorshift hash over every field of every event, in order: equal
   // hashes mean identical runs.
@@ -109,7 +145,7 @@ class Trace {
 
  private:
   void hash_event(const TraceView& v);
-  void publish(TraceEvent e);
+  void publish(TraceEvent e, std::uint64_t seq);
   std::vector<TraceEvent> events_;
   std::vector<std::pair<std::size_t, Subscriber>> subs_;
   std::vector<std::pair<std::size_t, Subscriber>> added_;  // subscribed while emitting

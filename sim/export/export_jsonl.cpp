@@ -45,6 +45,14 @@ std::string event_json(const TraceEvent& e, std::uint64_t seq, const JsonlOption
   if (!e.text.empty()) text_field(o, "text", e.text);
   if (!e.msg.empty()) text_field(o, "msg", e.msg);
   if (!e.rcpt.empty()) text_field(o, "rcpt", e.rcpt);
+  if (e.rx) o.boolean("rx", true);
+  if (e.answers != 0) o.unum("answers", e.answers);
+  if (e.state != QueueState::None) {
+    o.str("state", to_string(e.state));
+    if (e.attempt > 0) o.num("attempt", e.attempt);
+    if (e.next_attempt_us >= 0) o.num("next_attempt_us", e.next_attempt_us);
+    if (e.give_up_us >= 0) o.num("give_up_us", e.give_up_us);
+  }
   if (is_bytes(e.kind)) {
     o.unum("data_len", e.data.size());
     bool with_data = opt.data && (e.kind == TraceKind::BytesSent || opt.data_on_delivered);

@@ -225,6 +225,8 @@ bool TranscriptFormatter::keep(const TraceEvent& e) const {
 }
 
 void TranscriptFormatter::lines(const TraceEvent& e, std::vector<TranscriptLine>& out) {
+  // A server's received copy of a command the client's own event already shows: not twice.
+  if (sides_.duplicate(e)) return;
   if (!keep(e)) return;
   if (category_on(opt_, e.kind)) {
     TranscriptLine l;

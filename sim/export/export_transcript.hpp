@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "sim/core/trace.hpp"
+#include "sim/core/trace_pairing.hpp"
 #include "sim/export/export_subscription.hpp"
 
 namespace smtpsim::exporter {
@@ -93,6 +94,7 @@ class TranscriptFormatter {
 
   TranscriptOptions opt_;
   std::unordered_map<std::uint64_t, ConnState> conns_;
+  CommandSides sides_;  // which received command copies are duplicates
   std::unordered_map<std::uint64_t, int> established_;  // accepted connections -> FINs seen
 };
 

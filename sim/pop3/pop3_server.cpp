@@ -196,7 +196,9 @@ void Server::process(SimTime now) {
         pos = in_.size();
         discarding_ = true;
         last_activity_ = now;
+        record_rx({}, true);
         line_too_long(limit);
+        answering_ = false;
         finish_response(now);
       }
       break;
@@ -206,6 +208,7 @@ void Server::process(SimTime now) {
     pos += len + 1;
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     last_activity_ = now;
+    record_rx(line, len + 1 > limit);
     if (len + 1 > limit) {
       line_too_long(limit);
     } else if (in_sasl_) {
@@ -213,6 +216,7 @@ void Server::process(SimTime now) {
     } else {
       handle_line(line, now);
     }
+    answering_ = false;
     if (awaiting_tls_ && pos < in_.size()) {
       // RFC 2595 / CVE-2011-0411: whatever was pipelined behind STLS is never executed.
       const std::size_t dropped = in_.size() - pos;
@@ -224,6 +228,18 @@ void Server::process(SimTime now) {
   }
   in_.erase(0, std::min(pos, in_.size()));
   if (state_ == State::Closed) in_.clear();
+}
+
+// record_rx - the line just received, as a command event of this side (secrets masked as the
+// client masks them). It goes out now, even when the response is held; responses until the line is
+// handled answer it.
+void Server::record_rx(std::string_view line, bool too_long) {
+  ProtoEvent ev{ProtoEvent::Kind::Command, 0,
+                too_long ? std::string("<line too long, discarded>") : mask_command(line, in_sasl_)};
+  ev.rx = true;
+  out_.events.push_back(std::move(ev));
+  set_mark();
+  answering_ = true;
 }
 
 // reserve_for_retr - size the output once for the RETRs pipelined in the input, so that a batch
@@ -376,6 +392,7 @@ void Server::status_line(int code, std::string line) {
   out_.bytes += line;
   out_.bytes += "\r\n";
   out_.events.push_back({ProtoEvent::Kind::Reply, code, std::move(line)});
+  out_.events.back().answers = answering_;
 }
 
 // line_too_long - the answer to an over-long line.

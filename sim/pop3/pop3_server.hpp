@@ -144,6 +144,7 @@ class Server final : public Engine {
   void process(SimTime now);
   void reserve_for_retr();
   void handle_line(std::string_view line, SimTime now);
+  void record_rx(std::string_view line, bool too_long);
   void handle_sasl(std::string_view line, SimTime now);
   void dispatch(const Command& cmd, const CommandSpec& spec, SimTime now);
   // AUTHORIZATION.
@@ -198,6 +199,7 @@ class Server final : public Engine {
   std::string pending_user_;     // set by USER, consumed by PASS
   bool have_pending_user_ = false;
   bool in_sasl_ = false;         // AUTH PLAIN waiting for its response line
+  bool answering_ = false;       // responses now answer the last received line (record_rx)
   std::string login_;
   std::string mailbox_;
   std::optional<mail::LockToken> lock_;

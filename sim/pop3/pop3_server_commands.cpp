@@ -90,6 +90,7 @@ void Server::cmd_auth(const Command& c, SimTime now) {
   in_sasl_ = true;
   out_.bytes += "+ \r\n";
   out_.events.push_back({ProtoEvent::Kind::Reply, 3, "+ "});
+  out_.events.back().answers = answering_;
 }
 
 // handle_sasl - the PLAIN response line ("*" cancels).

@@ -137,7 +137,7 @@ void MtaHost::bounce(const std::string& qid, const std::vector<std::size_t>& rcp
     rr.status = status_of(r.last_reply, true, expired);
     explain(rr, r, cfg_.name, why);
     rep.recipients.push_back(std::move(rr));
-    queue_event(e, r, {"bounced: ", why});
+    queue_event(e, r, expired ? QueueState::Expired : QueueState::Bounced, {"bounced: ", why});
     ctx_.event(TraceKind::Bounce, cfg_.name, why, e.msgid, r.address);
     ctx_.ledger.bounced({e.msgid, r.address}, cfg_.name, now, why);
     ctx_.ledger.released({e.msgid, r.address}, cfg_.name, e.qid);
@@ -199,7 +199,7 @@ void MtaHost::warn_delay(const std::string& qid, const std::vector<std::size_t>&
     if (mail::should_notify(rep.recipients[k].recipient, mail::DsnAction::Delayed))
       ctx_.ledger.dsn_sent({{e.msgid, e.rcpts[rcpts[k]].address}, dsn_msgid, e.sender, "delayed",
                             rep.recipients[k].status, cfg_.name, now});
-  for (std::size_t i : rcpts) queue_event(e, e.rcpts[i], {"delay warning ", id, " sent to ", e.sender});
+  for (std::size_t i : rcpts) queue_event(e, e.rcpts[i], QueueState::Warned, {"delay warning ", id, " sent to ", e.sender});
 }
 
 }  // namespace smtpsim

@@ -71,7 +71,7 @@ void MtaHost::start_attempt(const std::string& dest, std::vector<Item> items) {
     r.retry.attempts++;
     r.last_attempt = a->started;
     if (dest != "local")
-      queue_event(e, r, {"attempt ", std::to_string(r.retry.attempts), " for ", r.address, " (", dest, ")"});
+      queue_event(e, r, QueueState::Attempt, {"attempt ", std::to_string(r.retry.attempts), " for ", r.address, " (", dest, ")"});
   }
   if (dest == "local") { deliver_local(a); return; }
   auto on_route = [this, alive = alive_, a](const RouteResult& rr) {
@@ -102,6 +102,7 @@ void MtaHost::deliver_local(std::shared_ptr<Attempt> a) {
       r.state = RcptState::Delivered;
       r.last_reply = d.reply();
       ++delivered_out_;
+      queue_event(e->second, r, QueueState::Delivered, {"delivered to mailbox ", d.mailbox, " by ", cfg_.name});
       trace_delivery(ctx_, cfg_.name, e->second, r, d);
       ctx_.ledger.delivered({e->second.msgid, r.address}, cfg_.name, ctx_.sched.now());
       ctx_.ledger.released({e->second.msgid, r.address}, cfg_.name, e->second.qid);

@@ -195,7 +195,7 @@ AcceptResult MtaHost::accept(Incoming in) {
   const std::string size = std::to_string(q.data.size());
   for (std::size_t i = 0; i < q.rcpts.size(); ++i) {
     ctx_.ledger.accepted({q.msgid, q.rcpts[i].address}, cfg_.name, q.qid, q.is_dsn);
-    queue_event(q, q.rcpts[i], {"queued from ", from, ", ", size, " bytes, next hop ", destination_of(q.rcpts[i].address)});
+    queue_event(q, q.rcpts[i], QueueState::Queued, {"queued from ", from, ", ", size, " bytes, next hop ", destination_of(q.rcpts[i].address)});
     q.rcpts[i].next_at = now;
     due_.push(now, q.qid, i);
   }
@@ -232,7 +232,7 @@ std::string MtaHost::inject(const std::string& sender, const std::vector<std::st
   const std::string_view what = is_dsn ? "delivery status notification" : "message";
   for (std::size_t i = 0; i < q.rcpts.size(); ++i) {
     ctx_.ledger.accepted({q.msgid, q.rcpts[i].address}, cfg_.name, q.qid, is_dsn);
-    queue_event(q, q.rcpts[i], {what, " created here, next hop ", destination_of(q.rcpts[i].address)});
+    queue_event(q, q.rcpts[i], QueueState::Queued, {what, " created here, next hop ", destination_of(q.rcpts[i].address)});
     q.rcpts[i].next_at = now;
     due_.push(now, q.qid, i);
   }

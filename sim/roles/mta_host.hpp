@@ -222,9 +222,10 @@ class MtaHost {
   void maybe_finish(const std::string& qid);
   using Spool = std::unordered_map<std::string, QueueEntry>;
   void finish_if_done(Spool::iterator e);
-  // queue_event - trace one recipient's queue step: "<qid>: " and the text, given in parts so the
-  // line is built in one buffer.
-  void queue_event(const QueueEntry& e, const QueueRcpt& r, std::initializer_list<std::string_view> text);
+  // queue_event - trace one recipient's queue step: its state, "<qid>: " and the text, given in parts
+  // so the line is built in one buffer; next_at: the next attempt's time (-1 = none scheduled).
+  void queue_event(const QueueEntry& e, const QueueRcpt& r, QueueState state,
+                   std::initializer_list<std::string_view> text, SimTime next_at = -1);
   // mta_deliver.cpp
   void start_attempt(const std::string& dest, std::vector<Item> items);
   void deliver_local(std::shared_ptr<Attempt> a);

@@ -36,7 +36,11 @@ std::string MtaHost::destination_of(const std::string& rcpt) const {
   return "mx:" + d;
 }
 
-void MtaHost::queue_event(const QueueEntry& e, const QueueRcpt& r, std::initializer_list<std::string_view> text) {
+// queue_event - one Queue trace event. An attempt is one delivery try of the message to the recipient
+// at one scheduled time (which may contact several MX hosts): `attempt` counts them (r.retry.attempts),
+// and so does `code`, for older readers. The give-up deadline is given while the MTA still holds it.
+void MtaHost::queue_event(const QueueEntry& e, const QueueRcpt& r, QueueState state,
+                          std::initializer_list<std::string_view> text, SimTime next_at) {
   std::string& line = queue_line_;  // reused: its capacity stays, so a line costs no allocation
   line.clear();
   line.append(e.qid).append(": ");
@@ -49,6 +53,12 @@ void MtaHost::queue_event(const QueueEntry& e, const QueueRcpt& r, std::initiali
   ev.rcpt = r.address;
   ev.code = r.retry.attempts;
   ev.text = line;
+  ev.state = state;
+  ev.attempt = r.retry.attempts;
+  ev.next_attempt_us = next_at;
+  const bool held = state == QueueState::Queued || state == QueueState::Attempt || state == QueueState::Deferred ||
+                    state == QueueState::Warned;
+  if (held) ev.give_up_us = e.arrival + cfg_.retry.give_up_after;
   ctx_.trace.emit_view(ev);
 }
 
@@ -169,7 +179,7 @@ void MtaHost::apply_delivered(const Item& it, std::string reply, const std::stri
   r.state = RcptState::Delivered;
   r.last_host = host;
   ++delivered_out_;
-  queue_event(e->second, r, {"sent to ", r.address, " via ", host, ": ", reply});
+  queue_event(e->second, r, QueueState::Sent, {"sent to ", r.address, " via ", host, ": ", reply});
   r.last_reply = std::move(reply);
   ctx_.ledger.released({e->second.msgid, r.address}, cfg_.name, e->second.qid);
   finish_if_done(e);
@@ -199,21 +209,21 @@ void MtaHost::apply_deferred(const Item& it, const std::string& reply, const std
   auto next = next_attempt(cfg_.retry, q.arrival, cfg_.retry.from_start ? attempt_start : now, r.retry);
   if (!next || now >= give_up_at) {
     if (now >= give_up_at) {
-      queue_event(q, r, {"deferred: ", reply, open_host, host, close_host, "; time is up"});
+      queue_event(q, r, QueueState::Deferred, {"deferred: ", reply, open_host, host, close_host, "; time is up"});
       r.next_at = kNever;
       notices_.expired[it.qid].push_back(it.rcpt);
       return;
     }
     r.next_at = kNever;
-    queue_event(q, r, {"deferred: ", reply, open_host, host, close_host,
+    queue_event(q, r, QueueState::Deferred, {"deferred: ", reply, open_host, host, close_host,
                        "; no retry left before the deadline, giving up at ", format_time(give_up_at)});
     if (!ctx_.sched.is_pending(q.expiry)) {
       std::string qid = q.qid;
       q.expiry = ctx_.sched.schedule_at(give_up_at, [this, alive = alive_, qid] { if (*alive) expire(qid); });
     }
   } else {
-    queue_event(q, r, {"deferred: ", reply, open_host, host, close_host, "; next attempt at ", format_time(*next),
-                       " (in ", format_duration(*next - now), ")"});
+    queue_event(q, r, QueueState::Deferred, {"deferred: ", reply, open_host, host, close_host, "; next attempt at ",
+                       format_time(*next), " (in ", format_duration(*next - now), ")"}, *next);
     schedule_item(q.qid, it.rcpt, *next);
   }
   if (cfg_.retry.warn_after && !r.warned && now - q.arrival >= *cfg_.retry.warn_after && !q.is_dsn &&

@@ -133,8 +133,15 @@ void Conn::emit(ProtoEvent&& ev) {
     e.text = prefixed_;
   };
   switch (ev.kind) {
-    case ProtoEvent::Kind::Command: e.kind = TraceKind::Command; break;
-    case ProtoEvent::Kind::Reply: e.kind = TraceKind::Reply; break;
+    case ProtoEvent::Kind::Command:
+      e.kind = TraceKind::Command;
+      e.rx = ev.rx;
+      if (ev.rx) last_rx_seq_ = trace_.count();  // the seq this event gets
+      break;
+    case ProtoEvent::Kind::Reply:
+      e.kind = TraceKind::Reply;
+      if (ev.answers) e.answers = last_rx_seq_;
+      break;
     case ProtoEvent::Kind::Data: e.kind = TraceKind::Note; prefix("data: "); break;
     case ProtoEvent::Kind::Note: e.kind = TraceKind::Note; break;
     case ProtoEvent::Kind::Error: e.kind = TraceKind::Note; prefix("protocol error: "); break;

@@ -81,6 +81,7 @@ class Conn : public std::enable_shared_from_this<Conn> {
   bool in_flush_ = false;
   bool started_ = false;  // start() installed the stream handler (which ~Conn must remove)
   EngineOutput out_buf_;  // flush()'s round buffer, handed to the engine and back (keeps capacity)
+  std::uint64_t last_rx_seq_ = 0;  // seq of the last received command traced (what replies answer)
   std::string prefixed_;  // emit()'s "data: "/"protocol error: " line, reused (keeps capacity)
   DoneFn done_fn_;
 };

@@ -1,7 +1,11 @@
-// scenario_check.cpp - after a run: each expectation checked against the trace, the mailboxes,
-// the clients' inboxes and the ledger, with the evidence (or its absence) in words.
+// scenario_check.cpp - after a run: each expectation checked against what the run's evidence
+// collector saw (scenario_evidence.hpp: works with trace recording off), the mailboxes, the clients'
+// inboxes and the ledger, with the evidence (or its absence) in words. A negative check (not
+// delivered, no reply, no TLS) passes only when the thing it watches took place at all.
 #include <algorithm>
+#include <set>
 
+#include "sim/scenario/scenario_evidence.hpp"
 #include "sim/scenario/scenario_match.hpp"
 #include "sim/scenario/scenario_runner.hpp"
 
@@ -36,10 +40,7 @@ bool status_matches(const std::string& pattern, const std::string& status) {
 // ExpectationChecker - evaluates expectations of one finished run.
 class ExpectationChecker {
  public:
-  explicit ExpectationChecker(ScenarioRun& r) : run_(r), w_(r.world()) {
-    ReplyTracker t;
-    for (const TraceEvent& e : w_.trace.events()) answered_.push_back(t.observe(e));
-  }
+  ExpectationChecker(ScenarioRun& r, const ExpectationEvidence& ev) : run_(r), w_(r.world()), ev_(ev) {}
 
   ExpectResult check(const Expectation& x) {
     ExpectResult r;
@@ -83,7 +84,7 @@ class ExpectationChecker {
   // last_word - what became of (message, rcpt) when it was not delivered: the last queue line.
   std::string last_word(const Expectation& x) const {
     std::string last;
-    for (const TraceEvent& e : w_.trace.events())
+    for (const TraceEvent& e : ev_.events())
       if (e.kind == TraceKind::Queue && ieq(e.rcpt, x.rcpt) && msg_ok(x.message, e.msg))
         last = "[" + format_time(e.time) + "] " + e.host + " " + e.text;
     return last.empty() ? "no MTA ever queued it" : "last queue event: " + last;
@@ -92,7 +93,7 @@ class ExpectationChecker {
   void delivered(const Expectation& x, ExpectResult& r) {
     const TraceEvent* hit = nullptr;
     const TraceEvent* outside = nullptr;
-    for (const TraceEvent& e : w_.trace.events()) {
+    for (const TraceEvent& e : ev_.events()) {
       if (e.kind != TraceKind::Delivery || !ieq(e.rcpt, x.rcpt) || !msg_ok(x.message, e.msg)) continue;
       if (!x.host.empty() && !ieq(x.host, e.host)) continue;
       if (x.window.contains(e.time)) { hit = &e; break; }
@@ -103,10 +104,37 @@ class ExpectationChecker {
       if (hit) r.detail = "delivered at " + format_time(hit->time) + " by " + hit->host;
       else if (outside) r.detail = "delivered, but at " + format_time(outside->time) + ", outside " + x.window.to_string();
       else r.detail = "never delivered; " + last_word(x);
+    } else if (hit) {
+      r.detail = "delivered at " + format_time(hit->time) + " by " + hit->host;
+    } else if (std::string why; !submitted(x, why)) {
+      // Not delivered proves nothing when the message never entered the mail system.
+      r.detail = "nothing was submitted: " + why;
     } else {
-      r.pass = hit == nullptr;
-      r.detail = hit ? "delivered at " + format_time(hit->time) + " by " + hit->host : "not delivered";
+      r.pass = true;
+      r.detail = "handed to a server, not delivered" + (x.window.whole_run() ? std::string() : " " + x.window.to_string()) +
+                 "; " + last_word(x);
     }
+  }
+
+  // submitted - (message, rcpt) was handed to a server: an MTA accepted it (the ledger knows the
+  // pair), or its client offered it in an SMTP session (refused or not). why: what happened instead.
+  bool submitted(const Expectation& x, std::string& why) {
+    for (const LedgerLine& l : ledger().lines)
+      if (!l.is_dsn && ieq(l.key.rcpt, x.rcpt) && msg_ok(x.message, l.key.msgid)) return true;
+    const std::string what = (x.message ? "message " + std::to_string(x.message) : std::string("no message")) +
+                             " for " + x.rcpt;
+    why = what + " never reached a server";
+    for (const auto& m : w_.muas())
+      for (const OutboxEntry& o : m->outbox()) {
+        if (!msg_ok(x.message, o.message_id)) continue;
+        bool to_rcpt = std::any_of(o.msg.recipients.begin(), o.msg.recipients.end(),
+                                   [&](const auto& rc) { return ieq(rc.address, x.rcpt); });
+        if (!to_rcpt) continue;
+        if (o.tries > 0 && o.last_reply.rfind("connect: ", 0) != 0) return true;  // offered in a session
+        why = what + ": " + m->name() + " never got it to its submission server (" +
+              (o.tries == 0 ? std::string("not tried") : std::to_string(o.tries) + " tries, last " + o.last_reply) + ")";
+      }
+    return false;
   }
 
   void dsn(const Expectation& x, ExpectResult& r) {
@@ -119,7 +147,7 @@ class ExpectationChecker {
         continue;
       }
       std::string to = x.dsn_to.empty() ? l.to : x.dsn_to;
-      for (const TraceEvent& e : w_.trace.events()) {
+      for (const TraceEvent& e : ev_.events()) {
         if (e.kind != TraceKind::Delivery || e.msg != l.dsn_msgid || !ieq(e.rcpt, to)) continue;
         if (x.window.contains(e.time)) {
           r.pass = true;
@@ -137,22 +165,38 @@ class ExpectationChecker {
 
   void replies(const Expectation& x, ExpectResult& r) {
     std::int64_t n = 0;
+    std::int64_t exchanged = 0;  // final reply lines between the watched ends in the window, any kind
+    std::int64_t tried = 0;      // connections opened (first SYN sent) to the watched server: said, not evidence
     SimTime first = -1;
-    const auto& ev = w_.trace.events();
+    const auto& ev = ev_.events();
     for (std::size_t i = 0; i < ev.size(); ++i) {
       const TraceEvent& e = ev[i];
-      if (e.kind != TraceKind::Reply || !is_final_reply_line(e) || !x.window.contains(e.time)) continue;
-      if (x.code && e.code != x.code) continue;
-      if (x.code_class && e.code / 100 != x.code_class) continue;
+      if (e.kind == TraceKind::ConnOpen && e.code == 0 && x.window.contains(e.time) && (x.host.empty() || ieq(x.host, e.peer)) &&
+          (x.peer.empty() || ieq(x.peer, e.host)))
+        ++tried;
+      if (e.kind != TraceKind::Reply || !x.window.contains(e.time)) continue;
       if (!x.host.empty() && !ieq(x.host, e.host)) continue;
       if (!x.peer.empty() && !ieq(x.peer, e.peer)) continue;
-      if (!x.command.empty() && answered_[i] != x.command) continue;
+      ++exchanged;
+      if (x.code && e.code != x.code) continue;
+      if (x.code_class && e.code / 100 != x.code_class) continue;
+      if (!x.command.empty() && ev_.answered(i) != x.command) continue;
       if (first < 0) first = e.time;
       ++n;
     }
     if (x.kind == Expectation::Kind::NoReply) {
-      r.pass = n == 0;
-      r.detail = n == 0 ? "never seen" : "seen " + std::to_string(n) + " time(s), first at " + format_time(first);
+      // Evidence: the server said something on these sessions (a SYN nobody answered is no session).
+      r.pass = n == 0 && exchanged > 0;
+      if (n > 0) {
+        r.detail = "seen " + std::to_string(n) + " time(s), first at " + format_time(first);
+      } else if (!r.pass) {
+        r.detail = "nothing was exchanged: no reply at all" + ends_text(x.host, x.peer) +
+                   (x.window.whole_run() ? std::string() : " " + x.window.to_string()) +
+                   (tried ? " (" + std::to_string(tried) + " connection(s) opened, none answered)" : std::string()) +
+                   ", so its absence proves nothing";
+      } else {
+        r.detail = "never seen in " + std::to_string(exchanged) + " reply line(s)" + ends_text(x.host, x.peer);
+      }
     } else {
       r.pass = x.count.matches(n);
       r.detail = "seen " + std::to_string(n) + " time(s)" + (first >= 0 ? ", first at " + format_time(first) : "") +
@@ -160,23 +204,25 @@ class ExpectationChecker {
     }
   }
 
+  // attempts - attempts counted as the queue events count them (one try at one scheduled time, per
+  // MTA); the evidence names each MTA with its own attempt numbers, so it reads like its queue lines.
   void attempts(const Expectation& x, ExpectResult& r) {
     std::int64_t n = 0;
-    std::vector<std::string> times;
-    for (const TraceEvent& e : w_.trace.events()) {
-      if (e.kind != TraceKind::Queue || !msg_ok(x.message, e.msg)) continue;
+    std::vector<std::pair<std::string, std::string>> per_host;  // host, "#1 00:01:00, #2 00:16:00"
+    for (const TraceEvent& e : ev_.events()) {
+      if (e.kind != TraceKind::Queue || e.state != QueueState::Attempt || !msg_ok(x.message, e.msg)) continue;
       if (!x.rcpt.empty() && !ieq(x.rcpt, e.rcpt)) continue;
       if (!x.host.empty() && !ieq(x.host, e.host)) continue;
       if (!x.window.contains(e.time)) continue;
-      auto p = e.text.find(": attempt ");
-      if (p == std::string::npos) continue;
       ++n;
-      if (times.size() < 24) times.push_back(format_time(e.time).substr(0, 8));
+      auto h = std::find_if(per_host.begin(), per_host.end(), [&](const auto& p) { return p.first == e.host; });
+      if (h == per_host.end()) h = per_host.insert(per_host.end(), {e.host, ""});
+      if (n <= 24) h->second += (h->second.empty() ? "#" : ", #") + std::to_string(e.attempt) + " " + format_time(e.time).substr(0, 8);
     }
     r.pass = x.count.matches(n);
     std::string t;
-    for (const auto& s : times) t += (t.empty() ? "" : " ") + s;
-    r.detail = std::to_string(n) + " attempt(s)" + (t.empty() ? "" : " at " + t) + "; expected " + x.count.to_string();
+    for (const auto& [host, list] : per_host) t += (t.empty() ? ": " : "; ") + host + " " + list;
+    r.detail = std::to_string(n) + " attempt(s)" + t + "; expected " + x.count.to_string();
   }
 
   void fetched(const Expectation& x, ExpectResult& r) {
@@ -189,7 +235,7 @@ class ExpectationChecker {
         continue;
       if (x.message == 0 && f.is_dsn) continue;
       SimTime delivered = -1;
-      for (const TraceEvent& e : w_.trace.events())
+      for (const TraceEvent& e : ev_.events())
         if (e.kind == TraceKind::Delivery && e.msg == f.message_id) { delivered = e.time; break; }
       if (x.within == kNever || (delivered >= 0 && f.at - delivered <= x.within)) {
         r.pass = true;
@@ -220,26 +266,48 @@ class ExpectationChecker {
                "; expected " + x.count.to_string();
   }
 
+  // tls - sessions between the ends (accepted connections) and those of them that finished a TLS
+  // handshake, counted per connection (both ends report one handshake).
   void tls(const Expectation& x, ExpectResult& r) {
-    std::int64_t n = 0;
+    auto ends = [&](const TraceEvent& e) {
+      return (x.host.empty() || ieq(x.host, e.host) || ieq(x.host, e.peer)) &&
+             (x.peer.empty() || ieq(x.peer, e.host) || ieq(x.peer, e.peer));
+    };
+    std::set<std::uint64_t> sessions, secured;
     std::string version;
-    for (const TraceEvent& e : w_.trace.events()) {
+    for (const TraceEvent& e : ev_.events()) {
+      if (!ends(e) || !x.window.contains(e.time)) continue;
+      if (e.kind == TraceKind::ConnAccept) sessions.insert(e.conn);
       if (e.kind != TraceKind::Tls || e.text.rfind("done", 0) != 0) continue;
-      bool ends = (x.host.empty() || ieq(x.host, e.host) || ieq(x.host, e.peer)) &&
-                  (x.peer.empty() || ieq(x.peer, e.host) || ieq(x.peer, e.peer));
-      if (!ends || !x.window.contains(e.time)) continue;
       if (!x.tls_version.empty() && e.text.find(x.tls_version) == std::string::npos) continue;
-      ++n;
+      secured.insert(e.conn);
       version = e.text.substr(5);
     }
-    n /= 2;  // both ends report a finished handshake
-    r.pass = x.tls_used ? n > 0 : n == 0;
-    r.detail = n ? std::to_string(n) + " TLS session(s) (" + version + ")" : "no TLS session";
+    for (std::uint64_t c : secured) sessions.insert(c);  // a session accepted before the window
+    const std::size_t n = secured.size();
+    const std::string of = " of " + std::to_string(sessions.size()) + " session(s)" + ends_text(x.host, x.peer);
+    if (x.tls_used) {
+      r.pass = n > 0;
+      r.detail = n ? std::to_string(n) + " TLS session(s) (" + version + ")" + of : "no TLS session" + of;
+    } else if (sessions.empty()) {
+      r.detail = "no session at all" + ends_text(x.host, x.peer) + ", so the absence of TLS proves nothing";
+    } else {
+      r.pass = n == 0;
+      r.detail = n ? std::to_string(n) + " TLS session(s) (" + version + ")" + of : "no TLS in " + of.substr(4);
+    }
+  }
+
+  // ends_text - " between H and P" / " from H" / " to P" / "" for the detail lines.
+  static std::string ends_text(const std::string& host, const std::string& peer) {
+    if (!host.empty() && !peer.empty()) return " between " + host + " and " + peer;
+    if (!host.empty()) return " from " + host;
+    if (!peer.empty()) return " to " + peer;
+    return "";
   }
 
   ScenarioRun& run_;
   World& w_;
-  std::vector<std::string> answered_;
+  const ExpectationEvidence& ev_;
   std::optional<LedgerSummary> ledger_;
 };
 
@@ -254,7 +322,8 @@ RunReport ScenarioRun::finish() {
   rep.trace_hash = w.trace.hash_hex();
   for (const auto& m : w.muas())
     for (const auto& o : m->outbox()) rep.submitted += o.state == OutboxEntry::State::Sent;
-  ExpectationChecker c(*this);
+  ExpectationEvidence none(w.trace);  // a run built without expectations: nothing to read
+  ExpectationChecker c(*this, evidence_ ? *evidence_ : none);
   rep.ledger = c.ledger();
   for (const Expectation& x : spec_.expectations) {
     ExpectResult r = c.check(x);

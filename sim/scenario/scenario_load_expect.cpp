@@ -180,9 +180,10 @@ std::optional<EventMatcher> Loader::read_matcher(const Val& v) {
       if (auto verb = read_verb(d, f.get("command"))) m.command = *verb;
       break;
     case K::Queue:
-      if (auto s = read_choice(d, f.get("queue"),
-                               {"queued", "deferred", "retrying", "sent", "bounced", "warned"})) {
-        static const char* names[] = {"queued", "deferred", "retrying", "sent", "bounced", "warned"};
+      if (auto s = read_choice(d, f.get("queue"), {"queued", "attempt", "retrying", "deferred", "sent", "delivered",
+                                                   "bounced", "warned", "expired"})) {
+        static const char* names[] = {"queued", "attempt", "retrying", "deferred", "sent", "delivered",
+                                      "bounced", "warned", "expired"};
         m.state = names[*s];
       }
       break;

@@ -5,64 +5,13 @@
 
 namespace smtpsim::scenario {
 
-std::string command_verb(const std::string& line) {
-  std::string v;
-  for (char c : line) {
-    if (c == ' ' || c == ':' || c == '\r' || c == '\n') break;
-    v += char(std::toupper(static_cast<unsigned char>(c)));
-  }
-  return v;
-}
-
-bool is_final_reply_line(const TraceEvent& e) {
-  if (e.kind != TraceKind::Reply) return false;
-  if (e.code == 1 || e.code == 2) return true;  // POP3 status lines are single lines
-  return e.text.size() <= 3 || e.text[3] != '-';
-}
-
-std::string ReplyTracker::observe(const TraceEvent& in) {
-  if (in.kind == TraceKind::Note && in.text.rfind("forwards connection #", 0) == 0 && in.code > 0) {
-    alias_[in.conn] = std::uint64_t(in.code);
-    // The server greets as soon as it accepts, which a relay (balancer, mitm) learns only a
-    // moment later: a greeting already seen on the server side was the client's greeting.
-    if (greeted_[in.conn]) greeted_[std::uint64_t(in.code)] = true;
-    return "";
-  }
-  const TraceEvent& e = in;
-  std::uint64_t conn = e.conn;
-  if (auto a = alias_.find(conn); a != alias_.end()) conn = a->second;
-  if (e.kind == TraceKind::Command) {
-    std::string v = command_verb(e.text);
-    // Only a word of letters is a command: the "." that ends DATA belongs to DATA (its reply is
-    // the reply to DATA), and an AUTH cancel "*" is no command of its own.
-    if (v.empty() || !std::all_of(v.begin(), v.end(), [](char c) { return c >= 'A' && c <= 'Z'; })) return "";
-    // AUTH continuation lines (base64 answers to 334) are not commands of their own.
-    auto& q = pending_[conn];
-    if (!q.empty() && q.back() == "AUTH" && v != "QUIT" && v != "RSET" && v != "EHLO" && v != "MAIL") {
-      // still inside AUTH: an answer to a 334 challenge
-      bool is_verb = v == "HELO" || v == "DATA" || v == "RCPT" || v == "NOOP" || v == "STARTTLS";
-      if (!is_verb) return "";
-    }
-    q.push_back(v);
-    return "";
-  }
-  if (e.kind == TraceKind::ConnClose || e.kind == TraceKind::ConnReset) return "";
-  if (!is_final_reply_line(e)) return "";
-  // The server side emits replies; its conn id is the same connection as the client's commands.
-  if (!greeted_[conn]) {
-    greeted_[conn] = true;
-    return "CONNECT";
-  }
-  auto& q = pending_[conn];
-  if (q.empty()) return "";
-  std::string v = q.front();
-  if (v == "AUTH" && e.code == 334) return v;  // a challenge: AUTH stays pending
-  if (v == "DATA" && e.code == 354) {
-    // The 354 answers DATA; the reply after the message answers it too.
-    return v;
-  }
-  q.pop_front();
-  return v;
+// queue_state_matches - a lesson's queue state against an event's: "retrying" is "attempt", and
+// "bounced" covers "expired" (both end in a DSN to the sender).
+bool queue_state_matches(const std::string& want, QueueState state) {
+  if (want.empty()) return true;
+  if (want == "retrying") return state == QueueState::Attempt;
+  if (want == "bounced") return state == QueueState::Bounced || state == QueueState::Expired;
+  return want == to_string(state);
 }
 
 namespace {
@@ -94,17 +43,13 @@ bool matches(const EventMatcher& m, const TraceEvent& e, const MatchContext& ctx
       if (!m.command.empty() && m.command != ctx.answered) return false;
       return true;
     case EventMatcher::Kind::Command:
-      return e.kind == TraceKind::Command && (m.command.empty() || command_verb(e.text) == m.command);
+      if (e.kind != TraceKind::Command || (e.rx && !ctx.rx_shown)) return false;
+      return m.command.empty() || command_verb(e.text) == m.command;
     case EventMatcher::Kind::Queue: {
       if (e.kind != TraceKind::Queue) return false;
       if (!m.rcpt.empty() && !ieq(m.rcpt, e.rcpt)) return false;
       if (!msg_ok(m, e, ctx)) return false;
-      std::string s = m.state;
-      // Queue texts are "<qid>: queued ...", "<qid>: deferred: ...", "<qid>: attempt N ...", ...
-      std::string text = e.text.substr(e.text.find(": ") == std::string::npos ? 0 : e.text.find(": ") + 2);
-      if (s == "retrying") s = "attempt";
-      if (s == "warned") s = "delay warning";
-      return s.empty() || text.rfind(s, 0) == 0;
+      return queue_state_matches(m.state, e.state);
     }
     case EventMatcher::Kind::Delivery:
       return e.kind == TraceKind::Delivery && (m.rcpt.empty() || ieq(m.rcpt, e.rcpt)) && msg_ok(m, e, ctx);

@@ -6,37 +6,46 @@
 #include <string>
 
 #include "sim/core/trace.hpp"
+#include "sim/core/trace_pairing.hpp"
 #include "sim/scenario/scenario_spec.hpp"
 
 namespace smtpsim::scenario {
 
-// ReplyTracker - follows commands and replies per connection (replies come in command order,
-// pipelined or not) and names the command each final reply line answers: "CONNECT" for a
-// greeting, the verb otherwise ("DATA" for both the 354 and the reply after the message).
+// ReplyTracker - follows a trace the way lessons read it: the verb each final reply line answers
+// (from the reply's `answers` field: "CONNECT" for a greeting, "DATA" for the 354 and for the
+// reply to the end-of-data line, "AUTH" through a SASL exchange), and whether a command event is a
+// server's received copy that a client-side event already shows (CommandSides).
 class ReplyTracker {
  public:
   // observe - feed every trace event in order; for a final reply line returns the verb it
   // answers, else "".
-  std::string observe(const TraceEvent& e);
-  // forget - drop what is known of a connection (it closed).
-  void forget(std::uint64_t conn) { pending_.erase(conn); }
+  std::string observe(const TraceEvent& e) {
+    duplicate_ = sides_.duplicate(e);
+    return verbs_.observe(e);
+  }
+  // duplicate - the last observed event is a received command copy readers leave out.
+  bool duplicate() const { return duplicate_; }
 
  private:
-  std::map<std::uint64_t, std::deque<std::string>> pending_;
-  std::map<std::uint64_t, bool> greeted_;
-  std::map<std::uint64_t, std::uint64_t> alias_;  // a balancer's member-side conn -> client-side conn
+  CommandSides sides_;
+  AnsweredVerbs verbs_;
+  bool duplicate_ = false;
 };
 
-// command_verb - "MAIL FROM:<a@b>" -> "MAIL" (upper case).
-std::string command_verb(const std::string& line);
-// is_final_reply_line - "250 ok" / "+OK ..." yes; "250-PIPELINING" no.
-bool is_final_reply_line(const TraceEvent& e);
+using smtpsim::command_verb;
+using smtpsim::is_final_reply_line;
 
 // MatchContext - what matching needs beyond the event itself.
 struct MatchContext {
   std::string answered;                                // for replies: the verb answered
   const std::map<int, std::vector<std::string>>* msgids = nullptr;  // send index -> Message-IDs
+  // rx_shown - a received command copy (rx) counts as a command: only where the connection has no
+  // client-side copy (ReplyTracker::duplicate() is false). Off by default: lessons have clients.
+  bool rx_shown = false;
 };
+
+// queue_state_matches - whether a lesson's `queue:` state word names the event's state.
+bool queue_state_matches(const std::string& want, QueueState state);
 
 // matches - whether event e is what matcher m describes (occurrence counting is the caller's).
 bool matches(const EventMatcher& m, const TraceEvent& e, const MatchContext& ctx);

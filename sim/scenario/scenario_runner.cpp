@@ -1,5 +1,6 @@
 // scenario_runner.cpp - playing a lesson: sends, timeline faults, narration marks, run length.
 #include "sim/scenario/scenario_runner.hpp"
+#include "sim/scenario/scenario_evidence.hpp"
 
 #include <algorithm>
 
@@ -29,6 +30,7 @@ ScenarioRun::ScenarioRun(const ScenarioSpec& spec, RunOptions opts) : spec_(spec
   built_ = build_world(spec_, opts_.seed.value_or(spec_.seed));
   World& w = *built_.world;
   w.trace.set_keep_bytes(opts_.keep_bytes);
+  if (!spec_.expectations.empty()) evidence_ = std::make_shared<ExpectationEvidence>(w.trace);
   if (!spec_.narration.empty()) {
     auto tracker = std::make_shared<ReplyTracker>();
     auto counts = std::make_shared<std::map<int, int>>();

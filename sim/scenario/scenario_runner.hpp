@@ -57,6 +57,8 @@ struct RunReport {
   std::string summary_line() const;
 };
 
+class ExpectationEvidence;
+
 class ScenarioRun {
  public:
   ScenarioRun(const ScenarioSpec& spec, RunOptions opts = {});
@@ -128,6 +130,7 @@ class ScenarioRun {
   SimTime planned_end_ = kNever;
   int step_ = -1;
   std::size_t narration_sub_ = 0;
+  std::shared_ptr<ExpectationEvidence> evidence_;  // what the expectations read (scenario_evidence.hpp)
   friend class ExpectationChecker;
 };
 

@@ -4,12 +4,13 @@
 
 #include "sim/smtp/smtp_client.hpp"
 #include "sim/smtp/smtp_client_codec.hpp"
+#include "sim/smtp/smtp_sasl.hpp"
 
 namespace smtpsim::smtp {
 namespace {
 
 constexpr int kAuthCancelled = 100;  // auth_step_ after we sent "*"
-constexpr const char* kMasked = "********";
+constexpr std::string_view kMasked = kMaskedSecret;
 
 // plain_response - base64(authzid NUL authcid NUL passwd), RFC 4616 2.
 std::string plain_response(const Credentials& c) {
@@ -66,7 +67,7 @@ bool SmtpClient::start_auth(SimTime now) {
   auth_step_ = 0;
   if (m == AuthMech::Plain) {
     if (c.initial_response) {
-      send_line("AUTH PLAIN " + plain_response(c), std::string("AUTH PLAIN ") + kMasked);
+      send_line("AUTH PLAIN " + plain_response(c), std::string("AUTH PLAIN ") + std::string(kMasked));
       auth_step_ = 1;
     } else {
       send_line("AUTH PLAIN");

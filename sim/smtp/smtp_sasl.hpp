@@ -10,6 +10,8 @@ namespace smtpsim::smtp {
 // LOGIN's challenges: base64 of "Username:" and "Password:" (draft-murchison-sasl-login).
 inline constexpr std::string_view kLoginUserPrompt = "VXNlcm5hbWU6";
 inline constexpr std::string_view kLoginPasswordPrompt = "UGFzc3dvcmQ6";
+// kMaskedSecret - what a trace shows instead of a SASL secret (client's sent and server's received lines).
+inline constexpr std::string_view kMaskedSecret = "********";
 
 // sasl_base64_decode - RFC 4648 base64 with '=' padding; nullopt on any other character, bad
 // length or bad padding. "" decodes to "" (an empty response) and "=" is rejected.

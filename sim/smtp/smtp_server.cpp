@@ -20,6 +20,7 @@
 //    clearly not waiting for replies: 554 5.5.0 and close).
 #include "sim/smtp/smtp_server.hpp"
 #include "sim/core/ascii.hpp"
+#include "sim/smtp/smtp_sasl.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -319,6 +320,13 @@ bool SmtpServer::next_line(std::string_view& line, bool& too_long) {
 
 // handle_line - one complete line outside DATA.
 void SmtpServer::handle_line(std::string_view line, bool too_long, SimTime now) {
+  record_rx(line, too_long);
+  handle_received(line, too_long, now);
+  answering_ = false;
+}
+
+// handle_received - what handle_line does with the line once it is recorded.
+void SmtpServer::handle_received(std::string_view line, bool too_long, SimTime now) {
   if (state_ == ServerState::Auth) {
     if (too_long) {
       reply(ReplyId::AuthLineTooLong);
@@ -453,6 +461,7 @@ void SmtpServer::send_rendered(int code, std::string_view enhanced, std::string_
   append_rendered(out, tmpl, vars);
   if (with_enhanced && out.size() == text_start) out.pop_back();  // no text: no space after the code
   stage_.events.push_back(ProtoEvent{ProtoEvent::Kind::Reply, code, out.substr(start)});
+  stage_.events.back().answers = answering_ && code != 421;
   out += "\r\n";
   if (!more) count_error(code);
 }
@@ -533,6 +542,30 @@ void SmtpServer::answer(std::optional<ServerReply>& o, ReplyId normal, std::init
 // count_error - client errors that count towards max_errors.
 void SmtpServer::count_error(int code) {
   if ((code >= 500 && code <= 504) || code == 535 || code == 555) ++errors_;
+}
+
+// record_rx - the line just received, as a command event of this side (secrets masked the way the
+// client engine masks them); replies until the line is handled answer it (421s excepted).
+void SmtpServer::record_rx(std::string_view line, bool too_long) {
+  std::string shown;
+  if (too_long) {
+    shown = "<line too long, discarded>";
+  } else if (state_ == ServerState::Auth) {
+    // A SASL response: only the LOGIN user name is shown (as the client shows it); "*" cancels.
+    shown = line == "*" || auth_step_ == AuthStep::LoginUser ? std::string(line) : std::string(kMaskedSecret);
+  } else if (line.size() > 5 && ascii_istarts(line, "AUTH ")) {
+    std::string_view rest = line.substr(5);
+    std::size_t sp = rest.find(' ');
+    shown.assign(line.substr(0, sp == std::string_view::npos ? line.size() : 5 + sp + 1));
+    if (sp != std::string_view::npos) shown += kMaskedSecret;
+  } else {
+    shown.assign(line);
+  }
+  ProtoEvent ev{ProtoEvent::Kind::Command, 0, std::move(shown)};
+  ev.rx = true;
+  // Straight to the output: the line was received now, even when the reply is held (tarpit).
+  ready_.events.push_back(std::move(ev));
+  answering_ = true;
 }
 
 // note / error - events for the trace.

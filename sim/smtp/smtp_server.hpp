@@ -139,6 +139,7 @@ class SmtpServer final : public Engine {
   bool next_line(std::string_view& line, bool& too_long);
   std::size_t line_limit() const;
   void handle_line(std::string_view line, bool too_long, SimTime now);
+  void handle_received(std::string_view line, bool too_long, SimTime now);
   bool sync_violation(Verb v) const;
   void end_step(SimTime now);
   void release_hold(SimTime now);
@@ -171,6 +172,7 @@ class SmtpServer final : public Engine {
   void count_error(int code);
   void note(std::string text);
   void error(std::string text);
+  void record_rx(std::string_view line, bool too_long);
   void close_session();
   std::string preview_pending(Verb v) const;
 
@@ -204,6 +206,7 @@ class SmtpServer final : public Engine {
   void data_store(std::string_view bytes);
   bool data_drop_check();
   void data_finish(SimTime now);
+  void data_reply();
 
   ServerConfig cfg_;
   ServerPolicy& policy_;
@@ -216,6 +219,7 @@ class SmtpServer final : public Engine {
   std::string shown_;          // "<address>" of the MAIL/RCPT being answered (reused buffer)
 
   AuthStep auth_step_ = AuthStep::None;
+  bool answering_ = false;     // replies now answer the last received line (see record_rx)
   std::string auth_mech_;
   std::string auth_user_pending_;  // LOGIN user name between the two prompts
 

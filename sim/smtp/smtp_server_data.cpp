@@ -167,6 +167,13 @@ bool SmtpServer::data_drop_check() {
 // data_finish - the final "." arrived: decide, answer, go back to READY.
 void SmtpServer::data_finish(SimTime now) {
   facts_.now = now;
+  record_rx(".", false);  // the end-of-data line: the reply below answers it
+  data_reply();
+  answering_ = false;
+}
+
+// data_reply - the decision on the message that just ended, and its reply.
+void SmtpServer::data_reply() {
   if (policy_.behaviour.drop_in_data) {  // shorter than the drop point: drop at the dot, unanswered
     error("behaviour: dropping the connection at the end of DATA (" + std::to_string(rx_.size) + " octets), no reply");
     close_session();

@@ -41,11 +41,12 @@ std::vector<TraceEvent> replies_of(World& w, const std::string& host, int code) 
   return out;
 }
 
-// commands_of - the commands a client host sent that start with `prefix`.
+// commands_of - the commands a client host sent that start with `prefix` (not the copies it
+// recorded as a server, rx).
 std::vector<TraceEvent> commands_of(World& w, const std::string& host, const std::string& prefix) {
   std::vector<TraceEvent> out;
   for (const TraceEvent& e : events_of(w, TraceKind::Command, host))
-    if (e.text.rfind(prefix, 0) == 0) out.push_back(e);
+    if (!e.rx && e.text.rfind(prefix, 0) == 0) out.push_back(e);
   return out;
 }
 

@@ -564,16 +564,20 @@ TEST_CASE("pop3 server: events", "[pop3][server]") {
   rig.login();
   rig.events.clear();
   rig.send("RETR 1\r\nRETR 9\r\n");
-  REQUIRE(rig.events.size() == 3);
-  CHECK(rig.events[0].kind == ProtoEvent::Kind::Reply);
-  CHECK(rig.events[0].code == 1);
-  CHECK(rig.events[0].text == "+OK " + n(kMsg1.size()) + " octets");
-  CHECK(rig.events[1].kind == ProtoEvent::Kind::Data);
-  CHECK(rig.events[1].code == int(kMsg1Stuffed.size() + 3));
-  CHECK(rig.events[1].text == "6 lines, " + n(kMsg1.size()) + " octets");
-  CHECK(rig.events[2].kind == ProtoEvent::Kind::Reply);
-  CHECK(rig.events[2].code == 2);
-  CHECK(rig.events[2].text == "-ERR no such message, only 2 messages in maildrop");
+  REQUIRE(rig.events.size() == 5);
+  CHECK(rig.events[0].kind == ProtoEvent::Kind::Command);  // the server's record of the line received
+  CHECK(rig.events[0].rx);
+  CHECK(rig.events[0].text == "RETR 1");
+  CHECK(rig.events[1].kind == ProtoEvent::Kind::Reply);
+  CHECK(rig.events[1].code == 1);
+  CHECK(rig.events[1].text == "+OK " + n(kMsg1.size()) + " octets");
+  CHECK(rig.events[2].kind == ProtoEvent::Kind::Data);
+  CHECK(rig.events[2].code == int(kMsg1Stuffed.size() + 3));
+  CHECK(rig.events[2].text == "6 lines, " + n(kMsg1.size()) + " octets");
+  CHECK(rig.events[3].text == "RETR 9");
+  CHECK(rig.events[4].kind == ProtoEvent::Kind::Reply);
+  CHECK(rig.events[4].code == 2);
+  CHECK(rig.events[4].text == "-ERR no such message, only 2 messages in maildrop");
 }
 
 TEST_CASE("pop3 server: an empty maildrop and a message without a body", "[pop3][server]") {

@@ -84,8 +84,8 @@ TEST_CASE("did you mean: keys, roles, hosts, users, values, commands, message id
       {"narration:\n  - { title: t, text: x, pause_on: { command: EHOL } }\n",
        "23:47: command: 'EHOL' is not an SMTP or POP3 command (did you mean 'EHLO'?)"},
       {"narration:\n  - { title: t, text: x, pause_on: { queue: defered } }\n",
-       "23:45: queue: expected one of queued, deferred, retrying, sent, bounced, warned, got "
-       "'defered' (did you mean 'deferred'?)"},
+       "23:45: queue: expected one of queued, attempt, retrying, deferred, sent, delivered, bounced, warned, "
+       "expired, got 'defered' (did you mean 'deferred'?)"},
       {"timeline:\n  - { at: 1m, dns: { name: b.example, fault: nxdomian } }\n",
        "23:46: fault: expected one of none, nxdomain, servfail, timeout, got 'nxdomian' (did you "
        "mean 'nxdomain'?)"},

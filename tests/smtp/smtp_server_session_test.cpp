@@ -43,8 +43,11 @@ TEST_CASE("server: one Reply event per reply line, one Data event per message") 
   greet(h);
   int ehlo_lines = h.count_events(ProtoEvent::Kind::Reply);
   CHECK(ehlo_lines == 1 + 7);  // greeting + 7 EHLO lines
-  CHECK(h.events[1].code == 250);
-  CHECK(h.events[1].text == "250-mx.b.example");
+  CHECK(h.events[1].kind == ProtoEvent::Kind::Command);  // the server's record of the line it received
+  CHECK(h.events[1].rx);
+  CHECK(h.events[1].text == "EHLO client.example");
+  CHECK(h.events[2].code == 250);
+  CHECK(h.events[2].text == "250-mx.b.example");
   CHECK(h.events.back().text == "250 HELP");
   h.send("MAIL FROM:<>\r\nRCPT TO:<bob@b.example>\r\n");
   h.send("DATA\r\n");
