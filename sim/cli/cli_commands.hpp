@@ -30,6 +30,8 @@ int cmd_list(const std::vector<std::string>& args, Context& ctx);
 int cmd_explain(const std::vector<std::string>& args, Context& ctx);
 // cmd_talk - type SMTP/POP3 at a server of a running lesson, like telnet.
 int cmd_talk(const std::vector<std::string>& args, Context& ctx);
+// cmd_live - run a lesson in real time with some servers open to real clients on loopback.
+int cmd_live(const std::vector<std::string>& args, Context& ctx);
 
 // usage_error - print "smtpsim CMD: message" and the hint to CMD's --help; returns kExitUsage.
 int usage_error(Context& ctx, const std::string& command, const std::string& message);
@@ -41,5 +43,6 @@ extern const char* const kValidateHelp;
 extern const char* const kListHelp;
 extern const char* const kExplainHelp;
 extern const char* const kTalkHelp;
+extern const char* const kLiveHelp;
 
 }  // namespace smtpsim::cli

@@ -26,7 +26,7 @@ struct CommandEntry {
 const CommandEntry kCommands[] = {
     {"run", cmd_run, kRunHelp},         {"validate", cmd_validate, kValidateHelp},
     {"list", cmd_list, kListHelp},      {"explain", cmd_explain, kExplainHelp},
-    {"talk", cmd_talk, kTalkHelp},
+    {"talk", cmd_talk, kTalkHelp},      {"live", cmd_live, kLiveHelp},
 };
 
 // find_command - the entry named `name`, or nullptr.
@@ -76,7 +76,7 @@ int dispatch(const std::vector<std::string>& args, Context& ctx) {
     std::string what = first.starts_with("-") ? "unknown option '" + first + "'"
                                               : "unknown command '" + first + "'";
     ctx.err << "smtpsim: " << what << scenario::did_you_mean(first, names) << "\n"
-            << "Commands: run, validate, list, explain, talk, help. Try 'smtpsim --help'.\n";
+            << "Commands: run, validate, list, explain, talk, live, help. Try 'smtpsim --help'.\n";
     return kExitUsage;
   }
   std::vector<std::string> rest(args.begin() + 1, args.end());

@@ -31,6 +31,7 @@ using exporter::json_quote;
 constexpr FlagSpec kRunFlags[] = {
     {"--seed", true},   {"--until", true},        {"--transcript", false},
     {"--events", true}, {"--pcap", true},         {"--summary-json", true},
+    {"--keylog", true},
 };
 
 // RunFlags - the options of one `smtpsim run`.
@@ -38,7 +39,7 @@ struct RunFlags {
   std::optional<std::uint64_t> seed;
   std::optional<SimTime> until;
   bool transcript = false;
-  std::optional<std::string> events, pcap, summary_json;
+  std::optional<std::string> events, pcap, summary_json, keylog;
 };
 
 // FileOutcome - one lesson's exit status and its entry in the summary JSON.
@@ -140,13 +141,13 @@ FileOutcome run_file(const std::string& file, const RunFlags& flags, Context& ct
   // Declaration order matters: writers detach from the trace before the run (and its trace) goes,
   // and the files outlive the writers that flush into them.
   std::unique_ptr<scenario::ScenarioRun> run;
-  std::unique_ptr<std::ofstream> events_file, pcap_file;
+  std::unique_ptr<std::ofstream> events_file, pcap_file, keylog_file;
   std::unique_ptr<exporter::JsonlWriter> jsonl;
   std::unique_ptr<exporter::PcapWriter> pcap;
   std::unique_ptr<exporter::TranscriptWriter> transcript;
 
   std::string error;
-  std::string events_path, pcap_path;
+  std::string events_path, pcap_path, keylog_path;
   if (flags.events) {
     events_path = output_path(*flags.events, file);
     if (!(events_file = open_output("--events", events_path, error))) {
@@ -163,6 +164,13 @@ FileOutcome run_file(const std::string& file, const RunFlags& flags, Context& ct
     }
     pcap = std::make_unique<exporter::PcapWriter>(*pcap_file);
   }
+  if (flags.keylog) {
+    keylog_path = output_path(*flags.keylog, file);
+    if (!(keylog_file = open_output("--keylog", keylog_path, error))) {
+      ctx.err << "smtpsim run: " << error << "\n";
+      return {kExitUsage, invalid_json(file, error, {})};
+    }
+  }
   if (flags.transcript) {
     exporter::TranscriptOptions topt;
     topt.host_width = longest_host(spec);
@@ -175,6 +183,12 @@ FileOutcome run_file(const std::string& file, const RunFlags& flags, Context& ct
   opts.keep_bytes = false;  // the exporters stream the bytes as they are emitted
   opts.before_start = [&](scenario::BuiltWorld& b) {
     Trace& trace = b.world->trace;
+    // Both ends of every session are in the run, so each secret comes twice: write it once.
+    if (keylog_file)
+      b.world->tls.set_keylog([out = keylog_file.get(), seen = std::make_shared<std::set<std::string>>()](
+                                  std::string_view line) {
+        if (seen->insert(std::string(line)).second) *out << line << "\n";
+      });
     // Events of the build itself (hosts coming up, links) came before the writers existed.
     for (const TraceEvent& e : trace.events()) {
       if (jsonl) jsonl->write(e);
@@ -232,6 +246,11 @@ FileOutcome run_file(const std::string& file, const RunFlags& flags, Context& ct
     pcap->flush();
     if (!pcap->ok() || !pcap_file->good()) write_errors.push_back("--pcap: writing '" + pcap_path + "' failed");
   }
+  if (keylog_file) {
+    run->world().tls.set_keylog(nullptr);
+    keylog_file->flush();
+    if (!keylog_file->good()) write_errors.push_back("--keylog: writing '" + keylog_path + "' failed");
+  }
 
   char wall_text[64];
   std::snprintf(wall_text, sizeof wall_text, "%.2f s", wall_seconds);
@@ -257,16 +276,19 @@ RunFlags parse_run_flags(const ParsedArgs& a) {
   f.events = a.value("--events");
   f.pcap = a.value("--pcap");
   f.summary_json = a.value("--summary-json");
+  f.keylog = a.value("--keylog");
   if (a.positional.empty()) throw UsageError("no lesson file given (smtpsim run FILE...)");
   // Several lessons must not write one capture or event log over another.
-  for (const auto& [flag, pattern] : {std::pair{"--events", f.events}, std::pair{"--pcap", f.pcap}}) {
+  for (const auto& [flag, pattern] :
+       {std::pair{"--events", f.events}, std::pair{"--pcap", f.pcap}, std::pair{"--keylog", f.keylog}}) {
     if (!pattern) continue;
     std::set<std::string> paths;
     for (const auto& file : a.positional) {
       if (!paths.insert(output_path(*pattern, file)).second)
         throw UsageError(std::string(flag) + ": several lessons would write to '" + output_path(*pattern, file) +
                          "'; put {name} in the path (e.g. " + flag + " out-{name}" +
-                         (std::string(flag) == "--pcap" ? ".pcap" : ".jsonl") + ")");
+                         (std::string(flag) == "--pcap" ? ".pcap" : std::string(flag) == "--keylog" ? ".keys" : ".jsonl") +
+                         ")");
     }
   }
   return f;

@@ -1,7 +1,9 @@
 // cli_talk.cpp - `smtpsim talk FILE HOST:PORT`: a person (or a piped script) types SMTP or POP3 at a
 // server of a running lesson, like `telnet mx 25`. A "terminal" host joins the lesson's network
-// with a 1 ms link to the target; each input line is written to the stream as given and the
-// simulation runs on 2 virtual seconds; what the server sends is printed as it arrives.
+// with a private 1 ms link to the target (bypassing the lesson's own path and its faults); each
+// input line is written to the stream as given (with --raw: each chunk, as it arrives, so a
+// client's TLS handshake after STARTTLS/STLS gets through) and the simulation runs on 2 virtual
+// seconds; what the server sends is printed as it arrives.
 #include <unistd.h>
 
 #include <cerrno>
@@ -81,6 +83,23 @@ std::vector<std::uint16_t> server_ports(const scenario::HostSpec& h) {
   return ports;
 }
 
+// bypass_notice - the first status line: which of the lesson's links the private link bypasses,
+// and that the lesson's faults on that path do not apply to this conversation.
+std::string bypass_notice(const scenario::ScenarioSpec& spec, const scenario::HostSpec& target,
+                          const std::string& term_name) {
+  std::vector<std::string> peers;
+  for (const auto& l : spec.links) {
+    if (l.a == target.name) peers.push_back(l.b);
+    else if (l.b == target.name) peers.push_back(l.a);
+  }
+  std::string path = peers.empty() ? "(it has no link of its own in the lesson)"
+                                   : "bypassing the lesson's links to it (" + target.name + " <-> " +
+                                         scenario::join_list(peers, 40) + ")";
+  return "(" + term_name + " -> " + target.name + ": a private 1 ms link that is not part of the lesson, " + path +
+         "; the lesson's faults on that path - links down, latency, loss, cut-offs - do not apply to this "
+         "conversation)";
+}
+
 // read_some - one read() from stdin: >0 bytes, 0 at EOF, -1 on error (EINTR retried).
 ssize_t read_some(char* buf, std::size_t n) {
   for (;;) {
@@ -109,6 +128,8 @@ int cmd_talk(const std::vector<std::string>& args, Context& ctx) {
     return usage_error(ctx, "talk", e.what());
   }
   const bool crlf = a.has("--crlf");
+  const bool raw = a.has("--raw");
+  if (crlf && raw) return usage_error(ctx, "talk", "--crlf and --raw do not go together: --raw passes bytes on unchanged");
   const std::string& file = a.positional[0];
 
   scenario::LoadResult lr = scenario::load_scenario_file(file);
@@ -163,7 +184,8 @@ int cmd_talk(const std::vector<std::string>& args, Context& ctx) {
                "if the server does not answer)\n";
   auto st = std::make_shared<TalkState>();
   st->out = &ctx.out;
-  st->status = a.has("--raw") ? &ctx.err : &ctx.out;
+  st->status = raw ? &ctx.err : &ctx.out;
+  *st->status << bypass_notice(spec, *target, term_name) << "\n";
   *st->status << "Trying " << ipv4_to_string(w.net.host_ip(target_id)) << "...\n" << std::flush;
   w.net.connect(term_id, w.net.host_ip(target_id), port, [st](ConnectResult r, StreamPtr s) {
     st->connect_done = true;
@@ -196,6 +218,8 @@ int cmd_talk(const std::vector<std::string>& args, Context& ctx) {
   }
 
   // Lines go out one write each, whatever the pipe's chunking: a script behaves like typing.
+  // With --raw every chunk goes out as it arrives, unchanged: a real client's TLS ClientHello
+  // after STARTTLS/STLS ends in no newline and must not wait for one.
   std::string pending;
   char buf[4096];
   bool eof = false;
@@ -216,6 +240,10 @@ int cmd_talk(const std::vector<std::string>& args, Context& ctx) {
     if (n == 0) {
       eof = true;
       break;
+    }
+    if (raw) {
+      send(std::string(buf, std::size_t(n)));
+      continue;
     }
     pending.append(buf, std::size_t(n));
     std::size_t nl;

@@ -11,6 +11,7 @@
 #include <unordered_set>
 
 #include "sim/core/rng.hpp"
+#include "sim/export/export_pcap_dns.hpp"
 #include "sim/export/export_pcap_frame.hpp"
 
 namespace smtpsim::exporter {
@@ -124,7 +125,25 @@ struct PcapWriter::Impl {
       a.acked_any = true;
       a.last_ack = ack;
     }
-    std::string frame = build_frame(seg);
+    write_frame(at, build_frame(seg));
+  }
+
+  // emit_dns - the UDP datagram a Dns event stands for (query or answer), if any.
+  void emit_dns(const TraceEvent& e) {
+    std::optional<DnsPacket> p = dns_packet_for(e);
+    if (!p) return;
+    UdpDatagram d;
+    d.src_ip = p->response ? e.dst_ip : e.src_ip;
+    d.dst_ip = p->response ? e.src_ip : e.dst_ip;
+    d.src_port = p->response ? e.dst_port : e.src_port;
+    d.dst_port = p->response ? e.src_port : e.dst_port;
+    d.ip_id = ip_ids[d.src_ip]++;
+    d.payload = p->payload;
+    write_frame(e.time, build_udp_frame(d));
+  }
+
+  // write_frame - one captured frame at virtual time `at`.
+  void write_frame(SimTime at, const std::string& frame) {
     std::string rec = pcap_record_header(opt.epoch_us + std::max<SimTime>(at, 0),
                                          static_cast<std::uint32_t>(frame.size()),
                                          static_cast<std::uint32_t>(frame.size()));
@@ -248,6 +267,10 @@ struct PcapWriter::Impl {
   // on_event - the packets one trace event stands for.
   void on_event(const TraceEvent& e) {
     if (!pending.empty()) flush_pending(e.time);
+    if (e.kind == TraceKind::Dns) {
+      if (opt.dns) emit_dns(e);
+      return;
+    }
     if (e.conn == 0 || finished.count(e.conn)) return;
     Flow* f = find(e.conn);
     switch (e.kind) {

@@ -1,4 +1,4 @@
-// export_pcap.hpp - a libpcap capture (LINKTYPE_ETHERNET) of every TCP connection in a trace,
+// export_pcap.hpp - a libpcap capture (LINKTYPE_ETHERNET) of every TCP connection and DNS query in a trace,
 // rebuilt from the trace alone, so Wireshark/tshark dissect SMTP, IMF, POP and TLS with no options.
 //
 // How each connection (trace `conn`) becomes packets, all stamped in virtual time + epoch. The
@@ -25,6 +25,9 @@
 //   conn_refused   RST+ACK from the server (seq 0, ack = client ISN + 1) after the SYN(s).
 //   conn_timeout   nothing: an unanswered connect leaves its SYNs, an unreachable one (no
 //                  conn_open) sends nothing, a stalled connection just stops.
+// dns               one UDP datagram per Dns event with an answer on the wire: the query from the
+//                  asker's port to port 53 of the DNS host at the question's time, the answer back at
+//                  its arrival time (real DNS messages: export_pcap_dns.hpp); a timeout has none.
 // Events of a connection whose conn_open was not seen (writer attached mid-run) start the flow
 // mid-stream, without a handshake. Other event kinds produce no packets.
 #pragma once
@@ -43,6 +46,7 @@ struct PcapOptions {
   std::uint16_t mss = 1460;                          // largest TCP payload per segment (64..65495)
   std::uint8_t window_scale = 7;                     // advertised window = 65535 << window_scale
   bool pure_acks = true;                             // ACK delivered data and FINs (see above)
+  bool dns = true;                                   // DNS queries and answers as UDP/53 datagrams
 };
 
 // PcapWriter - appends packets to `out` as events come (write, or attach to a live Trace). The file

@@ -1,4 +1,4 @@
-// export_pcap_frame.cpp - libpcap headers and checksummed Ethernet/IPv4/TCP frames.
+// export_pcap_frame.cpp - libpcap headers and checksummed Ethernet/IPv4/TCP and UDP frames.
 #include "sim/export/export_pcap_frame.hpp"
 
 namespace smtpsim::exporter {
@@ -32,6 +32,10 @@ void set16be(std::string& b, std::size_t at, std::uint16_t v) {
 constexpr std::size_t kEthLen = 14;
 constexpr std::size_t kIpLen = 20;
 
+// put_eth_ip - the Ethernet II and IPv4 headers (DF, TTL 64, header checksum) of a frame.
+void put_eth_ip(std::string& f, std::uint32_t src, std::uint32_t dst, std::uint8_t proto, std::size_t l4_len,
+                std::uint16_t ip_id);
+
 }  // namespace
 
 std::array<std::uint8_t, 6> mac_for_ip(std::uint32_t ip) {
@@ -55,27 +59,34 @@ std::uint16_t checksum_fold(std::uint32_t sum) {
   return static_cast<std::uint16_t>(~sum & 0xffff);
 }
 
+namespace {
+void put_eth_ip(std::string& f, std::uint32_t src, std::uint32_t dst, std::uint8_t proto, std::size_t l4_len,
+                std::uint16_t ip_id) {
+  // Ethernet II
+  for (std::uint8_t b : mac_for_ip(dst)) put8(f, b);
+  for (std::uint8_t b : mac_for_ip(src)) put8(f, b);
+  put16be(f, 0x0800);
+  // IPv4
+  put8(f, 0x45);
+  put8(f, 0);
+  put16be(f, static_cast<std::uint16_t>(kIpLen + l4_len));
+  put16be(f, ip_id);
+  put16be(f, 0x4000);  // DF
+  put8(f, 64);
+  put8(f, proto);
+  put16be(f, 0);  // checksum, below
+  put32be(f, src);
+  put32be(f, dst);
+  set16be(f, kEthLen + 10, checksum_fold(checksum_add(0, std::string_view(f).substr(kEthLen, kIpLen))));
+}
+}  // namespace
+
 std::string build_frame(const TcpSegment& s) {
   std::size_t tcp_hdr = s.syn_options ? 28 : 20;
   std::size_t tcp_len = tcp_hdr + s.payload.size();
   std::string f;
   f.reserve(kEthLen + kIpLen + tcp_len);
-  // Ethernet II
-  for (std::uint8_t b : mac_for_ip(s.dst_ip)) put8(f, b);
-  for (std::uint8_t b : mac_for_ip(s.src_ip)) put8(f, b);
-  put16be(f, 0x0800);
-  // IPv4
-  put8(f, 0x45);
-  put8(f, 0);
-  put16be(f, static_cast<std::uint16_t>(kIpLen + tcp_len));
-  put16be(f, s.ip_id);
-  put16be(f, 0x4000);  // DF
-  put8(f, 64);
-  put8(f, 6);
-  put16be(f, 0);  // checksum, below
-  put32be(f, s.src_ip);
-  put32be(f, s.dst_ip);
-  set16be(f, kEthLen + 10, checksum_fold(checksum_add(0, std::string_view(f).substr(kEthLen, kIpLen))));
+  put_eth_ip(f, s.src_ip, s.dst_ip, 6, tcp_len, s.ip_id);
   // TCP
   std::size_t t0 = f.size();
   put16be(f, s.src_port);
@@ -106,6 +117,28 @@ std::string build_frame(const TcpSegment& s) {
   std::uint32_t sum = checksum_add(0, pseudo);
   sum = checksum_add(sum, std::string_view(f).substr(t0));
   set16be(f, t0 + 16, checksum_fold(sum));
+  return f;
+}
+
+std::string build_udp_frame(const UdpDatagram& d) {
+  const std::size_t udp_len = 8 + d.payload.size();
+  std::string f;
+  f.reserve(kEthLen + kIpLen + udp_len);
+  put_eth_ip(f, d.src_ip, d.dst_ip, 17, udp_len, d.ip_id);
+  std::size_t u0 = f.size();
+  put16be(f, d.src_port);
+  put16be(f, d.dst_port);
+  put16be(f, static_cast<std::uint16_t>(udp_len));
+  put16be(f, 0);  // checksum, below
+  f.append(d.payload);
+  std::string pseudo;
+  put32be(pseudo, d.src_ip);
+  put32be(pseudo, d.dst_ip);
+  put8(pseudo, 0);
+  put8(pseudo, 17);
+  put16be(pseudo, static_cast<std::uint16_t>(udp_len));
+  std::uint16_t sum = checksum_fold(checksum_add(checksum_add(0, pseudo), std::string_view(f).substr(u0)));
+  set16be(f, u0 + 6, sum == 0 ? 0xffff : sum);  // 0 means "no checksum" in UDP (RFC 768)
   return f;
 }
 

@@ -1,5 +1,5 @@
 // export_pcap_frame.hpp - bytes of a libpcap file: the file and record headers, and Ethernet II /
-// IPv4 / TCP frames with correct IPv4 header and TCP checksums.
+// IPv4 / TCP and UDP frames with correct IPv4 header and TCP checksums.
 #pragma once
 #include <array>
 #include <cstdint>
@@ -31,6 +31,14 @@ struct TcpSegment {
   std::string_view payload;
 };
 
+// UdpDatagram - one UDP datagram to frame (DNS). Addresses in host byte order.
+struct UdpDatagram {
+  std::uint32_t src_ip = 0, dst_ip = 0;
+  std::uint16_t src_port = 0, dst_port = 0;
+  std::uint16_t ip_id = 0;
+  std::string_view payload;
+};
+
 // mac_for_ip - 02:00:a:b:c:d, a locally administered unicast MAC derived from the IPv4 address.
 std::array<std::uint8_t, 6> mac_for_ip(std::uint32_t ip);
 
@@ -41,6 +49,9 @@ std::uint16_t checksum_fold(std::uint32_t sum);
 
 // build_frame - the Ethernet II + IPv4 (DF, TTL 64) + TCP frame, both checksums filled in.
 std::string build_frame(const TcpSegment& s);
+
+// build_udp_frame - the Ethernet II + IPv4 (DF, TTL 64) + UDP frame, both checksums filled in.
+std::string build_udp_frame(const UdpDatagram& d);
 
 // pcap_file_header - libpcap 2.4 header: little-endian, microsecond timestamps.
 std::string pcap_file_header(std::uint32_t snaplen = 262144, std::uint32_t linktype = kLinktypeEthernet);

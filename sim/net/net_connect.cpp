@@ -31,6 +31,20 @@ bool Network::listening(HostId h, std::uint16_t port) const {
   return impl_->hosts[h].listeners.count(port) != 0;
 }
 
+// accept_external - run the listener of h:port on a stream from outside (live bridge).
+bool Network::accept_external(HostId h, std::uint16_t port, StreamPtr s) {
+  impl_->check_host(h);
+  HostState& hs = impl_->hosts[h];
+  auto it = hs.listeners.find(port);
+  if (!hs.up || it == hs.listeners.end()) return false;
+  std::shared_ptr<AcceptFn> fn = it->second;  // the listener may unlisten while it runs
+  (*fn)(std::move(s));
+  return true;
+}
+
+// reserve_conn_id - take the next connection id, so external streams share the id space.
+std::uint64_t Network::reserve_conn_id() { return impl_->next_conn++; }
+
 // connect - start the handshake (see Impl::connect).
 void Network::connect(HostId from, std::uint32_t ip, std::uint16_t port, ConnectFn cb) {
   impl_->check_host(from);

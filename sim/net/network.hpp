@@ -174,6 +174,13 @@ class Network {
   // open_connections - connections not yet finished (for views and leak checks).
   std::size_t open_connections() const;
 
+  // --- streams from outside the virtual network (the live bridge's real sockets) ---
+  // accept_external - hand `s` to the listener on h:port as if that host had just accepted it
+  // (call it from a scheduler event); false when h is down or nothing listens there.
+  bool accept_external(HostId h, std::uint16_t port, StreamPtr s);
+  // reserve_conn_id - a connection id that no virtual connection of this network will use.
+  std::uint64_t reserve_conn_id();
+
   // --- transparent interception (an inline man in the middle) ---
   // intercept - host `via` takes over TCP connections to `port` whose path crosses it as a router
   // (neither end): the SYN stops at `via` and `on_accept` gets the stream, like iptables TPROXY

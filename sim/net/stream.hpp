@@ -62,6 +62,8 @@ class Stream {
   virtual std::uint32_t remote_ip() const = 0;
   virtual std::uint16_t local_port() const = 0;
   virtual std::uint16_t remote_port() const = 0;
+  // is_live - a real socket of the live bridge (its TLS must use real randomness), not a virtual link.
+  virtual bool is_live() const { return false; }
 };
 
 using StreamPtr = std::shared_ptr<Stream>;

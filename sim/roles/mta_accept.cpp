@@ -49,6 +49,12 @@ bool MtaHost::ServerSide::check_credentials(std::string_view user, std::string_v
   return it != host.cfg_.users.end() && it->second == password;
 }
 
+std::optional<smtp::ServerReply> MtaHost::ServerSide::check_recipient(const smtp::SessionFacts& s,
+                                                                     const smtp::Envelope&, const smtp::RcptTo& r) {
+  if (host.cfg_.extra_rcpt_check) return host.cfg_.extra_rcpt_check(s, r);
+  return std::nullopt;
+}
+
 smtp::AcceptResult MtaHost::ServerSide::accept_message(const smtp::SessionFacts& s, const smtp::Envelope& env,
                                                        std::string message) {
   Incoming in;
@@ -93,7 +99,7 @@ void MtaHost::on_accept(StreamPtr s) {
   smtp::PeerInfo peer{ipv4_to_string(s->remote_ip()), s->remote_name()};
   auto engine = std::make_unique<smtp::SmtpServer>(server_->config(), *server_, peer);
   auto conn = std::make_shared<Conn>(ctx_.sched, ctx_.trace, s, std::move(engine), true,
-                                     ctx_.tls.factory(cfg_.name, TlsVerify::None), "");
+                                     ctx_.tls.factory(cfg_.name, TlsVerify::None, false, s->is_live()), "");
   const std::uint64_t id = next_conn_id_++;
   server_conns_.emplace(id, conn);
   std::weak_ptr<Conn> weak = conn;

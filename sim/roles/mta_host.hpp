@@ -34,6 +34,7 @@
 #include "sim/roles/world_context.hpp"
 #include "sim/smtp/smtp_client.hpp"
 #include "sim/smtp/smtp_client_message.hpp"
+#include "sim/smtp/smtp_policy.hpp"
 
 namespace smtpsim {
 
@@ -67,6 +68,9 @@ struct MtaConfig {
   TlsVerify tls_verify = TlsVerify::None;
   std::optional<smtp::Credentials> relay_auth; // AUTH towards relay_to
   Duration dns_timeout = sec(5);
+  // extra_rcpt_check - one more RCPT rule after the standard ones (the live bridge's "no open
+  // relay for real clients"); nullopt = accept. Unset: no extra rule.
+  std::function<std::optional<smtp::ServerReply>(const smtp::SessionFacts&, const smtp::RcptTo&)> extra_rcpt_check;
   // Local delivery (an MDA on this host) for the directory's domains.
   std::shared_ptr<mail::Directory> directory;
   std::shared_ptr<mail::MailboxStore> store;

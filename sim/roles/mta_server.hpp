@@ -17,6 +17,8 @@ struct MtaHost::ServerSide final : smtp::ServerPolicy {
   bool recipient_exists(std::string_view address) override;
   bool may_relay(const smtp::SessionFacts& s) override;
   bool check_credentials(std::string_view user, std::string_view password) override;
+  std::optional<smtp::ServerReply> check_recipient(const smtp::SessionFacts& s, const smtp::Envelope& env,
+                                                   const smtp::RcptTo& r) override;
   smtp::AcceptResult accept_message(const smtp::SessionFacts& s, const smtp::Envelope& env, std::string message) override;
 
   MtaHost& host;

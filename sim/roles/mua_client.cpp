@@ -146,6 +146,7 @@ void Mua::submit() {
       cc.server_name = cfg_.submit_host;
       cc.tls = cfg_.smtp_tls;
       cc.pipelining = cfg_.pipelining;
+      cc.blind_data = cfg_.blind_pipelining;
       if (cfg_.smtp_auth) {
         smtp::Credentials cr;
         cr.user = cfg_.login;

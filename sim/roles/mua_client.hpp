@@ -30,6 +30,7 @@ struct MuaConfig {
   bool smtp_auth = true;
   smtp::AuthMech smtp_auth_mech = smtp::AuthMech::Auto;  // the SASL mechanism (Auto: PLAIN, then LOGIN)
   bool pipelining = true;            // use PIPELINING when the server offers it (RFC 2920)
+  bool blind_pipelining = false;     // send the message behind DATA without waiting for 354 (hostile)
   Duration resubmit_after = minutes(5);  // a failed submission is tried again after this
   int max_submit_tries = 5;
   std::string fetch_host;            // "" = this client does not fetch

@@ -34,7 +34,7 @@ void Pop3Host::on_accept(StreamPtr s) {
   ++sessions_;
   auto engine = std::make_unique<pop3::Server>(sc, *cfg_.directory, *cfg_.store, &logins_);
   auto conn = std::make_shared<Conn>(ctx_.sched, ctx_.trace, s, std::move(engine), true,
-                                     ctx_.tls.factory(cfg_.name, TlsVerify::None), "");
+                                     ctx_.tls.factory(cfg_.name, TlsVerify::None, false, s->is_live()), "");
   const std::uint64_t id = next_conn_id_++;
   conns_.emplace(id, conn);
   std::weak_ptr<Conn> weak = conn;

@@ -1,9 +1,11 @@
 // world_context.hpp - what every role of a run shares: clock, trace, network, DNS, TLS, ledger.
 #pragma once
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "sim/core/rng.hpp"
 #include "sim/core/scheduler.hpp"
@@ -28,18 +30,29 @@ class WorldTls {
   ~WorldTls();
   // factory - the TLS maker for connections of `host`: as server it presents the host's
   // certificate (or a self-signed one when `impostor`), as client it verifies as told.
-  TlsFactory factory(const std::string& host, TlsVerify verify, bool impostor = false);
+  // `live`: a server side for a real client of the live bridge - the same certificate, but the
+  // session draws OpenSSL's real randomness, not the world's seeded stream.
+  TlsFactory factory(const std::string& host, TlsVerify verify, bool impostor = false, bool live = false);
   // ca_pem - the simulation CA, for the live bridge and for people who want to look at it.
   std::string ca_pem() const;
   // host_cert_pem / host_key_pem - a host's credential (issued on demand).
   std::string host_cert_pem(const std::string& host);
   std::string host_key_pem(const std::string& host);
+  // set_live_names - the live bridge: every server certificate issued from now on also names these
+  // (so real clients connecting to 127.0.0.1 / ::1 / localhost verify it). Call before the start.
+  void set_live_names(std::vector<std::string> dns, std::vector<std::string> ips) {
+    live_dns_ = std::move(dns);
+    live_ips_ = std::move(ips);
+  }
   // cipher_bits - the secret key bits of a cipher suite by its name ("TLS_AES_256_GCM_SHA384" ->
   // 256), as OpenSSL reports them for Received headers' "(256/256 bits)"; 0 when unknown.
   int cipher_bits(const std::string& cipher);
+  // set_keylog - every TLS session of the run (both ends) hands its secrets to `sink`, one NSS key
+  // log line each (`smtpsim run --keylog`); nullptr stops it.
+  void set_keylog(std::function<void(std::string_view line)> sink);
 
  private:
-  std::shared_ptr<tls::ServerContext> server_ctx(const std::string& host, bool impostor);
+  std::shared_ptr<tls::ServerContext> server_ctx(const std::string& host, bool impostor, bool live = false);
   // lib_ - the world's own OpenSSL library context, seeded from the run's seed: every key,
   // certificate, SSL_CTX and session of the world draws from it and from nothing global.
   std::shared_ptr<tls::LibContext> lib_;
@@ -48,6 +61,8 @@ class WorldTls {
   std::shared_ptr<tls::ClientContext> client_verify_;
   std::shared_ptr<tls::ClientContext> client_noverify_;
   std::map<std::string, int> cipher_bits_;  // OpenSSL's answers, asked once per name
+  std::shared_ptr<std::function<void(std::string_view)>> keylog_;  // the run's key log sink, if any
+  std::vector<std::string> live_dns_, live_ips_;  // extra names of server certificates (live mode)
 };
 
 // WorldContext - handed to every role; owned by the World.

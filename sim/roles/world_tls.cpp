@@ -46,22 +46,26 @@ WorldTls::WorldTls(std::uint64_t seed)
 
 WorldTls::~WorldTls() = default;
 
-std::shared_ptr<tls::ServerContext> WorldTls::server_ctx(const std::string& host, bool impostor) {
-  std::string key = (impostor ? "!" : "") + host;
+std::shared_ptr<tls::ServerContext> WorldTls::server_ctx(const std::string& host, bool impostor, bool live) {
+  std::string key = (live ? "~" : "") + std::string(impostor ? "!" : "") + host;
   auto it = servers_.find(key);
   if (it != servers_.end()) return it->second;
-  tls::Credential cred = impostor ? pki_->self_signed(host) : pki_->issue(host);
+  tls::CertOptions cert_opts;
+  cert_opts.extra_names = live_dns_;
+  cert_opts.ip_addresses = live_ips_;
+  tls::Credential cred = impostor ? pki_->self_signed(host, cert_opts) : pki_->issue(host, cert_opts);
   tls::ServerOptions opts;
-  opts.lib = lib_;
+  if (!live) opts.lib = lib_;  // null: OpenSSL's default library context, real randomness
   auto ctx = std::make_shared<tls::ServerContext>(cred, opts);
+  if (keylog_) ctx->set_keylog(keylog_);
   servers_[key] = ctx;
   return ctx;
 }
 
-TlsFactory WorldTls::factory(const std::string& host, TlsVerify verify, bool impostor) {
-  return [this, host, verify, impostor](bool server, const std::string& peer) -> std::unique_ptr<TlsEndpoint> {
+TlsFactory WorldTls::factory(const std::string& host, TlsVerify verify, bool impostor, bool live) {
+  return [this, host, verify, impostor, live](bool server, const std::string& peer) -> std::unique_ptr<TlsEndpoint> {
     try {
-      if (server) return std::make_unique<SessionEndpoint>(tls::Session(*server_ctx(host, impostor)));
+      if (server) return std::make_unique<SessionEndpoint>(tls::Session(*server_ctx(host, impostor, live)));
       tls::ClientParams p;
       p.server_name = peer;
       p.check_name = !peer.empty();
@@ -95,6 +99,13 @@ int WorldTls::cipher_bits(const std::string& cipher) {
   }
   cipher_bits_[cipher] = bits;
   return bits;
+}
+
+void WorldTls::set_keylog(std::function<void(std::string_view line)> sink) {
+  keylog_ = sink ? std::make_shared<tls::KeylogSink>(std::move(sink)) : nullptr;
+  client_verify_->set_keylog(keylog_);
+  client_noverify_->set_keylog(keylog_);
+  for (auto& [name, ctx] : servers_) ctx->set_keylog(keylog_);
 }
 
 std::string WorldTls::ca_pem() const { return pki_->ca_pem(); }

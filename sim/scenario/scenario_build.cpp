@@ -188,6 +188,7 @@ BuiltWorld build_world(const ScenarioSpec& spec, std::uint64_t seed) {
       c.smtp_auth = o->auth != AuthMech::None;
       c.smtp_auth_mech = o->auth == AuthMech::Login ? smtp::AuthMech::Login : smtp::AuthMech::Plain;
       c.pipelining = o->pipelining;
+      c.blind_pipelining = o->blind_pipelining;
       c.fetch_host = o->fetch.host;
       if (o->fetch.port) c.fetch_port = o->fetch.port;
       c.poll = o->poll;

@@ -408,8 +408,10 @@ void Loader::read_hosts(const Val& v) {
               o.auth = *m;
           if (auto x = f.get("leave_on_server"); x.present)
             if (auto b = read_bool(d, x)) o.leave_on_server = *b;
-          if (auto x = f.get("pipelining"); x.present)
-            if (auto b = read_bool(d, x)) o.pipelining = *b;
+          if (auto x = f.get("pipelining"); x.present) {
+            if (x.text() == "blind") o.blind_pipelining = true;  // a hostile client: see scenario_spec.hpp
+            else if (auto b = read_bool(d, x)) o.pipelining = *b;
+          }
           if (!o.submit.set() && !o.fetch.set() && f.has("user"))
             d.error(f.pos(), "mua" + (name ? " '" + *name + "'" : std::string()) +
                                  ": has neither submit: nor fetch:, so it can do nothing");

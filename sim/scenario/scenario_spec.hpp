@@ -256,6 +256,8 @@ struct MuaOptions {
   AuthMech auth = AuthMech::Plain;
   bool leave_on_server = false;
   bool pipelining = true;    // use PIPELINING when offered
+  bool blind_pipelining = false;  // `pipelining: blind`: the message goes right behind DATA in the same
+                                  // group, without waiting for 354 (spam bots, smuggling probes)
 };
 
 struct MsaOptions {

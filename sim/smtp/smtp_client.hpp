@@ -63,6 +63,8 @@ struct ClientConfig {
   TlsMode tls = TlsMode::Opportunistic;
   std::optional<Credentials> auth;
   bool pipelining = true;               // use PIPELINING when offered
+  bool blind_data = false;              // hostile: with PIPELINING, the message goes right behind DATA
+                                        // in the same group, before the 354 (RFC 2920 3.1 forbids it)
   bool helo_fallback = true;            // EHLO refused with 5xx -> try HELO (RFC 5321 3.2)
   Timeouts timeouts;
   ReplyLimits reply_limits;
@@ -147,6 +149,7 @@ class SmtpClient final : public Engine {
     bool mail_ok = false;
     bool pipelined = false;      // MAIL, RCPTs and DATA went out as one group (RFC 2920)
     bool lone_dot = false;       // DATA got 354 with no recipient accepted: sent "." alone
+    bool body_sent = false;      // blind_data: the message went out behind DATA already
   };
   // Verdict - the decision applied to every message not yet finished.
   struct Verdict {

@@ -114,6 +114,11 @@ void SmtpClient::start_transaction(SimTime now) {
       if (active_->state[i] == RcptState::Pending) send_rcpt(i, now);
     send_line("DATA");
     expect(Expect::Data, now);
+    if (config_.blind_data) {  // a hostile client: the message follows without waiting for 354
+      note("message " + active_->p.msg.id + " sent behind DATA without waiting for 354 (blind pipelining)");
+      send_body(active_->p);
+      active_->body_sent = true;
+    }
   }
 }
 
@@ -212,7 +217,8 @@ void SmtpClient::after_rcpts(SimTime now) {
 void SmtpClient::on_data(const Reply& r, SimTime now) {
   Active& a = *active_;
   if (r.code == 354 || r.code / 100 == 3) {
-    if (a.mail_ok && a.accepted > 0) {
+    if (a.body_sent) {  // blind_data: the message is on its way already
+    } else if (a.mail_ok && a.accepted > 0) {
       const Prepared& p = a.p;
       if (p.normalised > 0)
         note("message " + p.msg.id + ": " + std::to_string(p.normalised) +

@@ -138,7 +138,9 @@ void SmtpServer::on_bytes(std::string_view bytes, SimTime now) {
 // on_tls - the handshake the engine asked for is over.
 void SmtpServer::on_tls(const TlsInfo& info, SimTime now) {
   facts_.now = now;
-  if (state_ != ServerState::StartTls) {
+  // A result for a handshake not yet asked for (the 220 and start_tls still held by the tarpit) is
+  // as stray as one outside STARTTLS: closing on it would let the held 220 out after the close.
+  if (state_ != ServerState::StartTls || hold_until_ != kNever) {
     error("TLS event outside STARTTLS ignored");
     append_output(ready_, std::move(stage_));
     return;

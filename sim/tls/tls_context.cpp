@@ -12,6 +12,7 @@ namespace smtpsim::tls {
 struct ServerContext::State {
   SSL_CTX* ctx = nullptr;
   ServerOptions opts;
+  std::shared_ptr<KeylogSink> keylog;
   std::vector<Credential> creds;  // creds[0] is the default
   ~State() { SSL_CTX_free(ctx); }
 };
@@ -19,6 +20,7 @@ struct ServerContext::State {
 struct ClientContext::State {
   SSL_CTX* ctx = nullptr;
   ClientOptions opts;
+  std::shared_ptr<KeylogSink> keylog;
   ~State() { SSL_CTX_free(ctx); }
 };
 
@@ -74,7 +76,18 @@ int server_cert_cb(SSL* ssl, void* arg) {
   return 1;
 }
 
+// install_keylog - point ctx's key log sink at `sink` (kept alive by the caller's State), or none.
+// OpenSSL's callback itself is the one every Session installs (tls_session.cpp); it calls
+// forward_keylog, which finds the sink here, as the SSL_CTX's app data.
+void install_keylog(SSL_CTX* ctx, const std::shared_ptr<KeylogSink>& sink) { SSL_CTX_set_app_data(ctx, sink.get()); }
+
 }  // namespace
+
+// forward_keylog - a key log line of `ssl` to its context's sink, if one is set.
+void forward_keylog(const SSL* ssl, const char* line) {
+  auto* sink = static_cast<KeylogSink*>(SSL_CTX_get_app_data(SSL_get_SSL_CTX(ssl)));
+  if (sink && *sink && line) (*sink)(line);
+}
 
 // to_string - OpenSSL's version names.
 const char* to_string(Version v) { return v == Version::Tls12 ? "TLSv1.2" : "TLSv1.3"; }
@@ -107,6 +120,12 @@ const Credential& ServerContext::credential_for(std::string_view sni) const {
   return s_->creds[0];
 }
 
+// set_keylog - the sink lives in State as long as the SSL_CTX points at it.
+void ServerContext::set_keylog(std::shared_ptr<KeylogSink> sink) {
+  s_->keylog = std::move(sink);
+  install_keylog(s_->ctx, s_->keylog);
+}
+
 const ServerOptions& ServerContext::options() const { return s_->opts; }
 SSL_CTX* ServerContext::native() const { return s_->ctx; }
 
@@ -126,6 +145,12 @@ ClientContext::ClientContext(const std::vector<Cert>& trusted, const ClientOptio
   X509_VERIFY_PARAM_set_time(param, static_cast<time_t>(opts.verify_time));
   X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
   SSL_CTX_set_verify(s_->ctx, opts.verify == Verify::Peer ? SSL_VERIFY_PEER : SSL_VERIFY_NONE, nullptr);
+}
+
+// set_keylog - as ServerContext::set_keylog.
+void ClientContext::set_keylog(std::shared_ptr<KeylogSink> sink) {
+  s_->keylog = std::move(sink);
+  install_keylog(s_->ctx, s_->keylog);
 }
 
 const ClientOptions& ClientContext::options() const { return s_->opts; }

@@ -11,6 +11,7 @@
 #include <openssl/types.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -60,6 +61,13 @@ struct ClientOptions : TlsOptions {
   std::int64_t verify_time = kSimVerifyTime;  // unix seconds used as "now" for validity checks
 };
 
+// KeylogSink - receives one NSS key log line (no newline) per secret a session derives (OpenSSL's
+// SSL_CTX_set_keylog_callback): "CLIENT_RANDOM ..." for TLS 1.2, "CLIENT_HANDSHAKE_TRAFFIC_SECRET
+// ...", "SERVER_TRAFFIC_SECRET_0 ..." etc. for TLS 1.3. Wireshark/tshark decrypt with them.
+using KeylogSink = std::function<void(std::string_view line)>;
+// forward_keylog - hand one key log line of `ssl` to the sink of its context (set_keylog), if any.
+void forward_keylog(const SSL* ssl, const char* line);
+
 // ServerContext - an SSL_CTX for the server role; copies share it.
 class ServerContext {
  public:
@@ -70,6 +78,9 @@ class ServerContext {
   // credential_for - the credential a client asking for `sni` gets (the first added that matches,
   // else the default one).
   const Credential& credential_for(std::string_view sni) const;
+
+  // set_keylog - hand every later session's secrets to `sink` (nullptr: stop).
+  void set_keylog(std::shared_ptr<KeylogSink> sink);
 
   const ServerOptions& options() const;
   SSL_CTX* native() const;
@@ -85,6 +96,9 @@ class ClientContext {
  public:
   // ClientContext - trust `trusted` (usually {pki.ca().cert}); throws TlsError on bad options.
   explicit ClientContext(const std::vector<Cert>& trusted = {}, const ClientOptions& opts = {});
+
+  // set_keylog - hand every later session's secrets to `sink` (nullptr: stop).
+  void set_keylog(std::shared_ptr<KeylogSink> sink);
 
   const ClientOptions& options() const;
   SSL_CTX* native() const;

@@ -78,6 +78,7 @@ struct CertSpec {
   std::int64_t not_after = kNotAfter2099;
   bool ca = false;
   std::vector<std::string> dns;  // SAN DNS names (leaf only)
+  std::vector<std::string> ips;  // SAN IP addresses (leaf only)
 };
 
 // build_cert - make and sign a certificate for `key`; issuer == nullptr means self-signed.
@@ -116,6 +117,7 @@ Cert build_cert(const CertSpec& spec, const PrivateKey& key, const Cert* issuer,
   if (!spec.dns.empty()) {
     std::string san;
     for (const auto& n : spec.dns) san += (san.empty() ? "DNS:" : ",DNS:") + n;
+    for (const auto& ip : spec.ips) san += ",IP:" + ip;
     add_ext(x, issuer_x, NID_subject_alt_name, san.c_str());
   }
   add_ext(x, issuer_x, NID_subject_key_identifier, "hash");
@@ -403,6 +405,7 @@ Credential Pki::issue(std::string_view host, const CertOptions& opts) const {
   spec.not_before = opts.not_before;
   spec.not_after = opts.not_after;
   spec.dns = names;
+  spec.ips = opts.ip_addresses;
   cred.cert = build_cert(spec, cred.key, &ca_.cert, ca_.key, lib_);
   return cred;  // no chain: the CA signs hosts directly and servers do not send the root
 }

@@ -100,6 +100,7 @@ struct Credential {
 // CertOptions - what to put in a certificate besides the host name.
 struct CertOptions {
   std::vector<std::string> extra_names;  // more subjectAltName DNS names ("mail.b.example", "*.b.example")
+  std::vector<std::string> ip_addresses; // subjectAltName IP entries ("127.0.0.1", "::1") - live mode
   std::int64_t not_before = kNotBefore2020;
   std::int64_t not_after = kNotAfter2099;  // set in the past (vs kSimVerifyTime) for an "expired" lesson
 };

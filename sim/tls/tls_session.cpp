@@ -49,6 +49,7 @@ namespace {
 void keylog_cb(const SSL* ssl, const char* line) {
   auto* impl = static_cast<Session::Impl*>(SSL_get_app_data(ssl));
   if (impl != nullptr && line != nullptr) impl->keylog.emplace_back(line);
+  forward_keylog(ssl, line);  // and to the run's key log file (`smtpsim run --keylog`), if any
 }
 
 // verify_cb - remember the peer's leaf certificate; OpenSSL's verdict stands.

@@ -3,9 +3,16 @@
 // behaviours (reply overrides included). Besides "no crash, no leak, no UB" (ASan) it checks invariants and traps on a breach:
 // every reply line is "ddd-" / "ddd " + text + CRLF and at most 512 octets; one Reply event per
 // line; nothing is written after close; accepted messages never exceed stored ones.
+// Structure, so mutations start deep in a session instead of spending their bytes on reaching it:
+// besides raw chunks, one op feeds a whole command line from a table (EHLO, MAIL with ESMTP
+// parameters, RCPT with DSN parameters, DATA, a message with an ending, STARTTLS, AUTH PLAIN/LOGIN
+// with the right and wrong secrets, smuggling endings) and another a whole session prefix (EHLO,
+// or EHLO + MAIL + RCPT + DATA, or EHLO + AUTH, or EHLO + STARTTLS + handshake), each line on its own.
+// The dictionary tests/fuzz/fuzz_smtp_server.dict and the corpus tests/fuzz/corpus/ go with it.
 // The output is hashed into a volatile so the optimizer cannot drop the engine.
 #include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <string>
 #include <string_view>
 
@@ -77,6 +84,49 @@ void check_output(const EngineOutput& o, bool& closed, std::size_t& queued) {
   if (replies != lines) __builtin_trap();
   if (o.close) closed = true;
 }
+
+// kLines - whole command lines the "line" op feeds (index = a byte of the input).
+constexpr std::string_view kLines[] = {
+    "EHLO client.fuzz.example\r\n",
+    "HELO client.fuzz.example\r\n",
+    "MAIL FROM:<a@bc.example>\r\n",
+    "MAIL FROM:<a@bc.example> SIZE=120 BODY=8BITMIME RET=HDRS ENVID=QQ314159\r\n",
+    "MAIL FROM:<> AUTH=<>\r\n",
+    "RCPT TO:<bob@ab.example>\r\n",
+    "RCPT TO:<bob@ab.example> NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;bob@ab.example\r\n",
+    "RCPT TO:<postmaster>\r\n",
+    "DATA\r\n",
+    "Subject: fuzz\r\nReceived: from x\r\n\r\nbody\r\n..dot\r\n.\r\n",
+    "STARTTLS\r\n",
+    "AUTH PLAIN AGFsaWNlAHNlY3JldA==\r\n",
+    "AUTH PLAIN\r\n",
+    "AGFsaWNlAHNlY3JldA==\r\n",
+    "AUTH LOGIN\r\n",
+    "YWxpY2U=\r\n",
+    "c2VjcmV0\r\n",
+    "AUTH LOGIN YWxpY2U=\r\n",
+    "*\r\n",
+    "RSET\r\n",
+    "NOOP\r\n",
+    "VRFY bob\r\n",
+    "HELP\r\n",
+    "QUIT\r\n",
+    "\n.\r\n",
+    "\r\n.\n",
+    "\n.\n",
+    "\r.\r\n",
+    "\r\n.\r\nMAIL FROM:<ceo@ab.example>\r\nRCPT TO:<bob@ab.example>\r\nDATA\r\n",
+};
+
+// kPrefixes - session openings the "prefix" op feeds, one line per on_bytes (a client that waits).
+constexpr std::string_view kPrefixes[][5] = {
+    {"EHLO client.fuzz.example\r\n"},
+    {"EHLO client.fuzz.example\r\n", "MAIL FROM:<a@bc.example>\r\n", "RCPT TO:<bob@ab.example>\r\n", "DATA\r\n"},
+    {"EHLO client.fuzz.example\r\n", "AUTH PLAIN AGFsaWNlAHNlY3JldA==\r\n"},
+    {"EHLO client.fuzz.example\r\n", "STARTTLS\r\n"},
+    {"EHLO client.fuzz.example\r\n", "AUTH PLAIN AGFsaWNlAHNlY3JldA==\r\n", "MAIL FROM:<a@bc.example>\r\n",
+     "RCPT TO:<bob@cd.example>\r\n", "DATA\r\n"},
+};
 
 }  // namespace
 
@@ -178,13 +228,30 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
           tls_pending = false;
         }
         break;
-      case 7:  // feed a long run of one octet, or the peer goes away
+      case 7:  // feed a long run of one octet, the peer goes away, a whole line, or a session prefix
         if (op & 8) {
           std::string run(static_cast<std::size_t>(op) * 16, static_cast<char>(in.byte()));
           srv.on_bytes(run, now);
         } else if ((op & 0xf0) == 0xf0) {
           srv.on_closed(now);
           closed = true;
+        } else if (op & 0x80) {
+          srv.on_bytes(kLines[in.byte() % std::size(kLines)], now);
+        } else {
+          for (std::string_view line : kPrefixes[in.byte() % std::size(kPrefixes)]) {
+            if (line.empty() || srv.finished()) break;
+            srv.on_bytes(line, now);
+            drain();
+            if (tls_pending) {  // the handshake succeeds
+              TlsInfo info;
+              info.ok = true;
+              info.version = "TLSv1.3";
+              info.cipher = "TLS_AES_128_GCM_SHA256";
+              srv.on_tls(info, now);
+              tls_pending = false;
+              drain();
+            }
+          }
         }
         break;
     }

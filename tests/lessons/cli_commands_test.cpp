@@ -11,7 +11,8 @@ TEST_CASE("help: --help lists every subcommand; each subcommand has its own --he
   Scratch s;
   auto r = s.run({"--help"});
   REQUIRE(r.status == 0);
-  for (const char* cmd : {"run FILE", "validate FILE", "list", "explain CODE", "explain retry", "talk FILE HOST:PORT"})
+  for (const char* cmd : {"run FILE", "validate FILE", "list", "explain CODE", "explain retry", "talk FILE HOST:PORT",
+                          "live FILE --expose"})
     CHECK(r.out.find(std::string("  ") + cmd) != std::string::npos);
   CHECK(r.out.find("Exit status: 0") != std::string::npos);
   CHECK(s.run({"help"}).out == r.out);
@@ -20,7 +21,7 @@ TEST_CASE("help: --help lists every subcommand; each subcommand has its own --he
   const std::vector<std::pair<std::string, std::string>> sub = {
       {"run", "Usage: smtpsim run FILE..."},         {"validate", "Usage: smtpsim validate FILE..."},
       {"list", "Usage: smtpsim list"},               {"explain", "Usage: smtpsim explain CODE"},
-      {"talk", "Usage: smtpsim talk FILE HOST:PORT"}};
+      {"talk", "Usage: smtpsim talk FILE HOST:PORT"}, {"live", "Usage: smtpsim live FILE --expose"}};
   for (const auto& [cmd, first] : sub) {
     auto h = s.run({cmd, "--help"});
     INFO(cmd);

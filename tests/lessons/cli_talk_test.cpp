@@ -25,11 +25,14 @@ TEST_CASE("talk: an SMTP session typed at B's MX, like telnet mx 25", "[cli][tal
   INFO(r.out << r.err);
   REQUIRE(r.status == 0);
   auto ls = clitest::lines(r.out);
-  REQUIRE(ls.size() >= 8);
-  CHECK(ls[0] == "Trying 10.0.0.5...");
-  CHECK(ls[1] == "Connected to mx.b.example.");
-  CHECK(ls[2] == "220 mx.b.example ESMTP smtpsim\r");
-  CHECK(ls[3] == "250-mx.b.example\r");
+  REQUIRE(ls.size() >= 9);
+  CHECK(ls[0] == "(terminal -> mx.b.example: a private 1 ms link that is not part of the lesson, bypassing the "
+                 "lesson's links to it (mx.b.example <-> internet, mda.b.example); the lesson's faults on that "
+                 "path - links down, latency, loss, cut-offs - do not apply to this conversation)");
+  CHECK(ls[1] == "Trying 10.0.0.5...");
+  CHECK(ls[2] == "Connected to mx.b.example.");
+  CHECK(ls[3] == "220 mx.b.example ESMTP smtpsim\r");
+  CHECK(ls[4] == "250-mx.b.example\r");
   CHECK(std::regex_search(r.out, std::regex("\n250 HELP\r\n250 2\\.1\\.0 Ok\r\n250 2\\.1\\.5 Ok\r\n"
                                             "354 [^\r]*\r\n250 2\\.0\\.0 Ok: queued as [0-9A-F]+\r\n221 2\\.0\\.0 [^\r]*\r\n"
                                             "Connection closed by foreign host\\.\n$")));
@@ -39,17 +42,48 @@ TEST_CASE("talk: an SMTP session typed at B's MX, like telnet mx 25", "[cli][tal
 TEST_CASE("talk --raw: stdout is the server's bytes alone, for real clients (swaks --pipe)", "[cli][talk]") {
   Scratch s;
   s.write("ok.yaml", clitest::small_lesson());
-  auto smtp = s.run({"talk", "ok.yaml", "mx.b.example:25", "--raw"}, "EHLO me.example\r\nQUIT\r\n");
+  auto smtp = s.run({"talk", "ok.yaml", "mx.b.example:25", "--raw"}, "EHLO me.example\r\n");
   INFO(smtp.out << smtp.err);
   REQUIRE(smtp.status == 0);
   CHECK(smtp.out.starts_with("220 mx.b.example ESMTP smtpsim\r\n250-mx.b.example\r\n"));
-  CHECK(smtp.out.ends_with("\r\n221 2.0.0 Bye\r\n"));
-  CHECK(smtp.err == "Trying 10.0.0.5...\nConnected to mx.b.example.\nConnection closed by foreign host.\n");
+  CHECK(smtp.out.ends_with("\r\n250 HELP\r\n"));
+  // The first status line says which link the terminal bypasses, and that its faults do not apply.
+  auto err = clitest::lines(smtp.err);
+  REQUIRE(err.size() == 4);
+  CHECK(err[0].starts_with("(terminal -> mx.b.example: a private 1 ms link that is not part of the lesson, bypassing "
+                           "the lesson's links to it (mx.b.example <-> internet, mda.b.example); the lesson's faults"));
+  CHECK(err[1] == "Trying 10.0.0.5...");
+  CHECK(err[2] == "Connected to mx.b.example.");
+  CHECK(err[3] == "Connection closed by foreign host.");
   auto pop = s.run({"talk", "ok.yaml", "pop.b.example:110", "--raw"}, "USER b@b.example\r\nPASS banana\r\nQUIT\r\n");
   INFO(pop.out << pop.err);
   REQUIRE(pop.status == 0);
   CHECK(pop.out.starts_with("+OK "));
   CHECK(pop.out.find("Trying") == std::string::npos);
+  CHECK(clitest::lines(pop.err).at(0).find("(pop.b.example <-> mda.b.example)") != std::string::npos);
+}
+
+TEST_CASE("talk --raw: input goes on as it arrives, not line by line (so a TLS handshake can pass)", "[cli][talk]") {
+  Scratch s;
+  s.write("ok.yaml", clitest::small_lesson());
+  // A piped script reaches the server as the one chunk it is: EHLO with more input behind it is
+  // improper pipelining (RFC 2920), so the server says 554 and hangs up - line by line it was not.
+  auto raw = s.run({"talk", "ok.yaml", "mx.b.example:25", "--raw"}, "EHLO me.example\r\nNOOP\r\nQUIT\r\n");
+  INFO(raw.out << raw.err);
+  CHECK(raw.out.ends_with("\r\n554 5.5.0 Error: SMTP protocol synchronization\r\n"));
+  CHECK(raw.out.find("221 ") == std::string::npos);
+  auto lines = s.run({"talk", "ok.yaml", "mx.b.example:25"}, "EHLO me.example\r\nNOOP\r\nQUIT\r\n");
+  CHECK(lines.out.find("554 ") == std::string::npos);
+  CHECK(lines.out.find("\r\n250 2.0.0 Ok\r\n221 2.0.0 Bye\r\n") != std::string::npos);
+  // A chunk without a line end goes out at once: the server sees no complete line and waits.
+  auto partial = s.run({"talk", "ok.yaml", "mx.b.example:25", "--raw"}, "\x16\x03\x01");
+  CHECK(partial.status == 0);
+  CHECK(partial.out == "220 mx.b.example ESMTP smtpsim\r\n");
+  // --raw passes bytes unchanged: --crlf would rewrite them.
+  auto both = s.run({"talk", "ok.yaml", "mx.b.example:25", "--raw", "--crlf"}, "QUIT\r\n");
+  CHECK(both.status == 2);
+  CHECK(clitest::lines(both.err).at(0) ==
+        "smtpsim talk: --crlf and --raw do not go together: --raw passes bytes on unchanged");
 }
 
 TEST_CASE("talk: a POP3 session reads the message the lesson delivered", "[cli][talk]") {
@@ -60,7 +94,9 @@ TEST_CASE("talk: a POP3 session reads the message the lesson delivered", "[cli][
                  "USER b@b.example\nPASS banana\nSTAT\nRETR 1\nQUIT\n");
   INFO(r.out << r.err);
   REQUIRE(r.status == 0);
-  CHECK(r.out.starts_with("Trying 10.0.0.7...\nConnected to pop.b.example.\n+OK "));
+  CHECK(r.out.starts_with("(terminal -> pop.b.example: a private 1 ms link that is not part of the lesson, bypassing "
+                          "the lesson's links to it (pop.b.example <-> mda.b.example); the lesson's faults on that path"));
+  CHECK(r.out.find("\nTrying 10.0.0.7...\nConnected to pop.b.example.\n+OK ") != std::string::npos);
   CHECK(std::regex_search(r.out, std::regex("\r\n\\+OK send PASS\r\n\\+OK [^\r]*\r\n\\+OK 1 \\d+\r\n\\+OK \\d+ octets\r\n")));
   CHECK(r.out.find("\r\nSubject: Hello\r\n") != std::string::npos);
   CHECK(r.out.find("\r\n\r\nHi B\r\n.\r\n+OK ") != std::string::npos);

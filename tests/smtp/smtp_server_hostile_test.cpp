@@ -281,3 +281,24 @@ TEST_CASE("hostile: random garbage of every octet value never crashes and is ans
   CHECK_FALSE(h.out.empty());
   CHECK(h.srv->state() != ServerState::Data);
 }
+
+TEST_CASE("hostile: an unauthenticated client pipelining its message at a submission server is dropped at DATA") {
+  // MAIL (530: log in first) and RCPT (503) may be pipelined (RFC 2920), but DATA ends the group:
+  // with the message already behind it the server says 554 5.5.0 and hangs up (Postfix 3.9
+  // smtpd_forbid_unauth_pipelining), instead of refusing DATA and running the message's lines -
+  // a "MAIL FROM" among them included - as commands.
+  Harness h;
+  h.cfg.msa_mode = true;
+  h.cfg.auth = true;
+  h.cfg.auth_plaintext = true;
+  h.open();
+  h.send("EHLO c.example\r\n");
+  std::string out = h.send("MAIL FROM:<a@a.example>\r\nRCPT TO:<bob@b.example>\r\nDATA\r\n"
+                           "MAIL FROM:<ceo@b.example>\r\nRCPT TO:<bob@b.example>\r\nDATA\r\nwire the money\r\n.\r\n");
+  CHECK(out.starts_with("530 5.7.0 "));
+  CHECK(out.find("\r\n503 5.5.1 ") != std::string::npos);
+  CHECK(out.ends_with("\r\n554 5.5.0 Error: SMTP protocol synchronization\r\n"));
+  CHECK(out.find("500 ") == std::string::npos);
+  CHECK(h.closed);
+  CHECK(h.policy.stored.empty());
+}
