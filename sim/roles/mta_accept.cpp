@@ -77,7 +77,7 @@ smtp::AcceptResult MtaHost::ServerSide::accept_message(const smtp::SessionFacts&
   if (!r.ok) return smtp::AcceptResult::refused({r.code, r.enhanced, r.text});
   if (drop_after_data) {
     // The lesson's fault: the message is safe in the spool, but the client never hears the 250.
-    for (const auto& c : host.server_conns_) {
+    for (const auto& [id, c] : host.server_conns_) {
       auto* srv = dynamic_cast<smtp::SmtpServer*>(&c->engine());
       if (srv && &srv->session() == &s) {
         host.ctx_.note(host.cfg_.name, "stored " + r.qid + ", then the connection drops before the 250 is sent");
@@ -100,12 +100,16 @@ void MtaHost::on_accept(StreamPtr s) {
   auto engine = std::make_unique<smtp::SmtpServer>(server_->config(), *server_, peer);
   auto conn = std::make_shared<Conn>(ctx_.sched, ctx_.trace, s, std::move(engine), true,
                                      ctx_.tls.factory(cfg_.name, TlsVerify::None, false, s->is_live()), "");
-  server_conns_.insert(conn);
+  const std::uint64_t id = next_conn_id_++;
+  server_conns_.emplace(id, conn);
   std::weak_ptr<Conn> weak = conn;
-  conn->on_done([this, alive = alive_, weak](Conn&) {
-    ctx_.sched.schedule_in(0, [this, alive, weak] {
+  conn->on_done([this, alive = alive_, weak, id](Conn&) {
+    ctx_.sched.schedule_in(0, [this, alive, weak, id] {
       if (!*alive) return;
-      if (auto c = weak.lock()) server_conns_.erase(c);
+      if (auto c = weak.lock()) {
+        auto it = server_conns_.find(id);
+        if (it != server_conns_.end() && it->second == c) server_conns_.erase(it);
+      }
     });
   });
   conn->start();

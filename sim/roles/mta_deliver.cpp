@@ -61,7 +61,8 @@ void MtaHost::start_attempt(const std::string& dest, std::vector<Item> items) {
   a->items = std::move(items);
   a->generation = generation_;
   a->started = ctx_.sched.now();
-  attempts_.insert(a);
+  a->id = next_attempt_id_++;
+  attempts_.emplace(a->id, a);
   inflight_[dest]++;
   for (const Item& it : a->items) {
     QueueEntry& e = spool_.at(it.qid);
@@ -249,7 +250,7 @@ void MtaHost::record_uncertain(const Attempt& a, const std::vector<smtp::Message
 // A 250 that arrived counts; a session that had sent its end of DATA and was waiting for the
 // reply leaves the same doubt as a lost connection does; everything else is simply tried again.
 void MtaHost::abandon_attempts() {
-  for (const auto& a : attempts_) {
+  for (const auto& [id, a] : attempts_) {
     if (!a->conn) continue;
     if (auto* client = dynamic_cast<smtp::SmtpClient*>(&a->conn->engine())) {
       if (!a->conn->done()) client->on_closed(ctx_.sched.now());
@@ -276,7 +277,7 @@ void MtaHost::fail_attempt(std::shared_ptr<Attempt> a, bool permanent, int code,
 
 void MtaHost::finish_attempt(std::shared_ptr<Attempt> a) {
   flush_notices();
-  if (!attempts_.erase(a)) return;
+  if (!attempts_.erase(a->id)) return;
   if (--inflight_[a->dest] <= 0) inflight_.erase(a->dest);
   release_waiting(a->dest);
   kick();

@@ -52,7 +52,7 @@ void MtaHost::on_host_change(bool up) {
     inflight_.clear();
     waiting_.clear();
     due_.clear();
-    for (auto& c : server_conns_) c->abort();
+    for (auto& [id, c] : server_conns_) c->abort();
     server_conns_.clear();
     std::size_t lost = 0;
     for (const std::string& qid : spool_ids()) {

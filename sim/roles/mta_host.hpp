@@ -191,6 +191,7 @@ class MtaHost {
     std::string dest;
     std::vector<Item> items;
     std::uint64_t generation = 0;
+    std::uint64_t id = 0;  // key in attempts_: creation order, never a heap address
     SimTime started = 0;
     std::vector<RouteTarget> targets;
     std::size_t next_target = 0;
@@ -262,8 +263,12 @@ class MtaHost {
   DueQueue due_;  // (time, qid, rcpt) of every recipient waiting for its next attempt
   std::map<std::string, int> inflight_;                        // destination -> connections
   std::map<std::string, std::deque<Item>> waiting_;            // held back by the concurrency limit
-  std::set<std::shared_ptr<Attempt>> attempts_;
-  std::set<std::shared_ptr<Conn>> server_conns_;
+  // Keyed by creation number, not by pointer: a crash walks them with visible effects (trace
+  // lines, delivery results), which must come in the same order in every process.
+  std::map<std::uint64_t, std::shared_ptr<Attempt>> attempts_;
+  std::map<std::uint64_t, std::shared_ptr<Conn>> server_conns_;
+  std::uint64_t next_attempt_id_ = 1;
+  std::uint64_t next_conn_id_ = 1;
   EventId queue_timer_;
   SimTime queue_timer_at_ = kNever;
   std::uint64_t generation_ = 1;

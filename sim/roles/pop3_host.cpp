@@ -19,7 +19,7 @@ void Pop3Host::start() {
 
 void Pop3Host::on_host_change(bool up) {
   if (up) { start(); return; }
-  for (auto& c : conns_) c->abort();
+  for (auto& [id, c] : conns_) c->abort();
   conns_.clear();
 }
 
@@ -35,12 +35,16 @@ void Pop3Host::on_accept(StreamPtr s) {
   auto engine = std::make_unique<pop3::Server>(sc, *cfg_.directory, *cfg_.store, &logins_);
   auto conn = std::make_shared<Conn>(ctx_.sched, ctx_.trace, s, std::move(engine), true,
                                      ctx_.tls.factory(cfg_.name, TlsVerify::None, false, s->is_live()), "");
-  conns_.insert(conn);
+  const std::uint64_t id = next_conn_id_++;
+  conns_.emplace(id, conn);
   std::weak_ptr<Conn> weak = conn;
-  conn->on_done([this, alive = alive_, weak](Conn&) {
-    ctx_.sched.schedule_in(0, [this, alive, weak] {
+  conn->on_done([this, alive = alive_, weak, id](Conn&) {
+    ctx_.sched.schedule_in(0, [this, alive, weak, id] {
       if (!*alive) return;
-      if (auto c = weak.lock()) conns_.erase(c);
+      if (auto c = weak.lock()) {
+        auto it = conns_.find(id);
+        if (it != conns_.end() && it->second == c) conns_.erase(it);
+      }
     });
   });
   conn->start();

@@ -1,6 +1,7 @@
 // pop3_host.hpp - a POP3 server host: serves the mailboxes an MDA delivers into (port 110).
 #pragma once
 #include <memory>
+#include <map>
 #include <set>
 
 #include "sim/mail/mail_directory.hpp"
@@ -37,7 +38,9 @@ class Pop3Host {
   HostId host_;
   Pop3HostConfig cfg_;
   pop3::LoginTracker logins_;
-  std::set<std::shared_ptr<Conn>> conns_;
+  // Keyed by accept order, not by pointer: a crash aborts them in this order (trace lines).
+  std::map<std::uint64_t, std::shared_ptr<Conn>> conns_;
+  std::uint64_t next_conn_id_ = 1;
   std::uint64_t sessions_ = 0;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };

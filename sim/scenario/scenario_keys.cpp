@@ -53,11 +53,13 @@ const std::vector<std::string>& keys_of(KeyPlace p) {
   static const std::vector<std::string> link{"between", "latency", "bandwidth", "loss", "state"};
   static const std::vector<std::string> send{"id",   "at",      "from",    "to",   "cc",
                                              "bcc",  "subject", "body",    "size", "raw_body", "via",
-                                             "dsn",  "headers", "repeat",  "every", "unknown_ok"};
+                                             "dsn",  "headers", "repeat",  "every", "unknown_ok",
+                                             "after_event"};
   static const std::vector<std::string> dsn{"notify", "ret", "envid"};
   static const std::vector<std::string> timeline{"at",    "note",  "link",    "state",
                                                  "latency", "bandwidth", "loss", "crash",
-                                                 "restart", "host", "behaviour", "behavior", "dns"};
+                                                 "restart", "host", "behaviour", "behavior", "dns",
+                                                 "after_event"};
   static const std::vector<std::string> behaviour = [] {
     std::vector<std::string> k{"greylisting",    "tarpit",      "drop_mid_data", "drop_after_data",
                                "storage_full",   "close_with_421", "auth_reject", "normal"};

@@ -2,6 +2,7 @@
 // behaviour changes at given times).
 #include <algorithm>
 #include <cctype>
+#include <limits>
 
 #include "sim/scenario/scenario_keys.hpp"
 #include "sim/core/ascii.hpp"
@@ -344,6 +345,12 @@ void Loader::read_send(const Val& v) {
     }
     if (auto x = f.get("unknown_ok"); x.present)
       if (auto b = read_bool(d, x)) m.unknown_ok = *b;
+    if (auto x = f.get("after_event"); x.present) {
+      if (f.has("repeat"))
+        d.error(x.pos, "after_event: places one message exactly; it does not go with repeat:");
+      else if (auto k = read_int(d, x, 0, std::numeric_limits<std::int64_t>::max()))
+        m.after_event = std::uint64_t(*k);
+    }
     // a message with errors is kept too: its names are still cross-checked
     spec.messages.push_back(std::move(m));
   }
@@ -374,6 +381,8 @@ void Loader::read_timeline(const Val& v) {
     }
     if (auto x = f.get("note"); x.present)
       if (auto s = read_prose(d, x)) e.note = *s;
+    if (auto x = f.get("after_event"); x.present)
+      if (auto k = read_int(d, x, 0, std::numeric_limits<std::int64_t>::max())) e.after_event = std::uint64_t(*k);
     bool behaviour = f.has("behaviour") || f.has("behavior");
     if (f.has("behaviour") && f.has("behavior"))
       d.error(f.key_pos("behavior"), "behavior: is the same as behaviour:; give only one");

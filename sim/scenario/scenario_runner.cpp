@@ -6,6 +6,7 @@
 #include <variant>
 
 #include "sim/scenario/scenario_match.hpp"
+#include "sim/scenario/scenario_units.hpp"
 
 namespace smtpsim::scenario {
 
@@ -110,12 +111,26 @@ ScenarioRun::~ScenarioRun() {
   if (narration_sub_) built_.world->trace.unsubscribe(narration_sub_);
 }
 
+// schedule_sends - each message (by value: the spec may be copied or moved) at its time; those
+// recorded with after_event wait for their index instead.
 void ScenarioRun::schedule_sends() {
-  for (const MessageSpec& m : spec_.messages) {
+  for (std::size_t i = 0; i < spec_.messages.size(); ++i) {
+    const MessageSpec& m = spec_.messages[i];
+    if (m.after_event) {
+      replays_.push_back({*m.after_event, m.at, true, i});
+      continue;
+    }
+    auto copy = std::make_shared<const MessageSpec>(m);  // one copy shared by every repeat
     for (int k = 0; k < std::max(1, m.repeat); ++k) {
       SimTime at = m.at + SimTime(k) * m.every;
       last_action_ = std::max(last_action_, at);
-      world().sched.schedule_at(at, [this, &m] {
+      world().sched.schedule_at(at, [this, copy] { send(*copy); });
+    }
+  }
+}
+
+// send - hand one message to its mail client.
+void ScenarioRun::send(const MessageSpec& m) {
         Mua* mua = world().mua(m.via);
         if (!mua) {
           world().ctx.note("", "message " + m.id + ": no mail client '" + m.via + "' to send it");
@@ -138,16 +153,116 @@ void ScenarioRun::schedule_sends() {
         r.headers = m.headers;
         r.label = m.id;
         msgids_[m.index].push_back(mua->send(r));
-      });
-    }
-  }
 }
 
+// schedule_timeline - each entry (by value) at its time; recorded ones wait for their index.
 void ScenarioRun::schedule_timeline() {
-  for (const TimelineEntry& t : spec_.timeline) {
+  for (std::size_t i = 0; i < spec_.timeline.size(); ++i) {
+    const TimelineEntry& t = spec_.timeline[i];
+    if (t.after_event) {
+      replays_.push_back({*t.after_event, t.at, false, i});
+      continue;
+    }
     last_action_ = std::max(last_action_, t.at);
-    world().sched.schedule_at(t.at, [this, &t] { apply(t); });
+    world().sched.schedule_at(t.at, [this, copy = std::make_shared<const TimelineEntry>(t)] { apply_entry(*copy); });
   }
+  // timeline changes before messages at one index, each in file (= applied) order
+  std::stable_sort(replays_.begin(), replays_.end(), [](const Replay& a, const Replay& b) {
+    return a.after_event != b.after_event ? a.after_event < b.after_event : (!a.message && b.message);
+  });
+  for (const Replay& r : replays_) last_action_ = std::max(last_action_, r.at);
+}
+
+// fire_due - the records whose index has come (the clock first moved to their time when the
+// recorded run had moved it there without events), then new messages held since the pause.
+void ScenarioRun::fire_due() {
+  Scheduler& s = world().sched;
+  while (replay_next_ < replays_.size() && replays_[replay_next_].after_event <= s.executed()) {
+    const Replay& r = replays_[replay_next_++];
+    if (s.now() < r.at) {
+      std::optional<SimTime> next = s.next_time();
+      if (!next || *next > r.at) {
+        s.stop_at_index(std::nullopt);
+        s.run_until(r.at);  // runs nothing: only moves the clock, as the recorded run did
+      }
+    }
+    if (r.message) send(spec_.messages[r.index]);
+    else apply_entry(spec_.timeline[r.index]);
+  }
+  std::vector<MessageSpec> held;
+  held.swap(held_);
+  for (const MessageSpec& m : held) send(m);
+}
+
+// advance - run to t, stopping at each record's index to apply it.
+void ScenarioRun::advance(SimTime t) {
+  Scheduler& s = world().sched;
+  fire_due();
+  while (replay_next_ < replays_.size()) {
+    const Replay& r = replays_[replay_next_];
+    s.stop_at_index(r.after_event);
+    s.run_until(t);
+    s.stop_at_index(std::nullopt);
+    if (s.executed() < r.after_event) return;  // reached t first
+    if (r.at > t) {  // the record's index is reached, but it happened after t: stop at t
+      std::optional<SimTime> next = s.next_time();
+      if (!next || *next > t) {
+        s.run_until(t);
+        return;
+      }
+    }
+    fire_due();
+  }
+  s.run_until(t);
+}
+
+bool ScenarioRun::step() {
+  fire_due();
+  Scheduler& s = world().sched;
+  s.stop_at_index(std::nullopt);
+  return s.step();
+}
+
+bool ScenarioRun::run_to_event(std::uint64_t n) {
+  while (executed() < n)
+    if (!step()) return false;
+  return true;
+}
+
+std::optional<SimTime> ScenarioRun::next_event_time() { return world().sched.next_time(); }
+
+// apply - timeline changes now; messages when the run resumes (see the header); both recorded.
+void ScenarioRun::apply(Action action) {
+  fire_due();  // what was recorded at this point comes first
+  AppliedAction rec{now(), executed(), action};
+  if (auto* t = std::get_if<TimelineEntry>(&rec.action)) {
+    t->at = now();
+    t->after_event.reset();
+    if (auto* b = std::get_if<BehaviourChange>(&t->action))
+      for (ReplyOverride& r : b->replies)  // a line written by hand: its code, as the loader reads it
+        if (!r.clear && r.code == 0)
+          if (auto parsed = parse_reply_line(r.line)) {
+            r.code = parsed->code;
+            r.line = parsed->line;
+          }
+    apply_entry(*t);
+  } else {
+    MessageSpec& m = std::get<MessageSpec>(rec.action);
+    m.index = int(spec_.messages.size()) + 1 + extra_messages_++;
+    if (m.id.empty()) m.id = "extra-" + std::to_string(m.index);
+    m.at = now();
+    m.after_event.reset();
+    m.repeat = 1;
+    m.every = 0;
+    if (m.via.empty())
+      for (const HostSpec& h : spec_.hosts)
+        if (const MuaOptions* o = h.as<MuaOptions>(); o && o->user == m.from) {
+          m.via = h.name;
+          break;
+        }
+    held_.push_back(m);
+  }
+  actions_.push_back(std::move(rec));
 }
 
 std::vector<std::string> ScenarioRun::message_ids(int index) const {
@@ -155,7 +270,7 @@ std::vector<std::string> ScenarioRun::message_ids(int index) const {
   return it == msgids_.end() ? std::vector<std::string>{} : it->second;
 }
 
-void ScenarioRun::run_until(SimTime t) { world().sched.run_until(t); }
+void ScenarioRun::run_until(SimTime t) { advance(t); }
 
 void ScenarioRun::run_to_end(const std::function<void(SimTime, SimTime)>& progress) {
   Scheduler& s = world().sched;
@@ -163,7 +278,7 @@ void ScenarioRun::run_to_end(const std::function<void(SimTime, SimTime)>& progre
   auto step_to = [&](SimTime t) {
     while (s.now() < t) {
       SimTime next = std::min(t, s.now() + minutes(10));
-      s.run_until(next);
+      advance(next);
       if (progress) progress(s.now(), planned_end_ == kNever ? max : planned_end_);
     }
   };
@@ -172,13 +287,13 @@ void ScenarioRun::run_to_end(const std::function<void(SimTime, SimTime)>& progre
     return;
   }
   step_to(last_action_);
-  s.run_until(s.now());  // what is due right now (sends at 0s) runs before asking busy()
+  advance(s.now());  // what is due right now (sends at 0s) runs before asking busy()
   while (s.now() < max && world().busy()) step_to(std::min(max, s.now() + minutes(1)));
   planned_end_ = std::min(max, s.now() + spec_.run.grace);
   step_to(planned_end_);
 }
 
-void ScenarioRun::apply(const TimelineEntry& t) {
+void ScenarioRun::apply_entry(const TimelineEntry& t) {
   World& w = world();
   std::string what;
   std::visit(

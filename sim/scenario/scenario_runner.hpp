@@ -1,6 +1,15 @@
 // scenario_runner.hpp - runs a lesson: builds its world, sends its messages, plays its timeline
 // of faults, marks its narration steps, and at the end checks its expectations and mail
-// conservation. The CLI runs it to the end; the visualizer steps it and reads it.
+// conservation. The CLI runs it to the end; the visualizer steps it, changes it and reads it.
+//
+// Steering (apply): a hand-made action is applied at the point the run is paused at - virtual
+// time now() after executed() events - and recorded (actions()). Order, defined once: a lesson's
+// timeline entry at time T runs as a scheduled event at T; an applied action runs exactly between
+// event executed()-1 and event executed(), and is recorded with that index (`after_event: N` in a
+// saved lesson). At one index, timeline changes come first, then new messages, each in the order
+// they were applied (a new message made while paused is sent when the run resumes, at that point).
+// A run built from with_actions(spec, actions()) replays every record at the same index, so it
+// gives the same trace, byte for byte.
 #pragma once
 #include <functional>
 #include <map>
@@ -9,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/scenario/scenario_action.hpp"
 #include "sim/scenario/scenario_build.hpp"
 #include "sim/scenario/scenario_spec.hpp"
 
@@ -59,8 +69,22 @@ class ScenarioRun {
   // end_time - where run_to_end stops (a fixed time, or computed when the mail goes quiet).
   SimTime planned_end() const { return planned_end_; }
 
-  // run_until - advance the simulation to virtual time t.
+  // run_until - advance the simulation to virtual time t (recorded actions replay on the way).
   void run_until(SimTime t);
+  // step - run the next event (after any action due at this point); false when none is pending.
+  bool step();
+  // run_to_event - step until executed() == n (or nothing is pending); true if it got there.
+  bool run_to_event(std::uint64_t n);
+  // now / executed - the virtual time, and how many events have run (the next event's index).
+  SimTime now() const { return built_.world->sched.now(); }
+  std::uint64_t executed() const { return built_.world->sched.executed(); }
+  // next_event_time - when the next event happens (for "skip idle"); nullopt when none is pending.
+  std::optional<SimTime> next_event_time();
+
+  // apply - change the world now (see the header comment); recorded in actions().
+  void apply(Action action);
+  // actions - every action applied by hand in this run, in order.
+  const std::vector<AppliedAction>& actions() const { return actions_; }
   // run_to_end - run until the file's `until`, or until the mail is quiet plus the grace time.
   void run_to_end(const std::function<void(SimTime now, SimTime horizon)>& progress = {});
   // finish - check the expectations and the ledger (after run_to_end or run_until).
@@ -72,9 +96,21 @@ class ScenarioRun {
   int current_step() const { return step_; }
 
  private:
+  // Replay - a record of the spec (after_event set) waiting for its index.
+  struct Replay {
+    std::uint64_t after_event;
+    SimTime at;
+    bool message;       // a MessageSpec (fired after the timeline changes of the same index)
+    std::size_t index;  // into spec_.timeline or spec_.messages
+  };
   void schedule_sends();
   void schedule_timeline();
-  void apply(const TimelineEntry& t);
+  void send(const MessageSpec& m);
+  void apply_entry(const TimelineEntry& t);
+  // fire_due - apply what is due at executed(): recorded entries, then held new messages.
+  void fire_due();
+  // advance - run_until honouring the replay points.
+  void advance(SimTime t);
   // apply_behaviour - a behaviour change on an SMTP or POP3 host, or on every member of a
   // cluster (scenario_behaviour.cpp).
   std::string apply_behaviour(World& w, const BehaviourChange& b);
@@ -85,6 +121,11 @@ class ScenarioRun {
   BuiltWorld built_;
   std::map<int, std::vector<std::string>> msgids_;   // send index -> Message-IDs
   std::map<std::uint64_t, std::vector<std::string>> conn_cmds_;  // reply matching
+  std::vector<Replay> replays_;                       // sorted by (after_event, message, order)
+  std::size_t replay_next_ = 0;
+  std::vector<AppliedAction> actions_;
+  std::vector<MessageSpec> held_;                     // new messages made while paused
+  int extra_messages_ = 0;                            // messages added by apply()
   SimTime last_action_ = 0;
   SimTime planned_end_ = kNever;
   int step_ = -1;

@@ -384,6 +384,9 @@ struct MessageSpec {
   int repeat = 1;           // send this many copies ...
   Duration every = 0;       // ... this far apart
   bool unknown_ok = false;  // recipients may be unknown users/domains on purpose
+  // after_event - set: sent once exactly after that many simulation events have run (an action
+  // made while a run was paused, replayed; see scenario_runner.hpp); `at` is then informative.
+  std::optional<std::uint64_t> after_event;
   SourceInfo src;
 
   // recipients - to + cc + bcc, in that order (the envelope).
@@ -456,6 +459,9 @@ struct TimelineEntry {
   SimTime at = 0;
   TimelineAction action = NoteAction{};
   std::string note;  // narration shown when the action happens (required for NoteAction)
+  // after_event - set: applied exactly after that many simulation events have run, instead of
+  // at the start of `at` (an action made while a run was paused; see scenario_runner.hpp).
+  std::optional<std::uint64_t> after_event;
   SourceInfo src;
 };
 
