@@ -355,7 +355,6 @@ void Playback::apply(const Requests& r) {
   if (r.speed) set_speed(*r.speed);
   if (r.toggle_skip_idle) skip_idle_ = !skip_idle_;
   if (r.toggle_play) set_playing(!playing_);
-  if (r.resume) set_playing(true);
   if (r.step_event) step_event();
   if (r.step_exchange) step_exchange();
   if (r.step_back) step_back();
