@@ -69,8 +69,9 @@ TEST_CASE("explain retry: durations keep every unit they have (4000 s is 1h6m40s
   auto postfix = s.run({"explain", "retry", "postfix"});
   REQUIRE(postfix.status == 0);
   CHECK(postfix.out.find("from 5m x2.0 (max 1h6m40s) until 5d") != std::string::npos);
-  // attempts wait for the 5-minute queue runs: the 4000 s cap becomes gaps of 1h10m
-  CHECK(postfix.out.find("    6  02:25:00  (+1h10m)\n") != std::string::npos);
+  // attempts (each lasting the 30 s connect timeout, as in a run) wait for the 5-minute queue runs:
+  // the 4000 s cap becomes gaps of 1h10m
+  CHECK(postfix.out.find("    6  02:45:00  (+1h10m)\n") != std::string::npos);
   // The bounce line says which status the bounce carries (the last failure's), not always 4.4.7.
   auto story = s.run({"explain", "retry", "story"});
   CHECK(story.out.find("status 4.4.7") == std::string::npos);
