@@ -12,6 +12,7 @@
 #include <set>
 
 #include "sim/cli/cli_commands.hpp"
+#include "sim/cli/cli_exporters.hpp"
 #include "sim/export/export_jsonl.hpp"
 #include "sim/export/export_pcap.hpp"
 #include "sim/export/export_transcript.hpp"
@@ -208,14 +209,7 @@ int cmd_live(const std::vector<std::string>& args, Context& ctx) {
     Trace& trace = b.world->trace;
     trace.set_recording(false);  // a live run can last for hours: the exporters stream, nothing piles up
     b.world->tls.set_live_names({"localhost"}, {"127.0.0.1", "::1"});
-    for (const TraceEvent& e : trace.events()) {
-      if (jsonl) jsonl->write(e);
-      if (pcap) pcap->write(e);
-      if (transcript) transcript->write(e);
-    }
-    if (jsonl) jsonl->attach(trace);
-    if (pcap) pcap->attach(trace);
-    if (transcript) transcript->attach(trace);
+    attach_exporters(trace, jsonl.get(), pcap.get(), transcript.get());
   };
   try {
     run = std::make_unique<scenario::ScenarioRun>(spec, std::move(opts));

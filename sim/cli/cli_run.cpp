@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "sim/cli/cli_commands.hpp"
+#include "sim/cli/cli_exporters.hpp"
 #include "sim/cli/cli_progress.hpp"
 #include "sim/export/export_json.hpp"
 #include "sim/export/export_jsonl.hpp"
@@ -201,15 +202,7 @@ FileOutcome run_file(const std::string& file, const RunFlags& flags, Context& ct
                                   std::string_view line) {
         if (seen->insert(std::string(line)).second) *out << line << "\n";
       });
-    // Events of the build itself (hosts coming up, links) came before the writers existed.
-    for (const TraceEvent& e : trace.events()) {
-      if (jsonl) jsonl->write(e);
-      if (pcap) pcap->write(e);
-      if (transcript) transcript->write(e);
-    }
-    if (jsonl) jsonl->attach(trace);
-    if (pcap) pcap->attach(trace);
-    if (transcript) transcript->attach(trace);
+    attach_exporters(trace, jsonl.get(), pcap.get(), transcript.get());
   };
 
   WallClock wall;

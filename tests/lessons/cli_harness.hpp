@@ -143,4 +143,18 @@ inline std::string small_lesson(const std::string& expect_by = "10m", const std:
          "  - { lost: 0 }\n";
 }
 
+// has_line - whether some line of `text` contains `part`.
+inline bool has_line(const std::string& text, const std::string& part) {
+  for (const auto& l : lines(text))
+    if (l.find(part) != std::string::npos) return true;
+  return false;
+}
+
+// with_timeline - the small lesson with a timeline (and no expectation that it could break).
+inline std::string with_timeline(const std::string& timeline) {
+  std::string l = small_lesson("1h");
+  l = l.substr(0, l.find("expect:\n"));
+  return l + "timeline:\n" + timeline + "expect:\n  - { lost: 0 }\n";
+}
+
 }  // namespace clitest

@@ -8,23 +8,8 @@
 
 using clitest::Scratch;
 
-namespace {
-
-// has_line - whether some line of `text` contains `part`.
-bool has_line(const std::string& text, const std::string& part) {
-  for (const auto& l : clitest::lines(text))
-    if (l.find(part) != std::string::npos) return true;
-  return false;
-}
-
-// with_timeline - the small lesson with a timeline (and no expectation that it could break).
-std::string with_timeline(const std::string& timeline) {
-  std::string l = clitest::small_lesson("1h");
-  l = l.substr(0, l.find("expect:\n"));
-  return l + "timeline:\n" + timeline + "expect:\n  - { lost: 0 }\n";
-}
-
-}  // namespace
+using clitest::has_line;
+using clitest::with_timeline;
 
 TEST_CASE("a refusal override without words gets the words for the command it refuses", "[cli][run]") {
   Scratch s;
