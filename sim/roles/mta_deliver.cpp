@@ -250,7 +250,8 @@ void MtaHost::record_uncertain(const Attempt& a, const std::vector<smtp::Message
 // A 250 that arrived counts; a session that had sent its end of DATA and was waiting for the
 // reply leaves the same doubt as a lost connection does; everything else is simply tried again.
 void MtaHost::abandon_attempts() {
-  for (const auto& [id, a] : attempts_) {
+  for (const auto& entry : attempts_) {
+    const auto& a = entry.second;  // not a structured binding: clang 14 cannot capture one in a lambda
     if (!a->conn) continue;
     if (auto* client = dynamic_cast<smtp::SmtpClient*>(&a->conn->engine())) {
       if (!a->conn->done()) client->on_closed(ctx_.sched.now());
