@@ -1,6 +1,8 @@
 // glossary.cpp - the glossary's entries (one table, read by the CLI and the visualizer) and lookup.
 #include "sim/core/glossary.hpp"
 
+#include <unordered_map>
+
 #include <array>
 
 namespace smtpsim {
@@ -315,23 +317,36 @@ std::string glossary_key(std::string_view text) {
   return out;
 }
 
-// glossary_find - match the term first, then each alias, after normalising both sides.
+namespace {
+// glossary_index - every entry's term and aliases, normalised once: key -> entry. Terms go in
+// before aliases, both in table order, and the first entry for a key stays (as a scan would find).
+const std::unordered_map<std::string, const GlossaryEntry*>& glossary_index() {
+  static const std::unordered_map<std::string, const GlossaryEntry*> index = [] {
+    std::unordered_map<std::string, const GlossaryEntry*> m;
+    for (const GlossaryEntry& e : kGlossary) m.emplace(glossary_key(e.term), &e);
+    for (const GlossaryEntry& e : kGlossary) {
+      std::string_view rest = e.aliases;
+      while (!rest.empty()) {
+        std::size_t comma = rest.find(',');
+        std::string key = glossary_key(rest.substr(0, comma));
+        if (!key.empty()) m.emplace(std::move(key), &e);
+        if (comma == std::string_view::npos) break;
+        rest.remove_prefix(comma + 1);
+      }
+    }
+    return m;
+  }();
+  return index;
+}
+}  // namespace
+
+// glossary_find - the entry whose term (else alias) reads the same after normalising both sides.
 const GlossaryEntry* glossary_find(std::string_view term) {
   const std::string key = glossary_key(term);
   if (key.empty()) return nullptr;
-  for (const GlossaryEntry& e : kGlossary)
-    if (glossary_key(e.term) == key) return &e;
-  for (const GlossaryEntry& e : kGlossary) {
-    std::string_view rest = e.aliases;
-    while (!rest.empty()) {
-      std::size_t comma = rest.find(',');
-      std::string_view one = rest.substr(0, comma);
-      if (glossary_key(one) == key) return &e;
-      if (comma == std::string_view::npos) break;
-      rest.remove_prefix(comma + 1);
-    }
-  }
-  return nullptr;
+  const auto& index = glossary_index();
+  auto it = index.find(key);
+  return it == index.end() ? nullptr : it->second;
 }
 
 // glossary_all - the table as a span.
