@@ -17,16 +17,20 @@ std::string format_time(SimTime t) {
   return buf;
 }
 
+namespace {
+// kUnits - the units durations are written in, largest first (both formatters walk them).
+struct Unit { Duration size; const char* name; };
+constexpr Unit kUnits[] = {{days(1), "d"}, {hours(1), "h"}, {minutes(1), "m"},
+                           {sec(1), "s"},  {msec(1), "ms"}, {1, "us"}};
+}  // namespace
+
 std::string format_duration(Duration d) {
   if (d == 0) return "0s";
   std::string out;
   if (d < 0) { out = "-"; d = -d; }
-  struct Unit { Duration size; const char* name; };
-  static constexpr Unit units[] = {{days(1), "d"}, {hours(1), "h"}, {minutes(1), "m"},
-                                   {sec(1), "s"},  {msec(1), "ms"}, {1, "us"}};
   // At most the two largest units, like people say it: "14m29s", not "14m29s180ms".
   int shown = 0;
-  for (const Unit& u : units) {
+  for (const Unit& u : kUnits) {
     if (shown > 0) ++shown;  // a unit after the first counts even when it is zero
     if (d >= u.size) {
       out += std::to_string(d / u.size);
@@ -43,11 +47,8 @@ std::string format_duration_exact(Duration d) {
   if (d == 0) return "0s";
   std::string out;
   if (d < 0) { out = "-"; d = -d; }
-  struct Unit { Duration size; const char* name; };
-  static constexpr Unit units[] = {{days(1), "d"}, {hours(1), "h"}, {minutes(1), "m"},
-                                   {sec(1), "s"},  {msec(1), "ms"}, {1, "us"}};
   bool started = false;
-  for (const Unit& u : units) {
+  for (const Unit& u : kUnits) {
     if (d == 0) break;  // nothing smaller left: no trailing "0s"
     if (d >= u.size || started) {
       out += std::to_string(d / u.size);

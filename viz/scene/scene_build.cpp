@@ -129,6 +129,19 @@ const char* line_kind(TraceKind k) {
   }
 }
 
+// line_of - the transcript line of trace event i with this kind and text.
+SceneLine line_of(std::size_t i, const TraceEvent& e, const char* kind, std::string text) {
+  SceneLine l;
+  l.seq = i;
+  l.t_us = e.time;
+  l.conn = e.conn;
+  l.host = e.host;
+  l.peer = e.peer;
+  l.kind = kind;
+  l.text = std::move(text);
+  return l;
+}
+
 void transcript(Playback& pb, Scene& s) {
   const auto& ev = pb.world().trace.events();
   // A POP3 session whose STAT says "+OK 0 0" is an idle poll: one line stands for it.
@@ -170,26 +183,11 @@ void transcript(Playback& pb, Scene& s) {
         ++s.transcript[f->second].folded;
         continue;
       }
-      SceneLine l;
-      l.seq = i;
-      l.t_us = e.time;
-      l.conn = e.conn;
-      l.host = e.host;
-      l.peer = e.peer;
-      l.kind = "note";
-      l.text = text;
       last_fold[text] = s.transcript.size();
-      s.transcript.push_back(std::move(l));
+      s.transcript.push_back(line_of(i, e, "note", std::move(text)));
       continue;
     }
-    SceneLine l;
-    l.seq = i;
-    l.t_us = e.time;
-    l.conn = e.conn;
-    l.host = e.host;
-    l.peer = e.peer;
-    l.kind = kind;
-    l.text = e.text;
+    SceneLine l = line_of(i, e, kind, e.text);
     l.code = e.code;
     if (auto a = pb.answers(i)) l.answers = *a;
     s.transcript.push_back(std::move(l));
