@@ -83,7 +83,7 @@ struct SceneLine {
 // SceneMarker - one mark on the timeline.
 struct SceneMarker {
   SimTime t_us = 0;
-  std::string kind;           // fault repair attempt deferred delivered bounced fetch card
+  std::string kind;           // fault repair attempt deferred delivered bounced fetch card action (made by hand)
   std::string text;
 };
 
@@ -107,6 +107,17 @@ struct SceneMailbox {
   std::string host, user;
   struct Msg { std::string uid, msgid, subject, from; std::uint64_t size = 0; bool fetched = false; bool deleted = false; };
   std::vector<Msg> messages;
+};
+
+// SceneBranch - one branch of the run: the lesson plus the actions done by hand on it. Rewinding
+// and then acting starts a new branch; the old one stays listed and can be switched back to.
+struct SceneBranch {
+  int id = 0;                 // 0 = the lesson as written
+  int parent = -1;            // the branch it forked from (-1: none)
+  SimTime fork_us = 0;        // where it forked off its parent
+  std::string label;          // "branch 2: cut internet-mx1 at 00:02:00"
+  int actions = 0;            // hand actions on it
+  bool current = false;
 };
 
 // SceneLesson - one lesson the picker offers (what `smtpsim list` prints). Filled by viz-core.
@@ -135,6 +146,13 @@ struct Scene {
   std::string summary_line;   // RunReport::summary_line() once finished
   std::string error;          // a bad lesson: "file:line:col: what" (drawn as the error panel)
   std::vector<SceneLesson> lessons;  // the lesson picker's list (added by viz-views; viz-core fills it)
+
+  // -- hands-on (issue 12): branches; hand actions are markers of kind "action"
+  std::vector<SceneBranch> branches;
+
+  // -- inspect (issue 12)
+
+  // -- teach (issue 12)
 };
 
 }  // namespace smtpsim::viz

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/scenario/scenario_action.hpp"
 #include "viz/scene/scene.hpp"
 
 struct ImFont;
@@ -24,6 +25,15 @@ struct Requests {
   std::optional<double> speed;   // new speed (virtual s per wall s)
   std::optional<SimTime> seek;   // scrub the timeline to this time (re-simulates when backwards)
   std::optional<std::string> open_lesson;  // lesson picker: a path
+
+  // -- hands-on (issue 12, hands-engine applies them, hands-ui's menus and compose dialog make them)
+  std::vector<scenario::Action> actions;   // apply now, in order, through ScenarioRun::apply
+  std::optional<int> switch_branch;        // make this branch (SceneBranch::id) current
+  std::optional<std::string> save_lesson;  // write the current branch as a lesson file to this path
+
+  // -- inspect (issue 12, inspect helper)
+
+  // -- teach (issue 12, teach helper: predict and presenter)
 };
 
 // UiState - UI-only state: selection, filters, pan and zoom, panel visibility.
@@ -46,6 +56,12 @@ struct UiState {
   std::uint64_t transcript_conn = 0;  // transcript filter by connection (0 = all)
   bool transcript_follow = true; // the transcript scrolls with the clock until the user scrolls up
   float canvas_x = 0, canvas_y = 0, canvas_w = 0, canvas_h = 0;  // the canvas' screen rect, last frame
+
+  // -- hands-on (issue 12)
+
+  // -- inspect (issue 12)
+
+  // -- teach (issue 12)
 };
 
 // CanvasPoint - a point on screen (pixels).
