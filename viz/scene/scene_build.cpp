@@ -311,6 +311,7 @@ void SceneBuilder::build(Playback& pb, Scene& s) {
         if ((l.a == tk.from && l.b == tk.to) || (l.a == tk.to && l.b == tk.from)) l.tls = true;
   queue_rows(pb, s);
   transcript(pb, s);
+  build_hands(pb, s);
   for (const TraceEvent& e : pb.prerun_marks()) {
     SceneMarker m;
     m.t_us = e.time;

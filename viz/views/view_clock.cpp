@@ -28,7 +28,9 @@ constexpr MarkerStyle kStyles[] = {
     {"attempt", "attempt", col::k3xx, 0},      {"deferred", "deferred (4xx)", col::k4xx, 2},
     {"delivered", "delivered", col::k2xx, 3},  {"bounced", "bounced", col::k5xx, 4},
     {"fetch", "fetched (POP3)", col::kTls, 5}, {"card", "narration", IM_COL32(200, 200, 210, 255), 0},
+    {"action", "by hand", IM_COL32(235, 110, 225, 255), 6},  // hands-on (issue 12): a flag above the track
 };
+constexpr int kHandStyle = 8;
 
 // style_of - the style for a marker kind (a neutral tick for unknown kinds).
 const MarkerStyle& style_of(const std::string& kind) {
@@ -48,6 +50,10 @@ void draw_mark(ImDrawList* dl, const MarkerStyle& st, float x, float y, float r)
       dl->AddLine(ImVec2(x - r, y + r), ImVec2(x + r, y - r), st.color, 2.5f);
       break;
     case 5: dl->AddCircleFilled(ImVec2(x, y), r * 0.8f, st.color, 12); break;
+    case 6:  // a flag planted on the track: something done by hand
+      dl->AddLine(ImVec2(x, y + r * 1.2f), ImVec2(x, y - r * 2.2f), st.color, 2);
+      dl->AddTriangleFilled(ImVec2(x, y - r * 2.2f), ImVec2(x + r * 1.6f, y - r * 1.6f), ImVec2(x, y - r), st.color);
+      break;
     default: dl->AddLine(ImVec2(x, y - r * 1.2f), ImVec2(x, y + r * 1.2f), st.color, 2); break;
   }
 }
@@ -157,7 +163,7 @@ void draw_clock(const Scene& s, UiState& ui) {
   for (const SceneMarker& m : s.markers) {
     float x = x_of(m.t_us);
     draw_mark(dl, style_of(m.kind), x, ym, 5);
-    float d = std::fabs(io.MousePos.x - x);
+    float d = std::fabs(io.MousePos.x - x) - (m.kind == "action" ? 2.f : 0.f);  // a hand flag wins a tie
     if (ImGui::IsItemHovered() && d < near_d) near = &m, near_d = d;
   }
   float xc = x_of(s.t_us);
@@ -175,13 +181,15 @@ void draw_clock(const Scene& s, UiState& ui) {
     ImGui::EndTooltip();
   }
 
-  // legend
+  // legend (the hand flag only once something was done by hand)
   const float fh = ImGui::GetFontSize();
-  for (int i = 0; i < 7; ++i) {
+  const bool by_hand = std::any_of(s.markers.begin(), s.markers.end(), [](const SceneMarker& m) { return m.kind == "action"; });
+  for (int i = 0; i <= kHandStyle; ++i) {
+    if (i == 7 || (i == kHandStyle && !by_hand)) continue;
     if (i) ImGui::SameLine(0, 14);
     ImVec2 q = ImGui::GetCursorScreenPos();
     ImGui::Dummy(ImVec2(fh, fh));
-    draw_mark(dl, kStyles[i], q.x + fh / 2, q.y + fh / 2, fh * 0.35f);
+    draw_mark(dl, kStyles[i], q.x + fh / 2, q.y + fh / 2 + (i == kHandStyle ? fh * 0.25f : 0.f), fh * 0.35f);
     ImGui::SameLine(0, 3);
     ImGui::TextDisabled("%s", kStyles[i].legend);
   }

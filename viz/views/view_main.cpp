@@ -7,6 +7,7 @@
 #include <imgui.h>
 
 #include "viz/views/view_common.hpp"
+#include "viz/views/view_hands.hpp"
 #include "viz/views/views.hpp"
 
 namespace smtpsim::viz {
@@ -29,6 +30,8 @@ void top_bar(const Scene& s, UiState& ui) {
   ImGui::TextColored(to_vec4(IM_COL32(235, 235, 240, 255)), "%s", s.title.empty() ? "smtpsim" : s.title.c_str());
   ImGui::SameLine();
   ImGui::TextDisabled("%s", s.file.c_str());
+  ImGui::SameLine();
+  draw_hands_buttons(s, ui);  // hands-on (issue 12): Compose..., Branches
   float right = ImGui::GetWindowContentRegionMax().x;
   ImGui::SameLine(std::max(right - 230, 300.f));
   if (ImGui::SmallButton("Lessons...")) ui.show_picker = !ui.show_picker;
@@ -66,6 +69,8 @@ void draw_main(const Scene& s, UiState& ui) {
       draw_transcript(s, ui);
     ImGui::End();
   }
+  draw_compose(s, ui);   // hands-on (issue 12)
+  draw_branches(s, ui);
   if (!s.error.empty() || ui.show_picker) {
     ImGui::SetNextWindowPos(ImVec2(d.x / 2, d.y / 2), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
     ImGui::SetNextWindowSize(ImVec2(std::min(d.x - 40, 760.f), 0));

@@ -36,6 +36,26 @@ struct Requests {
   // -- teach (issue 12, teach helper: predict and presenter)
 };
 
+// HandsUi - the hands-on panels' own state (issue 12): which right-click menu is open on what,
+// its fields, the compose dialog's form, the branch list (viz/views/view_hands.hpp).
+struct HandsUi {
+  std::string menu_kind;         // the open menu: "" none, link host dns
+  std::string menu_a, menu_b;    // link: its ends; host / dns: the host
+  bool menu_pending = false;     // open the menu next frame (a right click, or --actions open_menu)
+  float menu_x = -1, menu_y = -1;// where it opens (screen pixels; -1: at the mouse)
+  int latency_ms = 200;          // the menu's latency field
+  int loss_pct = 20;             // the menu's loss field (percent)
+  int tarpit_s = 30;             // the menu's tarpit field (seconds)
+  char reply_line[128] = "451 4.3.0 Try again later";  // a refusal of one's own
+  bool compose_open = false;     // the compose dialog
+  std::string compose_client;    // the client (mua) it sends through
+  char from[128] = "", to[512] = "", subject[256] = "", body[2048] = "";
+  int size = 0;                  // >0: a generated body of about this many bytes (padding)
+  std::string compose_error;     // why the last Send was refused
+  bool branches_open = false;    // the branch list
+  char save_path[512] = "my-experiment.yaml";
+};
+
 // UiState - UI-only state: selection, filters, pan and zoom, panel visibility.
 struct UiState {
   std::string selected_host;     // highlighted on the canvas and filtering the transcript
@@ -58,6 +78,7 @@ struct UiState {
   float canvas_x = 0, canvas_y = 0, canvas_w = 0, canvas_h = 0;  // the canvas' screen rect, last frame
 
   // -- hands-on (issue 12)
+  HandsUi hands;
 
   // -- inspect (issue 12)
 
