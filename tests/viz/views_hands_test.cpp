@@ -84,6 +84,7 @@ Scene hands_scene() {
   s.zones = {b, a};
   s.users = {{"a@a.example", "client-c"}, {"b@b.example", ""}};
   s.dns_host = "dns";
+  s.retry_presets = {"story", "sendmail", "postfix", "exim"};
   return s;
 }
 
@@ -94,12 +95,13 @@ ImGuiWindow* popup() {
 }
 
 // point_on - a point where the item `label` of window w is hovered (scanning w), or nullopt.
-std::optional<ImVec2> point_on(Harness& h, ImGuiWindow* w, const char* label, const std::function<void()>& draw) {
+std::optional<ImVec2> point_on(Harness& h, ImGuiWindow* w, const char* label, const std::function<void()>& draw,
+                              bool bare = false) {
   ImGuiID id = w->GetID(label);
   for (float x = w->Pos.x + 30; x < w->Pos.x + w->Size.x; x += 40)  // menu entries first, then buttons
     for (float y = w->Pos.y + 2; y < w->Pos.y + w->Size.y; y += 3) {
       h.mouse(x, y);
-      h.frame(draw);
+      h.frame(draw, bare);
       if (GImGui->HoveredId == id) return ImVec2(x, y);
     }
   return std::nullopt;
@@ -226,14 +228,17 @@ TEST_CASE("menus offer only what applies now", "[hands]") {
   auto mx1 = hands::host_items(s, "mx1.b.example");
   CHECK(has(mx1, "Restart"));
   CHECK_FALSE(has(mx1, "Crash"));
-  CHECK(has(mx1, "Greylisting on"));
-  CHECK_FALSE(has(mx1, "Accept recipients again"));
+  CHECK(has(mx1, "Turn greylisting on"));
+  CHECK_FALSE(has(mx1, "Accept recipients again (now 451)"));
   CHECK_FALSE(has(mx1, "Back to normal"));
   auto mx2 = hands::host_items(s, "mx2.b.example");
   CHECK(has(mx2, "Crash"));
-  CHECK(has(mx2, "Accept recipients again"));
+  CHECK(has(mx2, "Accept recipients again (now 451)"));
+  CHECK(has(mx2, "postfix"));  // another retry schedule; not the one it has
+  CHECK_FALSE(has(mx2, "story"));
+  CHECK(text_of(item(mx2, "postfix").action) == text_of(*hands::host_retry("mx2.b.example", "postfix")));
   CHECK(has(mx2, "Back to normal"));
-  CHECK(has(mx2, "421 on connect"));
+  CHECK(has(mx2, "Refuse connections (421)"));
   int refusals = 0;
   for (const auto& i : mx2)
     if (i.menu == "Refuse recipients") {
@@ -246,14 +251,14 @@ TEST_CASE("menus offer only what applies now", "[hands]") {
   CHECK(refusals == static_cast<int>(hands::rcpt_refusals().size()));
   CHECK(has(mx2, "550 5.1.1 Recipient address rejected: User unknown in local recipient table"));
   s.hands_hosts[0].greylisting = true;
-  CHECK(has(hands::host_items(s, "mx1.b.example"), "Greylisting off"));
-  CHECK_FALSE(has(hands::host_items(s, "mx1.b.example"), "Greylisting on"));
+  CHECK(has(hands::host_items(s, "mx1.b.example"), "Turn greylisting off"));
+  CHECK_FALSE(has(hands::host_items(s, "mx1.b.example"), "Turn greylisting on"));
   // a POP3 server: tarpit, no SMTP items (storage_full is an SMTP server's switch in a lesson)
   auto pop = hands::host_items(s, "pop3.b.example");
   CHECK(has(pop, "wait 30 s before every reply"));
-  CHECK_FALSE(has(pop, "Storage full (452 4.3.1)"));
-  CHECK_FALSE(has(pop, "Greylisting on"));
-  CHECK_FALSE(has(pop, "421 on connect"));
+  CHECK_FALSE(has(pop, "Fill its disk (452 4.3.1)"));
+  CHECK_FALSE(has(pop, "Turn greylisting on"));
+  CHECK_FALSE(has(pop, "Refuse connections (421)"));
   // a client: only crash (compose is offered by the menu itself)
   CHECK(labels(hands::host_items(s, "client-c")) == std::vector<std::string>{"Crash"});
   // DNS: b.example has two MX and no fault; a.example has no MX and a SERVFAIL
@@ -362,7 +367,7 @@ TEST_CASE("a right click on a host opens its menu; a refusal from the catalogue 
   h.frame(draw);
   ImGuiWindow* pop = popup();
   REQUIRE(pop);
-  CHECK(point_on(h, pop, "Accept recipients again", draw));
+  CHECK(point_on(h, pop, "Accept recipients again (now 451)", draw));
   CHECK(point_on(h, pop, "Refuse recipients", draw));
   CHECK_FALSE(point_on(h, pop, "Restart", draw));  // it is up
   auto at = point_on(h, pop, "Crash", draw);
@@ -400,4 +405,21 @@ TEST_CASE("hand actions are flags on the timeline, named in the legend once ther
     for (const ImDrawVert& v : dd->CmdLists[i]->VtxBuffer)
       if (v.col == IM_COL32(235, 110, 225, 255)) flag = true;
   CHECK(flag);
+}
+
+TEST_CASE("menus, compose and the branch list open without a mouse over the whole screen", "[hands]") {
+  Harness h(1280, 800, true);
+  Scene s = hands_scene();
+  UiState ui;
+  ui.font_mono = h.mono, ui.font_big = h.big;
+  auto draw = [&] { draw_main(s, ui); };
+  open_menu(ui, "link", "internet", "mx1.b.example");  // before the very first frame (as --at does)
+  for (int i = 0; i < 3; ++i) h.frame(draw, true);
+  ImGuiWindow* pop = popup();
+  REQUIRE(pop);
+  CHECK(pop->Active);
+  CHECK(ui.hands.menu_kind == "link");  // still the link's menu when it opens a frame late
+  CHECK(point_on(h, pop, "Restore the link", draw, true));
+  CHECK(pop->Pos.x + pop->Size.x <= h.w);
+  CHECK(pop->Pos.y + pop->Size.y <= h.h);
 }

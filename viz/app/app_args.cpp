@@ -20,7 +20,9 @@ const char* usage() {
          "                 the summary like `smtpsim run`, exit 0 pass / 1 fail / 2 bad input\n"
          "  --actions F    apply what a person does, listed in F, each when the clock reaches its at:\n"
          "                 lesson timeline entries, { at: T, send: {...} }, { at: T, rewind_to: T2 },\n"
-         "                 { at: T, screenshot: F.png }, { at: T, presenter: on }, { at: T, predict: on }\n"
+         "                 { at: T, screenshot: F.png }, { at: T, presenter: on }, { at: T, predict: on },\n"
+         "                 { at: T, open_menu: link A B | host H | dns H }, { at: T, compose: on },\n"
+         "                 { at: T, branches: on }\n"
          "  --save-lesson F  on exit, write the current branch (the lesson plus what was done by\n"
          "                 hand) as a lesson file that `smtpsim run` replays to the same trace hash\n";
 }

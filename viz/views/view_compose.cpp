@@ -62,6 +62,7 @@ void open_compose(const Scene& s, UiState& ui, const std::string& client) {
 void draw_compose(const Scene& s, UiState& ui) {
   HandsUi& h = ui.hands;
   if (!h.compose_open) return;
+  if (h.compose_client.empty()) open_compose(s, ui);  // opened without a client (--actions compose: on)
   const ImVec2 d = ImGui::GetIO().DisplaySize;
   const float fh = ImGui::GetFontSize();
   ImGui::SetNextWindowPos(ImVec2(d.x / 2, d.y / 2), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));

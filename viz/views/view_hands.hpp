@@ -44,6 +44,9 @@ Action host_close_421(const std::string& host, bool on);
 Action host_storage_full(const std::string& host, bool on);
 // host_tarpit - `behaviour: { tarpit: 30s }` (0: off).
 Action host_tarpit(const std::string& host, Duration delay);
+// host_retry - `host: h, retry: postfix`: the sending host switches to a preset retry schedule;
+// nullopt for a name that is not a preset.
+std::optional<Action> host_retry(const std::string& host, const std::string& preset);
 // host_normal - `behaviour: { normal: true }`: every behaviour change undone.
 Action host_normal(const std::string& host);
 // dns_fault - `dns: { name, fault: servfail|nxdomain|timeout|none }` (None clears it).

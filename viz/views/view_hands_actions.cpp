@@ -68,6 +68,15 @@ std::string ms_text(Duration d) {
   return buf;
 }
 
+// retry_help - what a preset does, in one line (the spec's retry_preset comment).
+std::string retry_help(const std::string& p) {
+  if (p == "story") return "every 15 minutes, give up after 4 hours";
+  if (p == "sendmail") return "queue runs every 15 minutes, retry at most every 30 minutes, warn after 4h, give up after 5 days";
+  if (p == "postfix") return "300s doubling to 4000s, queue runs every 300s, give up after 5 days";
+  if (p == "exim") return "every 15m for 2h, then growing hourly gaps to 16h, then every 6h; warn after 24h, give up after 4 days";
+  return "";
+}
+
 }  // namespace
 
 Action link_state(const std::string& a, const std::string& b, bool up) {
@@ -137,6 +146,18 @@ Action host_storage_full(const std::string& host, bool on) {
 
 Action host_tarpit(const std::string& host, Duration delay) {
   return behaviour(host, [&](BehaviourChange& b) { b.tarpit = std::max<Duration>(delay, 0); });
+}
+
+std::optional<Action> host_retry(const std::string& host, const std::string& preset) {
+  using scenario::RetryPreset;
+  for (RetryPreset p : {RetryPreset::Story, RetryPreset::Sendmail, RetryPreset::Postfix, RetryPreset::Exim})
+    if (preset == scenario::to_string(p)) {
+      scenario::RetryAction r;
+      r.host = host;
+      r.preset = p;
+      return entry(r);
+    }
+  return std::nullopt;
 }
 
 Action host_normal(const std::string& host) {
@@ -282,36 +303,44 @@ std::vector<Item> host_items(const Scene& s, const std::string& host) {
   if (!hh) return out;
   if (hh->smtp) {
     if (hh->greylisting)
-      out.push_back({"", "Greylisting off", "First attempts are accepted again.", host_greylisting(host, false)});
+      out.push_back({"", "Turn greylisting off", "First attempts are accepted again.", host_greylisting(host, false)});
     else
-      out.push_back({"", "Greylisting on", "First attempts from an unknown sender get 451 4.7.1; a retry after 5 minutes passes.",
+      out.push_back({"", "Turn greylisting on", "First attempts from an unknown sender get 451 4.7.1; a retry after 5 minutes passes.",
                      host_greylisting(host, true)});
     for (const Refusal& r : rcpt_refusals())
       if (r.line != hh->rcpt_refusal)
         out.push_back({"Refuse recipients", r.line, r.meaning, *host_refuse_rcpt(host, r.line)});
     if (!hh->rcpt_refusal.empty())
-      out.push_back({"", "Accept recipients again", "RCPT TO answered normally.", host_rcpt_normal(host)});
+      out.push_back({"", "Accept recipients again (now " + hh->rcpt_refusal.substr(0, 3) + ")",
+                     "Every RCPT TO gets \"" + hh->rcpt_refusal + "\" now; this answers them normally again.",
+                     host_rcpt_normal(host)});
     if (hh->close_421)
       out.push_back({"", "Accept connections again", "No more 421.", host_close_421(host, false)});
     else
-      out.push_back({"", "421 on connect", "421 4.3.2: service not available, the connection closes; senders retry later.",
+      out.push_back({"", "Refuse connections (421)", "421 4.3.2: service not available, the connection closes; senders retry later.",
                      host_close_421(host, true)});
   }
   if (hh->smtp) {  // (a lesson may not set storage_full on a POP3 host: the loader refuses it)
     if (hh->storage_full)
-      out.push_back({"", "Storage ok again", "The disk has room again.", host_storage_full(host, false)});
+      out.push_back({"", "Free its disk again", "The disk has room again.", host_storage_full(host, false)});
     else
-      out.push_back({"", "Storage full (452 4.3.1)", "MAIL FROM gets 452 4.3.1 Insufficient system storage: try again later.",
+      out.push_back({"", "Fill its disk (452 4.3.1)", "MAIL FROM gets 452 4.3.1 Insufficient system storage: try again later.",
                      host_storage_full(host, true)});
   }
   if (hh->smtp || hh->pop3) {
     if (hh->tarpit)
-      out.push_back({"", "Tarpit off", "Replies come at once again.", host_tarpit(host, 0)});
+      out.push_back({"", "Stop the tarpit", "Replies come at once again.", host_tarpit(host, 0)});
     else
       for (Duration d : {sec(10), sec(30), minutes(2)})
-        out.push_back({"Tarpit (slow replies)", "wait " + ms_text(d) + " before every reply",
+        out.push_back({"Slow every reply (tarpit)", "wait " + ms_text(d) + " before every reply",
                        "A tarpit slows down spammers; senders may give up (timeouts).", host_tarpit(host, d)});
   }
+  if (hh->outbound)
+    for (const std::string& p : s.retry_presets)
+      if (p != hh->preset)
+        if (auto a = host_retry(host, p))
+          out.push_back({"Switch retry schedule (now " + (hh->preset.empty() ? std::string("custom") : hh->preset) + ")",
+                         p, retry_help(p), *a});
   if (hh->changed) out.push_back({"", "Back to normal", "Every behaviour change on this host undone.", host_normal(host)});
   return out;
 }

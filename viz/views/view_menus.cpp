@@ -26,6 +26,13 @@ const SceneHost* host_of(const Scene& s, const std::string& name) {
   return nullptr;
 }
 
+// short_name - what the canvas calls a host: its label's short form ("MX1" of "MX1: B's ...").
+std::string short_name(const Scene& s, const std::string& name) {
+  const SceneHost* h = host_of(s, name);
+  if (!h || h->label.empty()) return name;
+  return h->label.substr(0, h->label.find(": "));
+}
+
 // target_point - where the menu's target is on screen: the host, or the link's middle.
 ImVec2 target_point(const Scene& s, const UiState& ui) {
   const SceneHost* a = host_of(s, ui.hands.menu_a);
@@ -38,7 +45,8 @@ ImVec2 target_point(const Scene& s, const UiState& ui) {
 }
 
 // item_list - the entries: top-level ones as they come, each submenu once where it first appears.
-void item_list(const std::vector<hands::Item>& items, UiState& ui) {
+void item_list(const std::vector<hands::Item>& items, UiState& ui,
+               void (*more)(const std::string& menu, UiState& ui) = nullptr) {
   std::vector<std::string> done;
   for (std::size_t i = 0; i < items.size(); ++i) {
     const hands::Item& it = items[i];
@@ -55,6 +63,7 @@ void item_list(const std::vector<hands::Item>& items, UiState& ui) {
       if (ImGui::MenuItem(items[j].label.c_str())) ui.req.actions.push_back(items[j].action);
       if (ImGui::IsItemHovered() && !items[j].help.empty()) ImGui::SetTooltip("%s", items[j].help.c_str());
     }
+    if (more) more(it.menu, ui);
     ImGui::EndMenu();
   }
 }
@@ -69,9 +78,10 @@ void link_menu(const Scene& s, UiState& ui) {
     ImGui::TextDisabled("(this link is gone)");
     return;
   }
-  ImGui::Text("Link %s - %s", h.menu_a.c_str(), h.menu_b.c_str());
-  ImGui::TextDisabled("now: %s, %lld ms one way, %g%% loss", l->state.c_str(),
-                      static_cast<long long>(l->latency / msec(1)), l->loss * 100);
+  ImGui::Text("The link between %s and %s", short_name(s, h.menu_a).c_str(), short_name(s, h.menu_b).c_str());
+  ImGui::TextDisabled("%s - %s: now %s, %lld ms one way, %g%% loss", h.menu_a.c_str(), h.menu_b.c_str(),
+                      l->state == "down" ? "cut" : l->state.c_str(), static_cast<long long>(l->latency / msec(1)),
+                      l->loss * 100);
   ImGui::Separator();
   item_list(hands::link_items(s, h.menu_a, h.menu_b), ui);
   ImGui::Separator();
@@ -93,8 +103,9 @@ void link_menu(const Scene& s, UiState& ui) {
   }
 }
 
-// own_refusal - the "Refuse recipients" field: a reply line of one's own.
-void own_refusal(UiState& ui) {
+// own_refusal - at the end of the "Refuse recipients" submenu: a reply line of one's own.
+void own_refusal(const std::string& menu, UiState& ui) {
+  if (menu != "Refuse recipients") return;
   HandsUi& h = ui.hands;
   ImGui::Separator();
   ImGui::TextDisabled("or a reply of your own:");
@@ -124,12 +135,7 @@ void host_menu(const Scene& s, UiState& ui) {
   ImGui::TextDisabled("%s (%s)%s", host->name.c_str(), host->role.c_str(), host->up ? "" : "  DOWN");
   ImGui::Separator();
   std::vector<hands::Item> items = hands::host_items(s, h.menu_a);
-  item_list(items, ui);
-  bool refuse = std::any_of(items.begin(), items.end(), [](const hands::Item& i) { return i.menu == "Refuse recipients"; });
-  if (refuse && ImGui::BeginMenu("Refuse recipients: your own reply")) {
-    own_refusal(ui);
-    ImGui::EndMenu();
-  }
+  item_list(items, ui, own_refusal);
   bool client = std::any_of(s.users.begin(), s.users.end(), [&](const SceneUser& u) { return u.client == host->name; });
   if (client) {
     ImGui::Separator();
@@ -180,14 +186,16 @@ void right_click_menu(const Scene& s, UiState& ui, const std::string& hovered_ho
 
 void draw_hands_menu(const Scene& s, UiState& ui) {
   HandsUi& h = ui.hands;
-  if (h.menu_pending) {
+  // (not while the canvas window is new: on the first frame, the panels appearing after it would
+  // close a popup opened now - a menu asked for before the first frame opens on the second)
+  if (h.menu_pending && !ImGui::IsWindowAppearing()) {
     h.menu_pending = false;
     ImGui::OpenPopup(kPopup);
     ImVec2 at = h.menu_x >= 0 ? ImVec2(h.menu_x, h.menu_y) : target_point(s, ui);
     ImGui::SetNextWindowPos(at, ImGuiCond_Always);
   }
   if (!ImGui::BeginPopup(kPopup)) {
-    h.menu_kind.clear();
+    if (!h.menu_pending) h.menu_kind.clear();
     return;
   }
   if (h.menu_kind == "link") link_menu(s, ui);
