@@ -56,9 +56,13 @@ void draw_branches(const Scene& s, UiState& ui) {
   if (!h.branches_open) return;
   const ImVec2 d = ImGui::GetIO().DisplaySize;
   const float fh = ImGui::GetFontSize();
-  const float w = std::min(d.x - 40, fh * 34);
-  ImGui::SetNextWindowPos(ImVec2(d.x - w - 20, fh * 4), ImGuiCond_Appearing);
+  const float w = std::min(d.x - 40, fh * 36);
+  // over the canvas' top-right corner: the clock, the timeline and the card stay in view
+  const float x = ui.canvas_w > 0 ? ui.canvas_x + ui.canvas_w - w - 8 : d.x - w - 20;
+  const float y = ui.canvas_w > 0 ? ui.canvas_y + 8 : fh * 9;
+  ImGui::SetNextWindowPos(ImVec2(std::max(x, 0.f), y), ImGuiCond_Appearing);
   ImGui::SetNextWindowSize(ImVec2(w, 0), ImGuiCond_Appearing);
+  ImGui::SetNextWindowBgAlpha(1.f);
   if (!ImGui::Begin("Branches of this run", &h.branches_open, ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings)) {
     ImGui::End();
     return;
@@ -72,7 +76,7 @@ void draw_branches(const Scene& s, UiState& ui) {
     for (const SceneBranch& b : s.branches) {
       ImGui::PushID(b.id);
       ImGui::Indent(static_cast<float>(depth(s, b)) * fh);
-      std::string label = (b.current ? "> " : "  ") + b.label;
+      std::string label = (b.current ? "> " : "  ") + b.label + (b.current ? "   (you are here)" : "");
       if (b.label.empty()) label += b.id == 0 ? "branch 0: the lesson as written" : "branch " + std::to_string(b.id);
       if (ImGui::Selectable(label.c_str(), b.current) && !b.current) ui.req.switch_branch = b.id;
       if (ImGui::IsItemHovered()) {
@@ -83,8 +87,6 @@ void draw_branches(const Scene& s, UiState& ui) {
         else
           ImGui::SetTooltip("%d action(s) by hand%s", b.actions, b.current ? " (you are here)" : " - click to switch to it");
       }
-      ImGui::SameLine(w - fh * 7);
-      ImGui::TextDisabled("%d by hand", b.actions);
       ImGui::Unindent(static_cast<float>(depth(s, b)) * fh);
       ImGui::PopID();
     }

@@ -67,13 +67,15 @@ void draw_compose(const Scene& s, UiState& ui) {
   const float fh = ImGui::GetFontSize();
   ImGui::SetNextWindowPos(ImVec2(d.x / 2, d.y / 2), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
   ImGui::SetNextWindowSize(ImVec2(std::min(d.x - 40, fh * 38), 0), ImGuiCond_Appearing);
+  ImGui::SetNextWindowBgAlpha(1.f);
   if (!ImGui::Begin("Compose a new message", &h.compose_open, ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoSavedSettings)) {
     ImGui::End();
     return;
   }
   TimeText now(s.t_us);
-  ImGui::TextWrapped("The client submits it now (%s), as a lesson's send: entry would; it lands on the timeline "
-                     "and in a saved lesson.", now.c_str());
+  ImGui::TextWrapped("The mail client below hands this message to its submission server now, at %s: watch it "
+                     "travel. It is flagged on the timeline and kept when you save the branch as a lesson.",
+                     now.c_str());
   ImGui::Separator();
   const float label_w = fh * 6;
   // the client

@@ -77,6 +77,16 @@ std::string retry_help(const std::string& p) {
   return "";
 }
 
+// zone_now - what DNS says about a name now: "MX 10 mx1.b.example, 20 mx2.b.example", "SERVFAIL".
+std::string zone_now(const SceneZone& z) {
+  if (!z.fault.empty()) return "(now " + ascii_upper_copy(z.fault) + ")";
+  if (z.null_mx) return "(now null MX)";
+  if (z.mx.empty()) return "(no MX)";
+  std::string out = "(MX";
+  for (std::size_t i = 0; i < z.mx.size(); ++i) out += (i ? ", " : " ") + std::to_string(z.mx[i].pref) + " " + z.mx[i].host;
+  return out + ")";
+}
+
 }  // namespace
 
 Action link_state(const std::string& a, const std::string& b, bool up) {
@@ -349,7 +359,7 @@ std::vector<Item> dns_items(const Scene& s) {
   using scenario::DnsFaultKind;
   std::vector<Item> out;
   for (const SceneZone& z : s.zones) {
-    const std::string menu = z.name;
+    const std::string menu = z.name + "   " + zone_now(z);
     struct F { DnsFaultKind k; const char* name; const char* label; const char* help; };
     static const F kFaults[] = {
         {DnsFaultKind::ServFail, "servfail", "SERVFAIL", "The DNS server fails: senders cannot find the MX and retry later."},
