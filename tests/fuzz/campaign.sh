@@ -28,9 +28,11 @@ mkdir -p "$out"/corpus "$out"/crashes "$out"/logs
 cmake -S . -B "$out"/fast -G Ninja -DSMTPSIM_FUZZ=ON -DSMTPSIM_FUZZ_SANITIZERS= -DSMTPSIM_VIZ=OFF \
   -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_BUILD_TYPE=Release >/dev/null
 nice -n 10 cmake --build "$out"/fast -j"$(nproc)" --target fuzzers >/dev/null
+# The ASan build is only needed for the replay at the end: it builds beside the first slices.
 cmake -S . -B build-fuzz -G Ninja -DSMTPSIM_FUZZ=ON -DSMTPSIM_VIZ=OFF \
   -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-nice -n 10 cmake --build build-fuzz -j"$(nproc)" --target fuzzers >/dev/null
+nice -n 15 cmake --build build-fuzz -j1 --target fuzzers >"$out"/logs/asan-build.log 2>&1 &
+asan_build=$!
 
 fuzzers=()
 for f in "$out"/fast/tests/fuzz/fuzz_*; do [ -f "$f" ] && [ -x "$f" ] && fuzzers+=("$(basename "$f")"); done
@@ -69,8 +71,10 @@ lane() {
   done
 }
 
-for (( k = 0; k < lanes; ++k )); do lane "$k" & done
-wait
+lane_pids=()
+for (( k = 0; k < lanes; ++k )); do lane "$k" & lane_pids+=($!); done
+wait "${lane_pids[@]}"
+wait "$asan_build" || { echo "the ASan build failed: $out/logs/asan-build.log"; exit 1; }
 
 # Minimize into the kept corpus; replay it and every crash under ASan.
 status=0
