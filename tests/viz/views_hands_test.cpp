@@ -15,6 +15,7 @@
 #include "views_harness.hpp"
 #include "views_scene.hpp"
 #include "viz/playback/playback.hpp"
+#include "viz/playback/playback_actions.hpp"
 #include "viz/scene/scene_build.hpp"
 #include "viz/views/view_hands.hpp"
 
@@ -467,4 +468,33 @@ TEST_CASE("what the menus and compose make, applied to the story, saves as a les
   scenario::ScenarioRun r(*lr.spec);
   r.run_to_end();
   CHECK(r.finish().trace_hash == hash);
+}
+
+TEST_CASE("--actions verbs open the menus, compose and the branch list; bad menu targets are refused", "[hands]") {
+  auto verb = [](const char* name) -> const VerbDef& {
+    for (const VerbDef& v : verb_table())
+      if (std::string(v.name) == name) return v;
+    FAIL("no verb " << name);
+    return verb_table().front();
+  };
+  CHECK(verb("open_menu").check("link internet mx1.b.example").empty());
+  CHECK(verb("open_menu").check("host mx2.b.example").empty());
+  CHECK(verb("open_menu").check("dns dns").empty());
+  CHECK_FALSE(verb("open_menu").check("link internet").empty());
+  CHECK_FALSE(verb("open_menu").check("window mx2").empty());
+  Playback pb;
+  UiState ui;
+  ActionTarget t{pb, ui, {}};
+  verb("open_menu").apply(t, "link internet mx1.b.example");
+  CHECK(ui.hands.menu_pending);
+  CHECK(ui.hands.menu_kind == "link");
+  CHECK(ui.hands.menu_a == "internet");
+  CHECK(ui.hands.menu_b == "mx1.b.example");
+  CHECK(ui.hands.menu_x < 0);  // at its target, not at the mouse
+  verb("compose").apply(t, "on");
+  CHECK(ui.hands.compose_open);
+  verb("branches").apply(t, "on");
+  CHECK(ui.hands.branches_open);
+  verb("branches").apply(t, "off");
+  CHECK_FALSE(ui.hands.branches_open);
 }
