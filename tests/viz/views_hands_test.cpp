@@ -470,7 +470,7 @@ TEST_CASE("what the menus and compose make, applied to the story, saves as a les
   CHECK(r.finish().trace_hash == hash);
 }
 
-TEST_CASE("--actions verbs open the menus, compose and the branch list; bad menu targets are refused", "[hands]") {
+TEST_CASE("the actions file's view verbs open the menus, compose and the branch list; bad menu targets are refused", "[hands]") {
   auto verb = [](const char* name) -> const VerbDef& {
     for (const VerbDef& v : verb_table())
       if (std::string(v.name) == name) return v;
