@@ -60,6 +60,10 @@ class Playback {
   // bytes (by stream offset), so a balancer's hop is named like the hop it continues
   // (playback_relay.cpp). Empty when h is no relay's chunk.
   std::vector<std::size_t> relayed_events(const HopSpan& h) const;
+  // last_of_write - whether h is the last chunk its sender wrote on its connection at its time:
+  // the one a write's events name when it left as several chunks (a TLS handshake's last flight
+  // and the first record after it; a long write split), so one command is one token.
+  bool last_of_write(const HopSpan& h) const;
   // answers - for a reply event index, the command event index it answers (or none).
   std::optional<std::size_t> answers(std::size_t reply_index) const;
   // used - whether the lesson ever sends traffic through host h (known after the prerun).
@@ -126,6 +130,7 @@ class Playback {
   // connection" note) and every chunk's first hop by (conn, offset) (playback_relay.cpp).
   void index_relay(const TraceEvent& e);
   void index_chunk(const HopSpan& h);
+  bool last_chunk(std::uint64_t conn, HostId sender, SimTime written, std::uint64_t offset) const;
   void do_prerun();
   void run_to(SimTime t);
 

@@ -1,4 +1,5 @@
-// playback_relay.cpp - naming the bytes a relay forwards: the cluster's balancer splices a
+// playback_relay.cpp - which chunk a write's events name (the last of a write), and naming the
+// bytes a relay forwards: the cluster's balancer splices a
 // client's connection to a member's (sim/roles/cluster_balancer.cpp) and writes on each leg the
 // bytes it read from the other, unchanged. Its chunks carry no Command/Reply events of their own,
 // so the token on a balancer hop takes the names of the bytes it forwards: the chunks the other
@@ -37,10 +38,23 @@ std::vector<std::size_t> Playback::relayed_events(const HopSpan& h) const {
   const std::uint64_t lo = h.offset, hi = h.offset + h.bytes;
   for (const ChunkAt& c : chunks->second) {
     if (c.sender == h.sender || c.offset >= hi || c.offset + c.bytes <= lo) continue;
+    if (!last_chunk(leg->second.other, c.sender, c.written, c.offset)) continue;  // its write's events ride a later chunk
     if (const std::vector<std::size_t>* ev = wire_events(WireKey{leg->second.other, w.net.host_name(c.sender), c.written}))
       out.insert(out.end(), ev->begin(), ev->end());
   }
   return out;
+}
+
+// last_of_write - no chunk written later at the same time by the same sender on h's connection.
+bool Playback::last_of_write(const HopSpan& h) const { return last_chunk(h.conn, h.sender, h.written, h.offset); }
+
+// last_chunk - whether the chunk at `offset` is the last one `sender` wrote on conn at `written`.
+bool Playback::last_chunk(std::uint64_t conn, HostId sender, SimTime written, std::uint64_t offset) const {
+  auto it = chunks_.find(conn);
+  if (it == chunks_.end()) return true;
+  for (auto c = it->second.rbegin(); c != it->second.rend() && c->written >= written; ++c)
+    if (c->sender == sender && c->written == written && c->offset > offset) return false;
+  return true;
 }
 
 }  // namespace smtpsim::viz

@@ -26,6 +26,7 @@ void SceneBuilder::tokens(const Playback& pb, World& w, SimTime t, std::vector<S
   const auto& ev = w.trace.events();
   const auto& hops = pb.hops();
   std::vector<std::size_t> relayed;
+  const std::vector<std::size_t> none;
   for (std::size_t i = 0; i < hops.size(); ++i) {
     const HopSpan& h = hops[i];
     if (!(h.depart <= t && t < h.arrive) || h.fin) continue;
@@ -35,7 +36,8 @@ void SceneBuilder::tokens(const Playback& pb, World& w, SimTime t, std::vector<S
     const std::string& to = w.net.host_name(h.to);
     bool tls = pb.tls_since(h.conn) <= h.written;
     const std::vector<std::size_t>* named = pb.wire_events(WireKey{h.conn, sender, h.written});
-    if (!named && h.conn) {  // a balancer's chunk: named by the bytes it forwards (playback_relay.cpp)
+    if (named && h.conn && !pb.last_of_write(h)) named = &none;  // the write's events ride its last chunk
+    if ((!named || named->empty()) && h.conn) {  // a balancer's chunk: named by the bytes it forwards (playback_relay.cpp)
       relayed = pb.relayed_events(h);
       if (!relayed.empty()) named = &relayed;
     }

@@ -312,7 +312,7 @@ TokenBox draw_token(const Scene& s, ImDrawList* dl, const SceneToken& t, ImVec2 
   if (selected) dl->AddRect(a, b, col::kSelect, sh.ts.y, 0, 3);
   canvas_text(dl, ImVec2(a.x + 6 + lock, a.y + 2), col::kDark, sh.tb, sh.te);
   if (t.tls) draw_lock(dl, ImVec2(a.x + 10, c.y), 10, col::kDark);
-  travel_arrow(dl, a, b, dir_unit, fill);
+  if (lift == 0) travel_arrow(dl, a, b, dir_unit, fill);  // a stack travels together: one arrow, at its foot
   return {a, b, index};
 }
 
