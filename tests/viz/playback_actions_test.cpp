@@ -24,7 +24,7 @@ std::string temp_file(const std::string& name, const std::string& text) {
 }
 }  // namespace
 
-TEST_CASE("--actions headless: an action, a rewind to before it, a different fault -> branch 2 only is saved") {
+TEST_CASE("actions file, headless: an action, a rewind to before it, a different fault -> branch 2 only is saved") {
   Playback pb;
   REQUIRE(pb.open(kStory));
   pb.set_auto_continue(true);
@@ -52,7 +52,7 @@ TEST_CASE("--actions headless: an action, a rewind to before it, a different fau
   CHECK(r.finish().trace_hash == pb.report().trace_hash);
 }
 
-TEST_CASE("--actions: view verbs set the UI state; a send is composed at its time") {
+TEST_CASE("actions file: view verbs set the UI state, a send is composed at its time") {
   Playback pb;
   REQUIRE(pb.open(kStory));
   pb.set_auto_continue(true);
@@ -79,7 +79,7 @@ TEST_CASE("--actions: view verbs set the UI state; a send is composed at its tim
   CHECK(pb.saved_lesson_text().find("{ id: extra-2, at: 2m, after_event: ") != std::string::npos);
 }
 
-TEST_CASE("--actions: a bad verb value or entry is an error at file:line:column, nothing applied") {
+TEST_CASE("actions file: a bad verb value or entry is an error at file:line:column, nothing applied") {
   Playback pb;
   REQUIRE(pb.open(kStory));
   ActionScript script;
