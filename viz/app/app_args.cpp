@@ -10,7 +10,7 @@ namespace smtpsim::viz {
 
 const char* usage() {
   return "usage: smtpsim-viz [LESSON] [--at T] [--speed X] [--size WxH] [--screenshot OUT.png]\n"
-         "                   [--scene OUT.json] [--play-to-end]\n"
+         "                   [--scene OUT.json] [--play-to-end] [--actions FILE] [--save-lesson OUT.yaml]\n"
          "  LESSON         a lesson file (default: scenarios/lessons/story.yaml)\n"
          "  --at T         start at virtual time T (like 10m, 1h1m1s)\n"
          "  --speed X      virtual seconds per wall second, 0.1 .. 10000 (like 60 or 60x)\n"
@@ -19,6 +19,11 @@ const char* usage() {
          "  --scene F      write what is on screen at --at as JSON to F and exit\n"
          "  --play-to-end  play the lesson to its end in the window, print the trace hash and\n"
          "                 the summary like `smtpsim run`, exit 0 pass / 1 fail / 2 bad input\n"
+         "  --actions F    apply what a person does, listed in F, each when the clock reaches its at:\n"
+         "                 lesson timeline entries, { at: T, send: {...} }, { at: T, rewind_to: T2 },\n"
+         "                 { at: T, screenshot: F.png }, { at: T, presenter: on }, { at: T, predict: on }\n"
+         "  --save-lesson F  on exit, write the current branch (the lesson plus what was done by\n"
+         "                 hand) as a lesson file that `smtpsim run` replays to the same trace hash\n"
          "live mode: smtpsim-viz --live LESSON --expose HOST:PORT=127.0.0.1:LOCALPORT ...\n"
          "  --live         run the lesson in real time (x--speed, default 1) with real mail\n"
          "                 clients on loopback, as `smtpsim live` does; prints its `ready` line\n"
@@ -90,6 +95,10 @@ bool parse_args(int argc, char** argv, AppArgs& out, std::string& error) {
       if (!value(out.screenshot)) return false;
     } else if (a == "--scene") {
       if (!value(out.scene)) return false;
+    } else if (a == "--actions") {
+      if (!value(out.actions)) return false;
+    } else if (a == "--save-lesson") {
+      if (!value(out.save_lesson)) return false;
     } else if (!a.empty() && a[0] == '-') {
       error = "unknown option " + std::string(a);
       return false;
@@ -105,8 +114,8 @@ bool parse_args(int argc, char** argv, AppArgs& out, std::string& error) {
     error = "--expose, --gateway, --write-ca, --for and --scene-every belong to --live";
     return false;
   }
-  if (out.live && (out.at || out.play_to_end)) {
-    error = "--live runs on the wall clock: --at and --play-to-end cannot be used with it";
+  if (out.live && (out.at || out.play_to_end || !out.actions.empty() || !out.save_lesson.empty())) {
+    error = "--live runs on the wall clock: --at, --play-to-end, --actions and --save-lesson cannot be used with it";
     return false;
   }
   if (out.live && out.targets.expose.empty() && out.targets.gateways.empty()) {

@@ -1,6 +1,6 @@
 // app_args.hpp - the command line of smtpsim-viz:
 //   smtpsim-viz [LESSON] [--at T] [--speed X] [--size WxH] [--screenshot OUT.png] [--scene OUT.json]
-//               [--play-to-end]
+//               [--play-to-end] [--actions FILE] [--save-lesson OUT.yaml]
 //   smtpsim-viz --live LESSON --expose HOST:PORT=127.0.0.1:LOCALPORT ... [--gateway ...]
 //               [--write-ca F] [--for T] [--scene F [--scene-every T]] [--screenshot F] (live mode)
 #pragma once
@@ -19,6 +19,8 @@ struct AppArgs {
   int width = 1280, height = 800;
   std::string screenshot, scene;      // output files ("" = none)
   bool play_to_end = false;
+  std::string actions;                // --actions FILE: what a person does, applied as the clock goes
+  std::string save_lesson;            // --save-lesson OUT.yaml: the current branch, written on exit
   bool help = false;
 
   // -- live (issue 13): the lesson in real time, real clients on loopback (viz/app/app_live.cpp)

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <fstream>
+#include <sstream>
 
 #include "sim/scenario/scenario_load.hpp"
 
@@ -19,6 +21,16 @@ bool is_mark(const TraceEvent& e) {
           (e.text.find(": attempt ") != std::string::npos || e.text.find(": deferred") != std::string::npos)) ||
          (e.kind == TraceKind::Command && e.text.rfind("RETR", 0) == 0) ||
          (e.kind == TraceKind::Note && e.text.rfind("step ", 0) == 0);
+}
+
+// read_text - a whole file ("" when it cannot be read).
+std::string read_text(const std::string& path) {
+  if (path.empty()) return {};
+  std::ifstream f(path, std::ios::binary);
+  if (!f) return {};
+  std::ostringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
 }
 }  // namespace
 
@@ -54,7 +66,10 @@ bool Playback::open(const std::string& path) {
 // open_spec - take the spec, learn its end from a headless prerun, and build the run at time 0.
 bool Playback::open_spec(const scenario::ScenarioSpec& spec, bool prerun) {
   detach();
+  base_ = spec;
   spec_ = spec;
+  branches_.reset();
+  text_ = read_text(spec.file);
   if (path_.empty()) path_ = spec.file;
   error_.clear();
   report_.reset();
@@ -107,9 +122,12 @@ void Playback::rebuild() {
   hops_.clear();
   wire_.clear();
   answers_.clear();
+  relay_.clear();
+  chunks_.clear();
   client_cmds_.clear();
   rx_client_.clear();
   tls_since_.clear();
+  tls_start_.clear();
   data_windows_.clear();
   attempts_.clear();
   tracker_ = scenario::ReplyTracker();
@@ -120,6 +138,7 @@ void Playback::rebuild() {
   picked_card_ = -1;
   report_.reset();
   now_ = 0;
+  skip_target_ = -1;
   scenario::RunOptions o;
   o.keep_bytes = false;
   if (live_) o.until = kNever;
@@ -130,7 +149,8 @@ void Playback::rebuild() {
     if (live_hook_) live_hook_(b);
     World* w = b.world.get();
     w->net.set_hop_observer([this](const HopRecord& h) {
-      hops_.push_back({h.conn, h.sender, h.from, h.to, h.written, h.depart, h.arrive, h.bytes, h.fin, h.hop, h.hops});
+      hops_.push_back({h.conn, h.sender, h.from, h.to, h.written, h.depart, h.arrive, h.bytes, h.fin, h.hop, h.hops, h.offset});
+      index_chunk(hops_.back());
     });
     sub_ = w->trace.subscribe([this](const TraceEvent& e) { on_event(e); });
   };
@@ -148,6 +168,7 @@ void Playback::on_event(const TraceEvent& e) {
   // The trace pairs replies with the server's received copy of the command they answer; where
   // the client's own line is on the same connection, the pairing names that one (what is shown).
   if (e.kind == TraceKind::Command && !e.rx) client_cmds_[e.conn].push_back(idx);
+  if (e.kind == TraceKind::Note) index_relay(e);
   if (e.kind == TraceKind::Command && e.rx) {
     auto& q = client_cmds_[e.conn];
     if (!q.empty() && run_->world().trace.events()[q.front()].text == e.text) {
@@ -160,6 +181,7 @@ void Playback::on_event(const TraceEvent& e) {
     answers_[idx] = c != rx_client_.end() ? c->second : std::size_t(e.answers);
   }
   if (e.kind == TraceKind::Tls && e.text.rfind("done", 0) == 0 && !tls_since_.count(e.conn)) tls_since_[e.conn] = e.time;
+  if (e.kind == TraceKind::Tls && e.text.rfind("start", 0) == 0 && !tls_start_.count(e.conn)) tls_start_[e.conn] = e.time;
   if (e.kind == TraceKind::Reply) {
     auto& w = data_windows_[e.conn];
     if (!w.empty() && w.back().second == kNever && e.code != 354) w.back().second = e.time;
@@ -173,22 +195,30 @@ void Playback::on_event(const TraceEvent& e) {
   std::string answered = tracker_.observe(e);
   if (!run_) return;
   const auto& steps = spec_->narration;
-  if (watch_ >= 0 && watch_ < int(steps.size()) && steps[std::size_t(watch_)].pause_on && !fired_.count(watch_)) {
-    scenario::MatchContext mc{answered, nullptr};
-    const scenario::EventMatcher& m = *steps[std::size_t(watch_)].pause_on;
-    if (m.message == 0 && scenario::matches(m, e, mc) && ++watch_count_ >= m.occurrence) {
-      fired_.insert(watch_);
-      if (!rewinding_ && !auto_continue_) {
-        pause_card_ = watch_;
-        pause_hit_ = true;
-        run_->world().sched.request_stop();
-      }
-    }
-  }
+  check_pause(e, answered);
   int cur = run_->current_step();
   if (cur != watch_) {
     watch_ = cur;
     watch_count_ = 0;
+    // A step that begins on its own start_on may pause on that very event (the story's
+    // "Deferred": starts and stops at the deferral): it counts for the new step's pause_on too.
+    if (watch_ >= 0 && watch_ < int(steps.size()) && steps[std::size_t(watch_)].start_on) check_pause(e, answered);
+  }
+}
+
+// check_pause - whether e is (the nth match of) the watched step's pause_on: stop the clock there.
+void Playback::check_pause(const TraceEvent& e, const std::string& answered) {
+  const auto& steps = spec_->narration;
+  if (watch_ < 0 || watch_ >= int(steps.size()) || !steps[std::size_t(watch_)].pause_on || fired_.count(watch_)) return;
+  scenario::MatchContext mc{answered, nullptr};
+  const scenario::EventMatcher& m = *steps[std::size_t(watch_)].pause_on;
+  if (m.message == 0 && scenario::matches(m, e, mc) && ++watch_count_ >= m.occurrence) {
+    fired_.insert(watch_);
+    if (!rewinding_ && !auto_continue_) {
+      pause_card_ = watch_;
+      pause_hit_ = true;
+      run_->world().sched.request_stop();
+    }
   }
 }
 
@@ -261,6 +291,7 @@ void Playback::tick(double wall_seconds) {
     return;
   }
   double step_us = speed_ * wall_seconds * 1e6;
+  if (hold_ && *hold_ <= now_) return;  // an --actions entry is due: it applies first
   if (skip_idle_ && !in_flight(now_)) {
     // The next moment bytes move (known from the prerun: the same run), else the next event.
     SimTime target = end_;
@@ -271,14 +302,22 @@ void Playback::tick(double wall_seconds) {
       target = std::min(*next, end_);
     }
     double gap = double(target - now_);
-    if (gap > step_us * 4) {
+    if (gap > step_us * 4 || (skip_target_ == target && gap > 0)) {
+      // One quiet stretch at one pace, fixed when the race towards this target begins: it takes
+      // skip_wall_ wall seconds, whatever is left (recomputing the pace from the gap left made
+      // every frame cover only a share of it: a slowing crawl of many frames near the end).
+      if (skip_target_ != target) {
+        skip_target_ = target;
+        skip_rate_ = gap / skip_wall_;
+      }
       skipping_ = true;
-      step_us = std::max(step_us, gap * std::min(1.0, wall_seconds / skip_wall_) + 1);
+      step_us = std::max(step_us, skip_rate_ * wall_seconds + 1);
       // land exactly on the event rather than past it
       if (now_ + SimTime(step_us) > target) step_us = double(target - now_);
     }
   }
-  run_to(now_ + std::max<SimTime>(1, SimTime(std::llround(step_us))));
+  SimTime to = now_ + std::max<SimTime>(1, SimTime(std::llround(step_us)));
+  run_to(hold_ ? std::min(to, *hold_) : to);
   if (finished()) playing_ = false;
 }
 
@@ -324,13 +363,23 @@ void Playback::step_back() {
   if (!run_ || live_) return;  // live: real clients' bytes cannot be sent again
   std::uint64_t n = run_->world().sched.executed();
   playing_ = false;
+  if (n <= 1) {
+    rebuild();
+    return;
+  }
+  resim_to(n - 1, kNever);
+}
+
+void Playback::resim_to(std::uint64_t n, SimTime t) {
   rebuild();
-  if (n <= 1) return;
-  Scheduler& s = run_->world().sched;
   rewinding_ = true;
-  s.stop_at_index(n - 1);
-  s.run_until(end_);
-  s.stop_at_index(std::nullopt);
+  run_->run_to_event(n);
+  run_->fire_pending();  // what was done by hand at this point (hand actions replay here)
+  Scheduler& s = run_->world().sched;
+  if (t != kNever && s.now() < t) {
+    std::optional<SimTime> next = s.next_time();
+    if (!next || *next > t) s.run_until(t);  // runs nothing: only moves the clock
+  }
   rewinding_ = false;
   now_ = s.now();
 }
@@ -377,6 +426,9 @@ void Playback::apply(const Requests& r) {
   if (r.seek) seek(*r.seek);
   if (r.next_card) next_card();
   if (r.prev_card) prev_card();
+  for (const scenario::Action& a : r.actions) act(a);
+  if (r.switch_branch && !live_) switch_branch(*r.switch_branch);  // live: a branch rebuilds the run
+  if (r.save_lesson) save_lesson(*r.save_lesson);
   if (r.open_lesson && !live_) {
     std::string p = *r.open_lesson;
     path_.clear();
@@ -387,6 +439,11 @@ void Playback::apply(const Requests& r) {
 SimTime Playback::tls_since(std::uint64_t conn) const {
   auto it = tls_since_.find(conn);
   return it == tls_since_.end() ? kNever : it->second;
+}
+
+SimTime Playback::tls_start(std::uint64_t conn) const {
+  auto it = tls_start_.find(conn);
+  return it == tls_start_.end() ? kNever : it->second;
 }
 
 bool Playback::in_data(std::uint64_t conn, SimTime t) const {

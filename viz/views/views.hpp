@@ -62,6 +62,7 @@ struct UiState {
   // -- inspect (issue 12)
 
   // -- teach (issue 12)
+  bool predict = false;          // predict mode (the teach helper's panels read it; --actions predict: on)
 };
 
 // CanvasPoint - a point on screen (pixels).
