@@ -84,8 +84,7 @@ std::string scene_json(const Scene& s) {
              .raw("hosts", array(hosts)).raw("links", array(links)).raw("tokens", array(tokens))
              .raw("queues", array(queues)).num("transcript_lines", std::int64_t(s.transcript.size()))
              .raw("markers", array(markers)).raw("card", card).raw("expects", array(expects))
-             .str("summary_line", s.summary_line).raw("branches", array(branches)).raw("live", live_json(s)).done() + "
-";
+             .str("summary_line", s.summary_line).raw("branches", array(branches)).raw("live", live_json(s)).done() + "\n";
 }
 
 }  // namespace smtpsim::viz
