@@ -187,6 +187,14 @@ struct Scene {
   // -- inspect (issue 12)
 
   // -- teach (issue 12)
+
+  // -- live (issue 13): `smtpsim-viz --live` (viz/playback/live_playback.*); the clock is the wall clock
+  bool live = false;
+  std::string live_ready;             // "ready msa.a.example:587=127.0.0.1:40125 ..." (where to point swaks)
+  std::string live_wall;              // the wall clock now, "23:41:07"
+  double live_speed = 1;              // 0 while paused (sockets are still served)
+  std::uint64_t live_connections = 0; // real clients accepted so far
+  std::size_t live_open = 0;          // real clients connected now
 };
 
 }  // namespace smtpsim::viz

@@ -76,16 +76,25 @@ Duration tick_step(Duration span, int max_ticks) {
 
 // transport - the buttons and the speed.
 void transport(const Scene& s, UiState& ui) {
+  ImGui::BeginDisabled(s.live);  // live: real clients' bytes cannot be sent again (live_tooltip says so)
   if (ImGui::Button("<< Back")) ui.req.step_back = true;
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Step back one event (the run is simulated again from the start)");
+  ImGui::EndDisabled();
+  if (s.live) live_tooltip("Step back");
+  else if (ImGui::IsItemHovered()) ImGui::SetTooltip("Step back one event (the run is simulated again from the start)");
   ImGui::SameLine();
   if (ImGui::Button(s.playing ? " Pause " : " Play  ")) ui.req.toggle_play = true;
   ImGui::SameLine();
+  ImGui::BeginDisabled(s.live);
   if (ImGui::Button("Step >")) ui.req.step_event = true;
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("One event forward (a packet arrives, a timer fires, ...)");
+  ImGui::EndDisabled();
+  if (s.live) live_tooltip("Stepping");
+  else if (ImGui::IsItemHovered()) ImGui::SetTooltip("One event forward (a packet arrives, a timer fires, ...)");
   ImGui::SameLine();
+  ImGui::BeginDisabled(s.live);
   if (ImGui::Button("Next cmd/reply >>")) ui.req.step_exchange = true;
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Forward to the next SMTP/POP3 command or reply");
+  ImGui::EndDisabled();
+  if (s.live) live_tooltip("Stepping");
+  else if (ImGui::IsItemHovered()) ImGui::SetTooltip("Forward to the next SMTP/POP3 command or reply");
   ImGui::SameLine();
   ImGui::SetNextItemWidth(150);
   float sp = static_cast<float>(s.speed);
@@ -131,6 +140,7 @@ void draw_clock(const Scene& s, UiState& ui) {
   ImGui::BeginGroup();
   ImGui::TextDisabled("%s  x%.4g%s", s.finished ? "finished" : s.playing ? "playing" : "paused", s.speed,
                       s.finished ? "" : "");
+  if (s.live) draw_live_status(s, ui);
   transport(s, ui);
   ImGui::EndGroup();
 
@@ -144,7 +154,8 @@ void draw_clock(const Scene& s, UiState& ui) {
     double f = std::clamp((x - p0.x) / w, 0.f, 1.f);
     return static_cast<SimTime>(f * static_cast<double>(end));
   };
-  if (ImGui::IsItemActive() && (ImGui::IsItemActivated() || io.MouseDelta.x != 0)) ui.req.seek = time_at(io.MousePos.x);
+  if (!s.live && ImGui::IsItemActive() && (ImGui::IsItemActivated() || io.MouseDelta.x != 0))
+    ui.req.seek = time_at(io.MousePos.x);
   ImDrawList* dl = ImGui::GetWindowDrawList();
   float ym = p0.y + h * 0.45f;
   dl->AddRectFilled(ImVec2(p0.x, ym - 3), ImVec2(p0.x + w, ym + 3), IM_COL32(70, 75, 90, 255), 3);
@@ -172,7 +183,8 @@ void draw_clock(const Scene& s, UiState& ui) {
   if (ImGui::IsItemHovered()) {
     ImGui::BeginTooltip();
     TimeText at(time_at(io.MousePos.x));
-    ImGui::Text("click to jump to %s", at.c_str());
+    if (s.live) ImGui::TextUnformatted("live: the clock follows the wall clock; jumping in time is not possible");
+    else ImGui::Text("click to jump to %s", at.c_str());
     if (near) {
       TimeText mt(near->t_us);
       ImGui::TextColored(to_vec4(style_of(near->kind).color), "%s  %s", mt.c_str(), style_of(near->kind).legend);

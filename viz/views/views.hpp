@@ -106,6 +106,11 @@ void draw_transcript(const Scene& s, UiState& ui);  // lines following the clock
 void draw_queues(const Scene& s, UiState& ui);      // rows with next-attempt and give-up countdowns
 void draw_lesson(const Scene& s, UiState& ui);      // title, card, expectations, summary
 void draw_error(const Scene& s, UiState& ui);       // a bad lesson's diagnostics
+// draw_live_status - live mode (issue 13, view_live.cpp): LIVE, the wall clock, real clients, the
+// ports to point a mail client at (one line under the clock).
+void draw_live_status(const Scene& s, UiState& ui);
+// live_tooltip - live mode: on hovering a disabled control, why `what` is not possible live.
+void live_tooltip(const char* what);
 // reply_tooltip - the tutor: when the last item is hovered, the catalogue's words for `code`.
 void reply_tooltip(int code, const std::string& enhanced = "");
 // reply_tooltip_text - the tutor's words for a code as one text (what reply_tooltip shows).
