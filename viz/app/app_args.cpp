@@ -1,7 +1,9 @@
 // app_args.cpp - reading smtpsim-viz's command line; times and speeds as in lesson files.
 #include "viz/app/app_args.hpp"
 
+#include <algorithm>
 #include <cstdlib>
+#include <iterator>
 #include <filesystem>
 #include <string_view>
 
@@ -9,7 +11,7 @@ namespace smtpsim::viz {
 
 const char* usage() {
   return "usage: smtpsim-viz [LESSON] [--at T] [--speed X] [--size WxH] [--screenshot OUT.png]\n"
-         "                   [--scene OUT.json] [--play-to-end]\n"
+         "                   [--scene OUT.json] [--play-to-end] [--tab NAME] [--inspect MSGID] [--hop N] [--conn N]\n"
          "  LESSON         a lesson file (default: scenarios/lessons/story.yaml)\n"
          "  --at T         start at virtual time T (like 10m, 1h1m1s)\n"
          "  --speed X      virtual seconds per wall second, 0.1 .. 10000 (like 60 or 60x)\n"
@@ -17,7 +19,10 @@ const char* usage() {
          "  --screenshot F render at --at, write the picture to F (PNG) and exit\n"
          "  --scene F      write what is on screen at --at as JSON to F and exit\n"
          "  --play-to-end  play the lesson to its end in the window, print the trace hash and\n"
-         "                 the summary like `smtpsim run`, exit 0 pass / 1 fail / 2 bad input\n";
+         "                 the summary like `smtpsim run`, exit 0 pass / 1 fail / 2 bad input\n"
+         "  --tab NAME     open a bottom tab: transcript sequence message mailboxes charts\n"
+         "  --inspect ID   open the message inspector on this Message-ID (or 'first'), at --hop N\n"
+         "                 (1 = the first hop, default the last); --conn N: the sequence diagram's connection\n";
 }
 
 bool parse_args(int argc, char** argv, AppArgs& out, std::string& error) {
@@ -60,6 +65,23 @@ bool parse_args(int argc, char** argv, AppArgs& out, std::string& error) {
       if (!value(out.screenshot)) return false;
     } else if (a == "--scene") {
       if (!value(out.scene)) return false;
+    } else if (a == "--tab") {
+      if (!value(out.tab)) return false;
+      static const char* const kTabs[] = {"transcript", "sequence", "message", "mailboxes", "charts"};
+      if (std::find(std::begin(kTabs), std::end(kTabs), out.tab) == std::end(kTabs)) {
+        error = "--tab: expected transcript, sequence, message, mailboxes or charts, got '" + out.tab + "'";
+        return false;
+      }
+    } else if (a == "--inspect") {
+      if (!value(out.inspect)) return false;
+      if (out.tab.empty()) out.tab = "message";
+    } else if (a == "--hop" || a == "--conn") {
+      if (!value(v)) return false;
+      char* end = nullptr;
+      long long n = std::strtoll(v.c_str(), &end, 10);
+      if (v.empty() || *end || n < 1) { error = std::string(a) + ": expected a number from 1, got '" + v + "'"; return false; }
+      if (a == "--hop") out.hop = int(n);
+      else out.conn = std::uint64_t(n), out.tab = out.tab.empty() ? "sequence" : out.tab;
     } else if (!a.empty() && a[0] == '-') {
       error = "unknown option " + std::string(a);
       return false;

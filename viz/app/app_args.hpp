@@ -1,7 +1,8 @@
 // app_args.hpp - the command line of smtpsim-viz:
 //   smtpsim-viz [LESSON] [--at T] [--speed X] [--size WxH] [--screenshot OUT.png] [--scene OUT.json]
-//               [--play-to-end]
+//               [--play-to-end] [--tab NAME] [--inspect MSGID] [--hop N] [--conn N]
 #pragma once
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -16,6 +17,11 @@ struct AppArgs {
   int width = 1280, height = 800;
   std::string screenshot, scene;      // output files ("" = none)
   bool play_to_end = false;
+  // inspect (issue 12): open a bottom tab (transcript sequence message mailboxes charts), a message
+  // ("" = none, "first" = the first one) at a hop (1-based, 0 = the last), a connection.
+  std::string tab, inspect;
+  int hop = 0;
+  std::uint64_t conn = 0;
   bool help = false;
 };
 

@@ -12,6 +12,7 @@
 #include "viz/app/app_window.hpp"
 #include "viz/playback/playback.hpp"
 #include "viz/scene/scene_build.hpp"
+#include "viz/scene/scene_inspect.hpp"
 #include "viz/scene/scene_json.hpp"
 #include "viz/views/views.hpp"
 
@@ -48,6 +49,17 @@ int report(Playback& pb, double wall) {
   return rep.ok() ? kExitOk : kExitFailed;
 }
 
+// apply_inspect_args - --tab, --inspect, --hop and --conn as the UI state they select.
+void apply_inspect_args(const AppArgs& a, UiState& ui) {
+  static const char* const kTabs[kTabCount] = {"transcript", "sequence", "message", "mailboxes", "charts"};
+  for (int i = 0; i < kTabCount; ++i)
+    if (a.tab == kTabs[i]) ui.bottom_tab = ui.open_tab = i;
+  if (a.inspect != "first") ui.inspect_msg = a.inspect;
+  ui.inspect_hop = a.hop - 1;
+  ui.sequence_conn = a.conn;
+  ui.selected_conn = a.conn;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -72,6 +84,9 @@ int main(int argc, char** argv) {
   if (!loaded) std::cerr << pb.error() << "\n" << lesson << ": cannot open this lesson\n";
   if (!loaded && args.play_to_end) return kExitUsage;
   pb.set_speed(args.speed.value_or(args.play_to_end ? 20.0 : 0.1));
+  UiState ui;
+  apply_inspect_args(args, ui);
+  if (loaded && ui.bottom_tab == kTabMessage) pb.set_capture(true);  // before the seek: no re-run
   if (loaded && args.at) {
     pb.set_auto_continue(true);
     pb.seek(*args.at);
@@ -79,13 +94,14 @@ int main(int argc, char** argv) {
   }
 
   SceneBuilder builder;
+  InspectBuilder inspect;
   Scene scene;
   builder.build(pb, scene);
+  inspect.build(pb, ui, scene);
   const bool headless = args.screenshot.empty() && !args.play_to_end && !args.scene.empty();
   if (!args.scene.empty() && !write_file(args.scene, scene_json(scene))) return kExitUsage;
   if (headless) return loaded ? kExitOk : kExitUsage;
 
-  UiState ui;
   ImGui::CreateContext();
   ImGui::GetIO().IniFilename = nullptr;
   ImGui::StyleColorsDark();
@@ -122,6 +138,7 @@ int main(int argc, char** argv) {
       pb.tick(kPlayFrame);
       if (!pb.playing() && !pb.finished()) pb.set_playing(true);
       builder.build(pb, scene);
+      inspect.build(pb, ui, scene);
       draw_main(scene, ui);
       ui.req = {};
       win.end_frame();
@@ -136,6 +153,7 @@ int main(int argc, char** argv) {
       double dt = win.begin_frame();
       pb.tick(dt);
       builder.build(pb, scene);
+      inspect.build(pb, ui, scene);
       ui.skip_idle = pb.skip_idle();
       draw_main(scene, ui);  // keys (Space, Right, Left) are the panels' too
       Requests req = ui.req;

@@ -115,12 +115,14 @@ void Playback::rebuild() {
   picked_card_ = -1;
   report_.reset();
   now_ = 0;
+  capture_.clear();
   scenario::RunOptions o;
-  o.keep_bytes = false;
+  o.keep_bytes = capture_on_;
   if (!spec_->run.until_quiet()) o.until = spec_->run.until;
   else o.until = end_;
   o.before_start = [this](scenario::BuiltWorld& b) {
     built_ = &b;
+    if (capture_on_) capture_.attach(b);
     World* w = b.world.get();
     w->net.set_hop_observer([this](const HopRecord& h) {
       hops_.push_back({h.conn, h.sender, h.from, h.to, h.written, h.depart, h.arrive, h.bytes, h.fin, h.hop, h.hops});
@@ -338,6 +340,21 @@ void Playback::seek(SimTime t) {
   auto_continue_ = keep;
 }
 
+// set_capture - turn the inspector's capture on or off: re-simulate to now with it.
+void Playback::set_capture(bool on) {
+  if (on == capture_on_) return;
+  capture_on_ = on;
+  if (!run_) return;
+  const SimTime t = now_;
+  const bool was = playing_;
+  rebuild();
+  rewinding_ = true;
+  run_->run_until(t);
+  rewinding_ = false;
+  now_ = run_->world().sched.now();
+  playing_ = was;
+}
+
 void Playback::next_card() {
   int n = int(spec_->narration.size());
   int c = shown_card();
@@ -361,6 +378,7 @@ void Playback::apply(const Requests& r) {
   if (r.seek) seek(*r.seek);
   if (r.next_card) next_card();
   if (r.prev_card) prev_card();
+  if (r.capture) set_capture(true);
   if (r.open_lesson) {
     std::string p = *r.open_lesson;
     path_.clear();
