@@ -11,7 +11,8 @@ namespace smtpsim::viz {
 
 const char* usage() {
   return "usage: smtpsim-viz [LESSON] [--at T] [--speed X] [--size WxH] [--screenshot OUT.png]\n"
-         "                   [--scene OUT.json] [--play-to-end] [--tab NAME] [--inspect MSGID] [--hop N] [--conn N]\n"
+         "                   [--scene OUT.json] [--play-to-end] [--tab NAME] [--inspect MSGID] [--hop N]\n"
+         "                   [--view V] [--conn N]\n"
          "  LESSON         a lesson file (default: scenarios/lessons/story.yaml)\n"
          "  --at T         start at virtual time T (like 10m, 1h1m1s)\n"
          "  --speed X      virtual seconds per wall second, 0.1 .. 10000 (like 60 or 60x)\n"
@@ -22,7 +23,8 @@ const char* usage() {
          "                 the summary like `smtpsim run`, exit 0 pass / 1 fail / 2 bad input\n"
          "  --tab NAME     open a bottom tab: transcript sequence message mailboxes charts\n"
          "  --inspect ID   open the message inspector on this Message-ID (or 'first'), at --hop N\n"
-         "                 (1 = the first hop, default the last); --conn N: the sequence diagram's connection\n";
+         "                 (1 = the first hop, default the last), --view header|body|raw|wire\n"
+         "  --conn N       the sequence diagram's connection\n";
 }
 
 bool parse_args(int argc, char** argv, AppArgs& out, std::string& error) {
@@ -75,6 +77,12 @@ bool parse_args(int argc, char** argv, AppArgs& out, std::string& error) {
     } else if (a == "--inspect") {
       if (!value(out.inspect)) return false;
       if (out.tab.empty()) out.tab = "message";
+    } else if (a == "--view") {
+      if (!value(out.view)) return false;
+      if (out.view != "header" && out.view != "body" && out.view != "raw" && out.view != "wire") {
+        error = "--view: expected header, body, raw or wire, got '" + out.view + "'";
+        return false;
+      }
     } else if (a == "--hop" || a == "--conn") {
       if (!value(v)) return false;
       char* end = nullptr;

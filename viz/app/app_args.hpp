@@ -1,6 +1,6 @@
 // app_args.hpp - the command line of smtpsim-viz:
 //   smtpsim-viz [LESSON] [--at T] [--speed X] [--size WxH] [--screenshot OUT.png] [--scene OUT.json]
-//               [--play-to-end] [--tab NAME] [--inspect MSGID] [--hop N] [--conn N]
+//               [--play-to-end] [--tab NAME] [--inspect MSGID] [--hop N] [--view V] [--conn N]
 #pragma once
 #include <cstdint>
 #include <optional>
@@ -21,6 +21,7 @@ struct AppArgs {
   // ("" = none, "first" = the first one) at a hop (1-based, 0 = the last), a connection.
   std::string tab, inspect;
   int hop = 0;
+  std::string view;                   // the inspector's view: header body raw wire
   std::uint64_t conn = 0;
   bool help = false;
 };

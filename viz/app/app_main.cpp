@@ -57,6 +57,9 @@ void apply_inspect_args(const AppArgs& a, UiState& ui) {
   if (a.inspect != "first") ui.inspect_msg = a.inspect;
   ui.inspect_hop = a.hop - 1;
   ui.sequence_conn = a.conn;
+  static const char* const kViews[] = {"header", "body", "raw", "wire"};
+  for (int i = 0; i < 4; ++i)
+    if (a.view == kViews[i]) ui.inspect_view = i;
   ui.selected_conn = a.conn;
 }
 
@@ -115,12 +118,12 @@ int main(int argc, char** argv) {
 
   int status = kExitOk;
   if (!args.screenshot.empty()) {
-    // A few frames so every panel has its size, then the picture.
-    for (int i = 0; i < 3; ++i) {
+        // (Five: a tab opened from the command line shows on the second, its scroll settles after.)
+    for (int i = 0; i < 5; ++i) {
       win.begin_frame();
       draw_main(scene, ui);
       ui.req = {};
-      if (!win.end_frame(i == 2 ? args.screenshot : "")) {
+      if (!win.end_frame(i == 4 ? args.screenshot : "")) {
         std::cerr << "smtpsim-viz: cannot write '" << args.screenshot << "'\n";
         status = kExitUsage;
       }

@@ -1,7 +1,9 @@
 // scene_inspect_charts.cpp - the charts over virtual time, from the trace alone: how many
 // recipients each MTA's queue holds (queued +1; sent, delivered, bounced or expired -1), and the
 // running counts of deliveries (Delivery events), deferrals (Queue events in state deferred) and
-// bounces (Bounce events), sampled at equal steps from 0 to the clock.
+// bounces (Bounce events), sampled at equal steps from 0 to the clock. A queue's sample is the most
+// it held during the step, so a message that passes through in a second still shows.
+#include <algorithm>
 #include <map>
 
 #include "viz/scene/scene_inspect.hpp"
@@ -14,6 +16,7 @@ void build_charts(const std::vector<TraceEvent>& ev, SimTime t, int samples, Sce
   samples = std::max(samples, 2);
   const double step = double(std::max<SimTime>(t, 1)) / double(samples - 1);
   std::map<std::string, int> depth;            // MTA -> recipients held now
+  std::map<std::string, int> peak;             // MTA -> the most held since the last sample
   std::map<std::string, std::size_t> index;    // MTA -> its series in out.queues
   out.deliveries.name = "deliveries";
   out.deferrals.name = "deferrals";
@@ -24,7 +27,8 @@ void build_charts(const std::vector<TraceEvent>& ev, SimTime t, int samples, Sce
     for (auto& [host, at] : index) {
       SceneSeries& q = out.queues[at];
       while (q.values.size() < out.deliveries.values.size()) q.values.push_back(0);  // before it first held mail
-      q.values.push_back(float(depth[host]));
+      q.values.push_back(float(std::max(depth[host], peak[host])));
+      peak[host] = depth[host];
     }
     out.deliveries.values.push_back(float(out.delivered));
     out.deferrals.values.push_back(float(out.deferred));
@@ -43,7 +47,7 @@ void build_charts(const std::vector<TraceEvent>& ev, SimTime t, int samples, Sce
               index[e.host] = out.queues.size();
               out.queues.push_back({e.host, {}, 0});
             }
-            ++depth[e.host];
+            peak[e.host] = std::max(peak[e.host], ++depth[e.host]);
             break;
           case QueueState::Deferred: ++out.deferred; break;
           case QueueState::Sent: case QueueState::Delivered: case QueueState::Bounced: case QueueState::Expired:

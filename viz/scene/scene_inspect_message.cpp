@@ -38,13 +38,24 @@ void wire_of(const std::vector<TraceEvent>& ev, std::uint64_t conn, const std::s
   if (tls_start == kNever) h.wire_plain = h.wire.size();
 }
 
+// one_line - a field's unfolded value with its runs of white space made one space (for reading).
+std::string one_line(std::string_view v) {
+  std::string out;
+  for (char c : v) {
+    bool ws = c == ' ' || c == '\t';
+    if (ws && (out.empty() || out.back() == ' ')) continue;
+    out += ws ? ' ' : c;
+  }
+  return out;
+}
+
 }  // namespace
 
 void parse_into(SceneMsgHop& h) {
   mail::Message m = mail::Message::parse(h.raw);
   for (const auto& f : m.headers()) {
-    h.header.emplace_back(f.name(), f.value());
-    if (ascii_iequals(f.name(), "Received")) h.received.push_back(f.value());
+    h.header.emplace_back(f.name(), one_line(f.value()));
+    if (ascii_iequals(f.name(), "Received")) h.received.push_back(h.header.back().second);
   }
   h.body = m.body();
   auto ct = mail::parse_content_type(m.get("Content-Type").value_or(""));

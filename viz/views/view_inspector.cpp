@@ -100,8 +100,10 @@ void header_tab(const SceneMsgHop& h, float height, UiState& ui) {
   if (ui.font_mono) ImGui::PushFont(ui.font_mono);
   ImGui::TextColored(to_vec4(col::kTls), "%zu Received line%s on this hop (each server adds one on top; read them bottom-up for the path):",
                      h.received.size(), h.received.size() == 1 ? "" : "s");
+  ImGui::PushTextWrapPos(0);
   for (std::size_t i = 0; i < h.received.size(); ++i)
-    ImGui::Text("  %zu. Received: %s", h.received.size() - i, h.received[i].c_str());
+    ImGui::TextWrapped("  %zu. Received: %s", h.received.size() - i, h.received[i].c_str());
+  ImGui::PopTextWrapPos();
   ImGui::Separator();
   for (const auto& [n, v] : h.header) {
     if (n == "Received") continue;
@@ -124,7 +126,7 @@ void wire_tab(const SceneMsgHop& h, float height, UiState& ui) {
   ImGui::TextColored(to_vec4(h.tls ? col::kTls : col::k4xx), "On the wire (an eavesdropper sees): %zu bytes from %s, %s",
                      h.wire.size(), h.from.c_str(), h.tls ? "encrypted after STARTTLS" : "NOT encrypted");
   std::string w = printable(std::string_view(h.wire).substr(0, h.wire_plain));
-  if (h.wire_plain < h.wire.size()) w += "\n--- TLS from here: " + std::to_string(h.wire.size() - h.wire_plain) + " bytes of ciphertext ---\n" +
+  if (h.wire_plain < h.wire.size()) w += "\n--- TLS from here: " + std::to_string(h.wire.size() - h.wire_plain) + " bytes of TLS records (handshake, then ciphertext) ---\n" +
                                          hex_dump(std::string_view(h.wire).substr(h.wire_plain), 2048);
   text_box("##eaves", w, height - ImGui::GetFrameHeightWithSpacing(), ui);
   ImGui::TableNextColumn();
@@ -181,12 +183,17 @@ void draw_inspector(const Scene& s, UiState& ui) {
   const SceneMsgHop& h = m.hops[std::size_t(hop)];
   envelope(m, h);
   const float rest = ImGui::GetContentRegionAvail().y - ImGui::GetFrameHeightWithSpacing() - 4;
+  // set - the flag that brings view v up when it was asked for (cleared once it shows).
+  auto set = [&ui](int v) { return ui.inspect_view == v ? ImGuiTabItemFlags_SetSelected : 0; };
+  auto shown = [&ui](int v) { if (ui.inspect_view == v) ui.inspect_view = -1; };
   if (ImGui::BeginTabBar("##msgviews")) {
-    if (ImGui::BeginTabItem("Header")) {
+    if (ImGui::BeginTabItem("Header", nullptr, set(0))) {
+      shown(0);
       header_tab(h, rest, ui);
       ImGui::EndTabItem();
     }
-    if (ImGui::BeginTabItem(h.parts.empty() ? "Body" : "Parts")) {
+    if (ImGui::BeginTabItem(h.parts.empty() ? "Body###body" : "Parts###body", nullptr, set(1))) {
+      shown(1);
       std::string t;
       if (h.parts.empty()) t = printable(h.body);
       for (std::size_t i = 0; i < h.parts.size(); ++i)
@@ -195,11 +202,13 @@ void draw_inspector(const Scene& s, UiState& ui) {
       text_box("##body", t, rest, ui);
       ImGui::EndTabItem();
     }
-    if (ImGui::BeginTabItem("Raw")) {
+    if (ImGui::BeginTabItem("Raw", nullptr, set(2))) {
+      shown(2);
       text_box("##raw", printable(h.raw), rest, ui);
       ImGui::EndTabItem();
     }
-    if (ImGui::BeginTabItem(h.tls ? "Wire (encrypted)" : "Wire")) {
+    if (ImGui::BeginTabItem(h.tls ? "Wire (encrypted)###wire" : "Wire###wire", nullptr, set(3))) {
+      shown(3);
       wire_tab(h, rest, ui);
       ImGui::EndTabItem();
     }

@@ -31,12 +31,12 @@ void draw_mailboxes(const Scene& s, UiState& ui) {
     }
     ImGui::PushID(id++);
     if (ImGui::BeginTable("##mb", 6, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingStretchProp)) {
-      ImGui::TableSetupColumn("Subject", 0, 2.2f);
+      ImGui::TableSetupColumn("Subject", 0, 2.0f);
       ImGui::TableSetupColumn("From", 0, 1.4f);
-      ImGui::TableSetupColumn("Message-ID", 0, 2.4f);
+      ImGui::TableSetupColumn("Message-ID", 0, 2.2f);
       ImGui::TableSetupColumn("Size", 0, 0.6f);
-      ImGui::TableSetupColumn("POP3", 0, 2.6f);
-      ImGui::TableSetupColumn("UIDL", 0, 1.2f);
+      ImGui::TableSetupColumn("POP3", 0, 3.0f);
+      ImGui::TableSetupColumn("UIDL", 0, 1.0f);
       ImGui::TableHeadersRow();
       int row = 0;
       for (const auto& m : mb.messages) {
@@ -58,8 +58,13 @@ void draw_mailboxes(const Scene& s, UiState& ui) {
           ImGui::TextColored(to_vec4(col::k3xx), "new: on the server, not fetched yet");
         } else {
           TimeText tt(m.fetched_us);
-          ImGui::TextColored(to_vec4(m.deleted ? col::k2xx : col::k4xx), "fetched by %s at %s, %s", m.fetched_by.c_str(), tt.c_str(),
-                             m.deleted ? "deleted from the server" : "left on the server");
+          ImGui::TextColored(to_vec4(m.deleted ? col::k2xx : col::k4xx), "%s: fetched by %s at %s", m.deleted ? "deleted" : "left on server",
+                             m.fetched_by.c_str(), tt.c_str());
+          if (ImGui::IsItemHovered())
+            ImGui::SetTooltip(m.deleted ? "The client downloaded it (RETR), marked it deleted (DELE) and QUIT made that final:\n"
+                                          "it is no longer on the server."
+                                        : "The client downloaded it (RETR) and left it on the server: the next session\n"
+                                          "sees its UIDL again and skips it.");
         }
         ImGui::TableNextColumn();
         ImGui::TextDisabled("%s", m.uid.c_str());

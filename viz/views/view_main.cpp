@@ -81,7 +81,9 @@ void draw_main(const Scene& s, UiState& ui) {
   const float fh = ImGui::GetFontSize();
   const float top = fh * 2 + (ui.font_big ? ImGui::GetFontSize() * 2.2f : fh * 2.2f) + 30 + fh + 34;
   const float card_w = ui.presenter ? std::clamp(d.x * 0.34f, 300.f, 620.f) : std::clamp(d.x * 0.28f, 300.f, 460.f);
-  const float bottom = ui.presenter ? 0.f : std::max(d.y * 0.36f, 220.f);
+  // The inspect tabs (sequence, message, mailboxes, charts) need room: the network gives some up.
+  const float share = ui.bottom_tab == kTabTranscript ? 0.36f : 0.5f;
+  const float bottom = ui.presenter ? 0.f : std::max(d.y * share, 220.f);
   const float mid = std::max(d.y - top - bottom, 200.f);
 
   if (panel("##top", 0, 0, d.x, top)) top_bar(s, ui);

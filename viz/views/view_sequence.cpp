@@ -31,8 +31,7 @@ void picker(const Scene& s, UiState& ui) {
     ImGui::EndCombo();
   }
   ImGui::SameLine();
-  ImGui::TextDisabled("arrows: client -> server commands, server -> client replies; slant = travel time; "
-                      "click a line in the Transcript or a token on the network to pick a connection");
+  ImGui::TextDisabled("C: command  S: reply  slant = time on the wire  (or click a token on the network)");
 }
 
 // ms_text - a travel time as "+20ms" / "+1.2s".

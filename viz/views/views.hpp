@@ -67,6 +67,7 @@ struct UiState {
   std::string inspect_msg;         // the inspected message's Message-ID ("" = the first one)
   int inspect_hop = -1;            // its hop shown (-1 = the last so far)
   std::uint64_t inspect_conn = 0;  // with inspect_msg "": the message this connection carried
+  int inspect_view = -1;           // the inspector's view to bring up: 0 header 1 body 2 raw 3 wire (-1 = none)
   std::uint64_t canvas_conn = 0;   // selected_conn before the canvas drew (a click there opens a tab)
 
   // -- teach (issue 12)
