@@ -11,8 +11,8 @@ namespace smtpsim::viz {
 
 const char* usage() {
   return "usage: smtpsim-viz [LESSON] [--at T] [--speed X] [--size WxH] [--screenshot OUT.png]\n"
-         "                   [--scene OUT.json] [--play-to-end] [--tab NAME] [--inspect MSGID] [--hop N]\n"
-         "                   [--view V] [--conn N]\n"
+         "                   [--scene OUT.json] [--play-to-end] [--actions FILE] [--save-lesson OUT.yaml]\n"
+         "                   [--tab NAME] [--inspect MSGID] [--hop N] [--view V] [--conn N]\n"
          "  LESSON         a lesson file (default: scenarios/lessons/story.yaml)\n"
          "  --at T         start at virtual time T (like 10m, 1h1m1s)\n"
          "  --speed X      virtual seconds per wall second, 0.1 .. 10000 (like 60 or 60x)\n"
@@ -24,7 +24,12 @@ const char* usage() {
          "  --tab NAME     open a bottom tab: transcript sequence message mailboxes charts\n"
          "  --inspect ID   open the message inspector on this Message-ID (or 'first'), at --hop N\n"
          "                 (1 = the first hop, default the last), --view header|body|raw|wire\n"
-         "  --conn N       the sequence diagram's connection\n";
+         "  --conn N       the sequence diagram's connection\n"
+         "  --actions F    apply what a person does, listed in F, each when the clock reaches its at:\n"
+         "                 lesson timeline entries, { at: T, send: {...} }, { at: T, rewind_to: T2 },\n"
+         "                 { at: T, screenshot: F.png }, { at: T, presenter: on }, { at: T, predict: on }\n"
+         "  --save-lesson F  on exit, write the current branch (the lesson plus what was done by\n"
+         "                 hand) as a lesson file that `smtpsim run` replays to the same trace hash\n";
 }
 
 bool parse_args(int argc, char** argv, AppArgs& out, std::string& error) {
@@ -90,6 +95,10 @@ bool parse_args(int argc, char** argv, AppArgs& out, std::string& error) {
       if (v.empty() || *end || n < 1) { error = std::string(a) + ": expected a number from 1, got '" + v + "'"; return false; }
       if (a == "--hop") out.hop = int(n);
       else out.conn = std::uint64_t(n), out.tab = out.tab.empty() ? "sequence" : out.tab;
+    } else if (a == "--actions") {
+      if (!value(out.actions)) return false;
+    } else if (a == "--save-lesson") {
+      if (!value(out.save_lesson)) return false;
     } else if (!a.empty() && a[0] == '-') {
       error = "unknown option " + std::string(a);
       return false;

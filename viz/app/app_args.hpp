@@ -1,6 +1,7 @@
 // app_args.hpp - the command line of smtpsim-viz:
 //   smtpsim-viz [LESSON] [--at T] [--speed X] [--size WxH] [--screenshot OUT.png] [--scene OUT.json]
-//               [--play-to-end] [--tab NAME] [--inspect MSGID] [--hop N] [--view V] [--conn N]
+//               [--play-to-end] [--actions FILE] [--save-lesson OUT.yaml]
+//               [--tab NAME] [--inspect MSGID] [--hop N] [--view V] [--conn N]
 #pragma once
 #include <cstdint>
 #include <optional>
@@ -23,6 +24,8 @@ struct AppArgs {
   int hop = 0;
   std::string view;                   // the inspector's view: header body raw wire
   std::uint64_t conn = 0;
+  std::string actions;                // --actions FILE: what a person does, applied as the clock goes
+  std::string save_lesson;            // --save-lesson OUT.yaml: the current branch, written on exit
   bool help = false;
 };
 

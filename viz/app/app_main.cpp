@@ -11,6 +11,7 @@
 #include "viz/app/app_fonts.hpp"
 #include "viz/app/app_window.hpp"
 #include "viz/playback/playback.hpp"
+#include "viz/playback/playback_actions.hpp"
 #include "viz/scene/scene_build.hpp"
 #include "viz/scene/scene_inspect.hpp"
 #include "viz/scene/scene_json.hpp"
@@ -63,6 +64,23 @@ void apply_inspect_args(const AppArgs& a, UiState& ui) {
   ui.selected_conn = a.conn;
 }
 
+// save_branch - --save-lesson: the current branch as a lesson file; false with a message.
+bool save_branch(const Playback& pb, const std::string& path) {
+  if (path.empty() || !pb.loaded()) return true;
+  std::string why = pb.save_lesson(path);
+  if (why.empty()) return true;
+  std::cerr << "smtpsim-viz: --save-lesson: " << why << "\n";
+  return false;
+}
+
+// next_shot - the first screenshot an --actions entry asked for ("" = none), taken off the list.
+std::string next_shot(ActionTarget& t) {
+  if (t.screenshots.empty()) return "";
+  std::string p = t.screenshots.front();
+  t.screenshots.erase(t.screenshots.begin());
+  return p;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -90,9 +108,22 @@ int main(int argc, char** argv) {
   UiState ui;
   apply_inspect_args(args, ui);
   if (loaded && ui.bottom_tab == kTabMessage) pb.set_capture(true);  // before the seek: no re-run
+  ActionTarget target{pb, ui, {}};
+  ActionScript script;  // --actions (empty: nothing to do)
+  if (loaded && !args.actions.empty() && !script.load(args.actions, pb.lesson())) {
+    std::cerr << script.error() << "\n" << args.actions << ": cannot use these actions\n";
+    return kExitUsage;
+  }
   if (loaded && args.at) {
     pb.set_auto_continue(true);
-    pb.seek(*args.at);
+    if (script.size()) {
+      script.drive_to(target, *args.at);
+      if (!target.screenshots.empty())
+        std::cerr << "smtpsim-viz: --at: screenshot: entries are taken while playing (--play-to-end or the window)\n";
+      target.screenshots.clear();
+    } else {
+      pb.seek(*args.at);
+    }
     pb.set_auto_continue(false);
   }
 
@@ -103,7 +134,7 @@ int main(int argc, char** argv) {
   inspect.build(pb, ui, scene);
   const bool headless = args.screenshot.empty() && !args.play_to_end && !args.scene.empty();
   if (!args.scene.empty() && !write_file(args.scene, scene_json(scene))) return kExitUsage;
-  if (headless) return loaded ? kExitOk : kExitUsage;
+  if (headless) return loaded && save_branch(pb, args.save_lesson) ? kExitOk : kExitUsage;
 
   ImGui::CreateContext();
   ImGui::GetIO().IniFilename = nullptr;
@@ -136,15 +167,18 @@ int main(int argc, char** argv) {
     pb.set_playing(true);
     auto t0 = std::chrono::steady_clock::now();
     long frames = 0;
-    while (!pb.finished() && !win.should_close()) {
+    while ((!pb.finished() || !script.done() || !target.screenshots.empty()) && !win.should_close()) {
       win.begin_frame();
-      pb.tick(kPlayFrame);
+      script.run_due(target);
+      pb.set_hold(script.next_at());
+      if (target.screenshots.empty()) pb.tick(kPlayFrame);  // a screenshot shows the moment it was asked for
       if (!pb.playing() && !pb.finished()) pb.set_playing(true);
       builder.build(pb, scene);
       inspect.build(pb, ui, scene);
       draw_main(scene, ui);
       ui.req = {};
-      win.end_frame();
+      std::string shot = next_shot(target);
+      if (!win.end_frame(shot)) std::cerr << "smtpsim-viz: cannot write '" << shot << "'\n";
       ++frames;
     }
     double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -154,19 +188,23 @@ int main(int argc, char** argv) {
     if (loaded && !args.at) pb.set_playing(true);
     while (!win.should_close()) {
       double dt = win.begin_frame();
-      pb.tick(dt);
+      script.run_due(target);
+      pb.set_hold(script.next_at());
+      if (target.screenshots.empty()) pb.tick(dt);
       builder.build(pb, scene);
       inspect.build(pb, ui, scene);
       ui.skip_idle = pb.skip_idle();
       draw_main(scene, ui);  // keys (Space, Right, Left) are the panels' too
       Requests req = ui.req;
       ui.req = {};
-      win.end_frame();
+      std::string shot = next_shot(target);
+      if (!win.end_frame(shot)) std::cerr << "smtpsim-viz: cannot write '" << shot << "'\n";
       pb.apply(req);
       if (req.open_lesson && pb.loaded()) win.set_title("smtpsim-viz - " + pb.spec().lesson.title);
     }
   }
   win.close();
   ImGui::DestroyContext();
+  if (!save_branch(pb, args.save_lesson)) status = kExitUsage;
   return status;
 }

@@ -71,6 +71,7 @@ struct UiState {
   std::uint64_t canvas_conn = 0;   // selected_conn before the canvas drew (a click there opens a tab)
 
   // -- teach (issue 12)
+  bool predict = false;          // predict mode (the teach helper's panels read it; --actions predict: on)
 };
 
 // BottomTab - the bottom pane's tabs, in order.
