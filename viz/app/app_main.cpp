@@ -81,6 +81,23 @@ std::string next_shot(ActionTarget& t) {
   return p;
 }
 
+// shot_now - the next screenshot asked for, once a tab an action opened shows: a tab bar selects
+// on the next frame, and the panel's own tab bars draw one frame later (at most four frames' wait).
+std::string shot_now(ActionTarget& t, const UiState& ui, int& waited) {
+  if (!t.screenshots.empty() && waited < 4) {
+    if (ui.open_tab >= 0) {
+      ++waited;
+      return "";
+    }
+    if (waited > 0) {
+      waited = 4;
+      return "";
+    }
+  }
+  waited = 0;
+  return next_shot(t);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -110,6 +127,7 @@ int main(int argc, char** argv) {
   if (loaded && ui.bottom_tab == kTabMessage) pb.set_capture(true);  // before the seek: no re-run
   ActionTarget target{pb, ui, {}};
   ActionScript script;  // --actions (empty: nothing to do)
+  int waited = 0;       // frames a screenshot waited for its tab (shot_now)
   if (loaded && !args.actions.empty() && !script.load(args.actions, pb.lesson())) {
     std::cerr << script.error() << "\n" << args.actions << ": cannot use these actions\n";
     return kExitUsage;
@@ -177,7 +195,7 @@ int main(int argc, char** argv) {
       inspect.build(pb, ui, scene);
       draw_main(scene, ui);
       ui.req = {};
-      std::string shot = next_shot(target);
+      std::string shot = shot_now(target, ui, waited);
       if (!win.end_frame(shot)) std::cerr << "smtpsim-viz: cannot write '" << shot << "'\n";
       ++frames;
     }
@@ -197,7 +215,7 @@ int main(int argc, char** argv) {
       draw_main(scene, ui);  // keys (Space, Right, Left) are the panels' too
       Requests req = ui.req;
       ui.req = {};
-      std::string shot = next_shot(target);
+      std::string shot = shot_now(target, ui, waited);
       if (!win.end_frame(shot)) std::cerr << "smtpsim-viz: cannot write '" << shot << "'\n";
       pb.apply(req);
       if (req.open_lesson && pb.loaded()) win.set_title("smtpsim-viz - " + pb.spec().lesson.title);

@@ -5,6 +5,10 @@
 //   rewind_to: T       seek back to T (acting afterwards forks a branch)
 //   screenshot: FILE   a PNG of the window at this moment (the app renders it)
 //   presenter: on|off  UiState::presenter        predict: on|off  UiState::predict
+//   tab: NAME          a bottom tab (transcript sequence message mailboxes charts)
+//   inspect: "ID [N]"  the message inspector on Message-ID (or first) at hop N (default the last)
+//   inspect_view: V    the inspector's header body raw or wire view
+//   sequence: N        the sequence diagram of connection N
 #pragma once
 #include <optional>
 #include <string>
