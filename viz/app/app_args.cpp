@@ -1,7 +1,9 @@
 // app_args.cpp - reading smtpsim-viz's command line; times and speeds as in lesson files.
 #include "viz/app/app_args.hpp"
 
+#include <algorithm>
 #include <cstdlib>
+#include <iterator>
 #include <filesystem>
 #include <string_view>
 #include <vector>
@@ -11,6 +13,7 @@ namespace smtpsim::viz {
 const char* usage() {
   return "usage: smtpsim-viz [LESSON] [--at T] [--speed X] [--size WxH] [--screenshot OUT.png]\n"
          "                   [--scene OUT.json] [--play-to-end] [--actions FILE] [--save-lesson OUT.yaml]\n"
+         "                   [--tab NAME] [--inspect MSGID] [--hop N] [--view V] [--conn N]\n"
          "  LESSON         a lesson file (default: scenarios/lessons/story.yaml)\n"
          "  --at T         start at virtual time T (like 10m, 1h1m1s)\n"
          "  --speed X      virtual seconds per wall second, 0.1 .. 10000 (like 60 or 60x)\n"
@@ -19,6 +22,10 @@ const char* usage() {
          "  --scene F      write what is on screen at --at as JSON to F and exit\n"
          "  --play-to-end  play the lesson to its end in the window, print the trace hash and\n"
          "                 the summary like `smtpsim run`, exit 0 pass / 1 fail / 2 bad input\n"
+         "  --tab NAME     open a bottom tab: transcript sequence message mailboxes charts\n"
+         "  --inspect ID   open the message inspector on this Message-ID (or 'first'), at --hop N\n"
+         "                 (1 = the first hop, default the last), --view header|body|raw|wire\n"
+         "  --conn N       the sequence diagram's connection\n"
          "  --actions F    apply what a person does, listed in F, each when the clock reaches its at:\n"
          "                 lesson timeline entries, { at: T, send: {...} }, { at: T, rewind_to: T2 },\n"
          "                 { at: T, screenshot: F.png }, { at: T, presenter: on }, { at: T, predict: on },\n"
@@ -97,6 +104,29 @@ bool parse_args(int argc, char** argv, AppArgs& out, std::string& error) {
       if (!value(out.screenshot)) return false;
     } else if (a == "--scene") {
       if (!value(out.scene)) return false;
+    } else if (a == "--tab") {
+      if (!value(out.tab)) return false;
+      static const char* const kTabs[] = {"transcript", "sequence", "message", "mailboxes", "charts"};
+      if (std::find(std::begin(kTabs), std::end(kTabs), out.tab) == std::end(kTabs)) {
+        error = "--tab: expected transcript, sequence, message, mailboxes or charts, got '" + out.tab + "'";
+        return false;
+      }
+    } else if (a == "--inspect") {
+      if (!value(out.inspect)) return false;
+      if (out.tab.empty()) out.tab = "message";
+    } else if (a == "--view") {
+      if (!value(out.view)) return false;
+      if (out.view != "header" && out.view != "body" && out.view != "raw" && out.view != "wire") {
+        error = "--view: expected header, body, raw or wire, got '" + out.view + "'";
+        return false;
+      }
+    } else if (a == "--hop" || a == "--conn") {
+      if (!value(v)) return false;
+      char* end = nullptr;
+      long long n = std::strtoll(v.c_str(), &end, 10);
+      if (v.empty() || *end || n < 1) { error = std::string(a) + ": expected a number from 1, got '" + v + "'"; return false; }
+      if (a == "--hop") out.hop = int(n);
+      else out.conn = std::uint64_t(n), out.tab = out.tab.empty() ? "sequence" : out.tab;
     } else if (a == "--actions") {
       if (!value(out.actions)) return false;
     } else if (a == "--save-lesson") {

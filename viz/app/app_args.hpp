@@ -1,9 +1,11 @@
 // app_args.hpp - the command line of smtpsim-viz:
 //   smtpsim-viz [LESSON] [--at T] [--speed X] [--size WxH] [--screenshot OUT.png] [--scene OUT.json]
 //               [--play-to-end] [--actions FILE] [--save-lesson OUT.yaml]
+//               [--tab NAME] [--inspect MSGID] [--hop N] [--view V] [--conn N]
 //   smtpsim-viz --live LESSON --expose HOST:PORT=127.0.0.1:LOCALPORT ... [--gateway ...]
 //               [--write-ca F] [--for T] [--scene F [--scene-every T]] [--screenshot F] (live mode)
 #pragma once
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -19,6 +21,12 @@ struct AppArgs {
   int width = 1280, height = 800;
   std::string screenshot, scene;      // output files ("" = none)
   bool play_to_end = false;
+  // inspect (issue 12): open a bottom tab (transcript sequence message mailboxes charts), a message
+  // ("" = none, "first" = the first one) at a hop (1-based, 0 = the last), a connection.
+  std::string tab, inspect;
+  int hop = 0;
+  std::string view;                   // the inspector's view: header body raw wire
+  std::uint64_t conn = 0;
   std::string actions;                // --actions FILE: what a person does, applied as the clock goes
   std::string save_lesson;            // --save-lesson OUT.yaml: the current branch, written on exit
   bool help = false;

@@ -14,6 +14,7 @@
 #include "viz/playback/playback.hpp"
 #include "viz/playback/playback_actions.hpp"
 #include "viz/scene/scene_build.hpp"
+#include "viz/scene/scene_inspect.hpp"
 #include "viz/scene/scene_json.hpp"
 #include "viz/views/views.hpp"
 
@@ -50,6 +51,20 @@ int report(Playback& pb, double wall) {
   return rep.ok() ? kExitOk : kExitFailed;
 }
 
+// apply_inspect_args - --tab, --inspect, --hop and --conn as the UI state they select.
+void apply_inspect_args(const AppArgs& a, UiState& ui) {
+  static const char* const kTabs[kTabCount] = {"transcript", "sequence", "message", "mailboxes", "charts"};
+  for (int i = 0; i < kTabCount; ++i)
+    if (a.tab == kTabs[i]) ui.bottom_tab = ui.open_tab = i;
+  if (a.inspect != "first") ui.inspect_msg = a.inspect;
+  ui.inspect_hop = a.hop - 1;
+  ui.sequence_conn = a.conn;
+  static const char* const kViews[] = {"header", "body", "raw", "wire"};
+  for (int i = 0; i < 4; ++i)
+    if (a.view == kViews[i]) ui.inspect_view = i;
+  ui.selected_conn = a.conn;
+}
+
 // save_branch - --save-lesson: the current branch as a lesson file; false with a message.
 bool save_branch(const Playback& pb, const std::string& path) {
   if (path.empty() || !pb.loaded()) return true;
@@ -65,6 +80,23 @@ std::string next_shot(ActionTarget& t) {
   std::string p = t.screenshots.front();
   t.screenshots.erase(t.screenshots.begin());
   return p;
+}
+
+// shot_now - the next screenshot asked for, once a tab an action opened shows: a tab bar selects
+// on the next frame, and the panel's own tab bars draw one frame later (at most four frames' wait).
+std::string shot_now(ActionTarget& t, const UiState& ui, int& waited) {
+  if (!t.screenshots.empty() && waited < 4) {
+    if (ui.open_tab >= 0) {
+      ++waited;
+      return "";
+    }
+    if (waited > 0) {
+      waited = 4;
+      return "";
+    }
+  }
+  waited = 0;
+  return next_shot(t);
 }
 
 }  // namespace
@@ -93,8 +125,11 @@ int main(int argc, char** argv) {
   if (!loaded && args.play_to_end) return kExitUsage;
   pb.set_speed(args.speed.value_or(args.play_to_end ? 20.0 : 0.1));
   UiState ui;
+  apply_inspect_args(args, ui);
+  if (loaded && ui.bottom_tab == kTabMessage) pb.set_capture(true);  // before the seek: no re-run
   ActionTarget target{pb, ui, {}};
   ActionScript script;  // --actions (empty: nothing to do)
+  int waited = 0;       // frames a screenshot waited for its tab (shot_now)
   if (loaded && !args.actions.empty() && !script.load(args.actions, pb.lesson())) {
     std::cerr << script.error() << "\n" << args.actions << ": cannot use these actions\n";
     return kExitUsage;
@@ -111,8 +146,10 @@ int main(int argc, char** argv) {
   }
 
   SceneBuilder builder;
+  InspectBuilder inspect;
   Scene scene;
   builder.build(pb, scene);
+  inspect.build(pb, ui, scene);
   const bool headless = args.screenshot.empty() && !args.play_to_end && !args.scene.empty();
   if (!args.scene.empty() && !write_file(args.scene, scene_json(scene))) return kExitUsage;
   if (headless) return loaded && save_branch(pb, args.save_lesson) ? kExitOk : kExitUsage;
@@ -130,12 +167,12 @@ int main(int argc, char** argv) {
 
   int status = kExitOk;
   if (!args.screenshot.empty()) {
-    // A few frames so every panel has its size, then the picture.
-    for (int i = 0; i < 3; ++i) {
+        // (Five: a tab opened from the command line shows on the second, its scroll settles after.)
+    for (int i = 0; i < 5; ++i) {
       win.begin_frame();
       draw_main(scene, ui);
       ui.req = {};
-      if (!win.end_frame(i == 2 ? args.screenshot : "")) {
+      if (!win.end_frame(i == 4 ? args.screenshot : "")) {
         std::cerr << "smtpsim-viz: cannot write '" << args.screenshot << "'\n";
         status = kExitUsage;
       }
@@ -155,9 +192,10 @@ int main(int argc, char** argv) {
       if (target.screenshots.empty()) pb.tick(kPlayFrame);  // a screenshot shows the moment it was asked for
       if (!pb.playing() && !pb.finished()) pb.set_playing(true);
       builder.build(pb, scene);
+      inspect.build(pb, ui, scene);
       draw_main(scene, ui);
       ui.req = {};
-      std::string shot = next_shot(target);
+      std::string shot = shot_now(target, ui, waited);
       if (!win.end_frame(shot)) std::cerr << "smtpsim-viz: cannot write '" << shot << "'\n";
       ++frames;
     }
@@ -172,11 +210,12 @@ int main(int argc, char** argv) {
       pb.set_hold(script.next_at());
       if (target.screenshots.empty()) pb.tick(dt);
       builder.build(pb, scene);
+      inspect.build(pb, ui, scene);
       ui.skip_idle = pb.skip_idle();
       draw_main(scene, ui);  // keys (Space, Right, Left) are the panels' too
       Requests req = ui.req;
       ui.req = {};
-      std::string shot = next_shot(target);
+      std::string shot = shot_now(target, ui, waited);
       if (!win.end_frame(shot)) std::cerr << "smtpsim-viz: cannot write '" << shot << "'\n";
       pb.apply(req);
       if (req.open_lesson && pb.loaded()) win.set_title("smtpsim-viz - " + pb.spec().lesson.title);

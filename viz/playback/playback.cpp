@@ -138,15 +138,17 @@ void Playback::rebuild() {
   picked_card_ = -1;
   report_.reset();
   now_ = 0;
+  capture_.clear();
   skip_target_ = -1;
   scenario::RunOptions o;
-  o.keep_bytes = false;
+  o.keep_bytes = capture_on_;
   if (live_) o.until = kNever;
   else if (!spec_->run.until_quiet()) o.until = spec_->run.until;
   else o.until = end_;
   o.before_start = [this](scenario::BuiltWorld& b) {
     built_ = &b;
     if (live_hook_) live_hook_(b);
+    if (capture_on_) capture_.attach(b);
     World* w = b.world.get();
     w->net.set_hop_observer([this](const HopRecord& h) {
       hops_.push_back({h.conn, h.sender, h.from, h.to, h.written, h.depart, h.arrive, h.bytes, h.fin, h.hop, h.hops, h.offset});
@@ -403,6 +405,16 @@ void Playback::seek(SimTime t) {
   auto_continue_ = keep;
 }
 
+// set_capture - turn the inspector's capture on or off: re-simulate to now with it.
+void Playback::set_capture(bool on) {
+  if (on == capture_on_) return;
+  capture_on_ = on;
+  if (!run_) return;
+  const bool was = playing_;
+  resim_to(run_->world().sched.executed(), now_);  // the same point, events and hand actions alike
+  playing_ = was;
+}
+
 void Playback::next_card() {
   int n = int(spec_->narration.size());
   int c = shown_card();
@@ -426,6 +438,7 @@ void Playback::apply(const Requests& r) {
   if (r.seek) seek(*r.seek);
   if (r.next_card) next_card();
   if (r.prev_card) prev_card();
+  if (r.capture) set_capture(true);
   for (const scenario::Action& a : r.actions) act(a);
   if (r.switch_branch && !live_) switch_branch(*r.switch_branch);  // live: a branch rebuilds the run
   if (r.save_lesson) save_lesson(*r.save_lesson);

@@ -17,6 +17,7 @@
 
 #include "sim/scenario/scenario_match.hpp"
 #include "sim/scenario/scenario_runner.hpp"
+#include "viz/playback/playback_capture.hpp"
 #include "viz/playback/playback_branches.hpp"
 #include "viz/views/views.hpp"
 
@@ -146,6 +147,11 @@ class Playback {
   // report - the run's verdict (runs finish(); call once the clock reached end()).
   const scenario::RunReport& report();
   std::uint64_t executed() const;
+  // set_capture - keep wire bytes and every message as it entered each spool (the inspector);
+  // switching it re-simulates to the current time. capture() - what was captured so far.
+  void set_capture(bool on);
+  bool capturing() const { return capture_on_; }
+  const Capture& capture() const { return capture_; }
 
  private:
   void rebuild();
@@ -188,6 +194,8 @@ class Playback {
   std::vector<TraceEvent> marks_;
   std::vector<SimTime> activity_;  // prerun: every hop's departure, sorted (where skip idle stops)
   bool prerun_done_ = false;
+  Capture capture_;
+  bool capture_on_ = false;
   std::optional<scenario::RunReport> report_;
 
   // narration pauses

@@ -3,6 +3,8 @@
 #include "viz/playback/playback_actions.hpp"
 
 #include <algorithm>
+#include <cstdlib>
+#include <iterator>
 #include <tuple>
 
 #include "sim/core/time.hpp"
@@ -66,6 +68,54 @@ void do_compose(ActionTarget& t, const std::string& v) {
   t.ui.hands.compose_client.clear();  // the dialog fills in the first client
 }
 void do_branches(ActionTarget& t, const std::string& v) { t.ui.hands.branches_open = is_on(v); }
+// -- inspect (issue 12): open the bottom pane's tabs without a mouse.
+const char* const kTabNames[kTabCount] = {"transcript", "sequence", "message", "mailboxes", "charts"};
+const char* const kViewNames[] = {"header", "body", "raw", "wire"};
+
+// check_tab - one of the bottom pane's tabs.
+std::string check_tab(const std::string& v) {
+  return std::find(std::begin(kTabNames), std::end(kTabNames), v) != std::end(kTabNames)
+             ? "" : "expected transcript, sequence, message, mailboxes or charts, got '" + v + "'";
+}
+// check_view - one of the inspector's views.
+std::string check_view(const std::string& v) {
+  return std::find(std::begin(kViewNames), std::end(kViewNames), v) != std::end(kViewNames)
+             ? "" : "expected header, body, raw or wire, got '" + v + "'";
+}
+// check_number - a whole number from 1 (a connection id).
+std::string check_number(const std::string& v) {
+  return !v.empty() && v.find_first_not_of("0123456789") == std::string::npos && v != "0" ? "" : "expected a number from 1, got '" + v + "'";
+}
+// split_inspect - "<id@host> 2" -> ("<id@host>", 2); "first" / "" = the latest message; hop 0 = the last.
+std::pair<std::string, int> split_inspect(const std::string& v) {
+  std::size_t sp = v.find_last_of(' ');
+  std::string id = v;
+  int hop = 0;
+  if (sp != std::string::npos && check_number(v.substr(sp + 1)).empty()) {
+    hop = std::atoi(v.c_str() + sp + 1);
+    id = v.substr(0, sp);
+  }
+  if (id == "first") id.clear();
+  return {id, hop};
+}
+std::string check_inspect(const std::string& v) {
+  return v.empty() ? "expected a Message-ID (or first), optionally followed by a hop number" : "";
+}
+void do_tab(ActionTarget& t, const std::string& v) {
+  for (int i = 0; i < kTabCount; ++i)
+    if (v == kTabNames[i]) t.ui.bottom_tab = t.ui.open_tab = i;
+  if (t.ui.bottom_tab == kTabMessage) t.pb.set_capture(true);
+}
+void do_inspect(ActionTarget& t, const std::string& v) {
+  auto [id, hop] = split_inspect(v);
+  inspect_message(t.ui, id, hop - 1);
+  t.pb.set_capture(true);
+}
+void do_view(ActionTarget& t, const std::string& v) {
+  for (int i = 0; i < 4; ++i)
+    if (v == kViewNames[i]) t.ui.inspect_view = i;
+}
+void do_sequence(ActionTarget& t, const std::string& v) { inspect_connection(t.ui, std::strtoull(v.c_str(), nullptr, 10)); }
 
 }  // namespace
 
@@ -78,6 +128,10 @@ const std::vector<VerbDef>& verb_table() {
       {"open_menu", check_menu, do_open_menu},  // hands-on menus, compose, branches (hands-ui)
       {"compose", check_on_off, do_compose},
       {"branches", check_on_off, do_branches},
+      {"tab", check_tab, do_tab},                   // inspect: a bottom tab
+      {"inspect", check_inspect, do_inspect},       // inspect: "<message id> [hop]" in the inspector
+      {"inspect_view", check_view, do_view},        // inspect: header body raw wire
+      {"sequence", check_number, do_sequence},      // inspect: connection N's sequence diagram
   };
   return kVerbs;
 }

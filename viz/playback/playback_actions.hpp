@@ -7,6 +7,10 @@
 //   presenter: on|off  UiState::presenter        predict: on|off  UiState::predict
 //   open_menu: link A B | host H | dns H   the right-click menu of a link, a host, the DNS host's zones
 //   compose: on|off    the compose dialog        branches: on|off  the branch list
+//   tab: NAME          a bottom tab (transcript sequence message mailboxes charts)
+//   inspect: "ID [N]"  the message inspector on Message-ID (or first) at hop N (default the last)
+//   inspect_view: V    the inspector's header body raw or wire view
+//   sequence: N        the sequence diagram of connection N
 #pragma once
 #include <optional>
 #include <string>

@@ -105,7 +105,14 @@ struct SceneExpect {
 // SceneMailbox - one user's mailbox.
 struct SceneMailbox {
   std::string host, user;
-  struct Msg { std::string uid, msgid, subject, from; std::uint64_t size = 0; bool fetched = false; bool deleted = false; };
+  struct Msg {
+    std::string uid, msgid, subject, from;
+    std::uint64_t size = 0;
+    bool fetched = false;      // a POP3 client retrieved it (RETR)
+    bool deleted = false;      // gone from the server (DELE committed by QUIT)
+    std::string fetched_by;    // the client that fetched it ("" = none yet)
+    SimTime fetched_us = -1;   // when (-1 = not fetched)
+  };
   std::vector<Msg> messages;
 };
 
@@ -118,6 +125,81 @@ struct SceneBranch {
   std::string label;          // "branch 2: cut internet-mx1 at 00:02:00"
   int actions = 0;            // hand actions on it
   bool current = false;
+};
+
+// -- inspect (issue 12): the selected connection's sequence diagram, the selected message across
+// its hops, and the charts. Built lazily by scene_inspect.cpp for the tab that is open only.
+
+// SceneArrow - one line of the sequence diagram: a command, a reply, or a connection/TLS event.
+struct SceneArrow {
+  std::uint64_t seq = 0;       // trace event index
+  std::string kind;            // command reply conn tls
+  std::string text;
+  int code = 0;
+  bool from_client = true;     // drawn left -> right (client lane to server lane)
+  SimTime sent_us = 0;         // when it left
+  SimTime arrive_us = -1;      // when it arrived (-1: not a message on the wire / unknown)
+  bool tls = false;            // travelled inside TLS
+};
+
+// SceneSequence - one connection as Wireshark's flow graph: two lanes and the arrows between them.
+struct SceneSequence {
+  std::uint64_t conn = 0;      // 0 = none chosen / no connection yet
+  std::string client, server;  // the lanes
+  SimTime tls_us = -1;         // the TLS handshake finished here (-1 = never)
+  std::vector<SceneArrow> arrows;                   // up to the clock
+  std::vector<std::uint64_t> conns;                 // every connection so far (the picker)
+  std::vector<std::string> conn_labels;             // "3  client-c -> msa.a.example  00:01:00"
+};
+
+// SceneMsgPart - one part of a message (a multipart/report DSN has three).
+struct SceneMsgPart {
+  std::string type;            // "text/plain", "message/delivery-status", "text/rfc822-headers"
+  std::string text;            // the part's bytes (headers and body)
+};
+
+// SceneMsgHop - the message as it crossed one hop (or sat in a mailbox / reached the reader).
+struct SceneMsgHop {
+  std::string kind;            // smtp (received over SMTP) made (created here: a DSN) mailbox fetched (POP3)
+  std::string from, to;        // the hop's ends
+  SimTime t_us = 0;
+  std::uint64_t conn = 0;      // the connection that carried it (0 = none)
+  std::string qid;             // queue id at `to`
+  std::string mail_from;       // envelope MAIL FROM ("" = the null reverse path <>)
+  std::vector<std::string> rcpt_to;
+  std::string raw;             // the bytes of the message on this hop (plaintext)
+  std::vector<std::pair<std::string, std::string>> header;  // (name, unfolded value), in order
+  std::vector<std::string> received;                        // Received values, top (newest) first
+  std::string body;
+  std::vector<SceneMsgPart> parts;  // MIME parts when multipart (DSN: report parts)
+  bool tls = false;
+  std::string tls_detail;
+  std::string wire;            // what an eavesdropper saw on conn from `from` to `to` (ciphertext under TLS)
+  std::uint64_t wire_plain = 0;// how many leading octets of `wire` went before TLS started (all: no TLS)
+};
+
+// SceneMessage - the inspected message across its hops.
+struct SceneMessage {
+  std::string msgid, subject, header_from, header_to;
+  bool dsn = false;
+  std::vector<SceneMsgHop> hops;
+  std::vector<std::string> choices;      // every Message-ID captured so far (the picker)
+  std::vector<std::string> choice_labels;// "<id>  Lunch on Friday?"
+};
+
+// SceneSeries - one chart line over virtual time, sampled at equal steps from 0 to the clock.
+struct SceneSeries {
+  std::string name;            // "out1.fra" / "deliveries"
+  std::vector<float> values;
+  float max = 0;
+};
+
+// SceneCharts - queue depth per MTA and cumulative deliveries, deferrals, bounces.
+struct SceneCharts {
+  SimTime to_us = 0;           // the samples cover 0 .. to_us
+  std::vector<SceneSeries> queues;       // MTAs whose queue ever held mail
+  SceneSeries deliveries, deferrals, bounces;
+  int delivered = 0, deferred = 0, bounced = 0;  // totals up to the clock (trace events)
 };
 
 // SceneLesson - one lesson the picker offers (what `smtpsim list` prints). Filled by viz-core.
@@ -184,7 +266,11 @@ struct Scene {
   std::vector<std::string> retry_presets;   // story sendmail postfix exim
   std::string dns_host;                     // the host that answers DNS ("" = none)
 
-  // -- inspect (issue 12)
+  // -- inspect (issue 12): filled only for the inspect tab that is open (scene_inspect.cpp)
+  SceneSequence sequence;
+  SceneMessage message;
+  SceneCharts charts;
+  bool captured = false;      // the playback keeps the bytes the inspector needs
 
   // -- teach (issue 12)
 

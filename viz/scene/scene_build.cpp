@@ -279,7 +279,7 @@ void SceneBuilder::build(Playback& pb, Scene& s) {
       SceneMailbox one;
       one.host = host;
       one.user = box;
-      for (const auto& m : store->list(box).messages) one.messages.push_back({m.uid, "", "", "", m.size, false, false});
+      for (const auto& m : store->list(box).messages) one.messages.push_back({m.uid, "", "", "", m.size, false, false, "", -1});
       mailbox_counts[host] += int(one.messages.size());
       s.mailboxes.push_back(std::move(one));
     }

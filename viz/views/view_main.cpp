@@ -40,6 +40,42 @@ void top_bar(const Scene& s, UiState& ui) {
   draw_clock(s, ui);
 }
 
+// bottom_tabs - the bottom pane: Transcript, Sequence, Message, Mailboxes, Charts (issue 12).
+void bottom_tabs(const Scene& s, UiState& ui) {
+  static const char* const kNames[kTabCount] = {"Transcript", "Sequence", "Message", "Mailboxes", "Charts"};
+  if (!ImGui::BeginTabBar("##bottom")) return;
+  for (int i = 0; i < kTabCount; ++i) {
+    ImGuiTabItemFlags f = ui.open_tab == i ? ImGuiTabItemFlags_SetSelected : 0;
+    if (!ImGui::BeginTabItem(kNames[i], nullptr, f)) continue;
+    if (ui.open_tab == i) ui.open_tab = -1;  // shown: done (a new tab bar may need a frame)
+    if (ui.open_tab < 0) ui.bottom_tab = i;
+    switch (i) {
+      case kTabTranscript: draw_transcript(s, ui); break;
+      case kTabSequence: draw_sequence(s, ui); break;
+      case kTabMessage: draw_inspector(s, ui); break;
+      case kTabMailboxes: draw_mailboxes(s, ui); break;
+      case kTabCharts: draw_charts(s, ui); break;
+    }
+    ImGui::EndTabItem();
+  }
+  ImGui::EndTabBar();
+}
+
+// canvas_pick - a token clicked on the network opens its connection's sequence diagram, or for
+// the message itself (a data token), the inspector on the message that connection carried.
+void canvas_pick(const Scene& s, UiState& ui) {
+  if (ui.selected_conn == ui.canvas_conn || !ui.selected_conn) return;
+  for (const SceneToken& t : s.tokens)
+    if (t.conn == ui.selected_conn && t.kind == "data") {
+      ui.open_tab = ui.bottom_tab = kTabMessage;
+      ui.inspect_msg.clear();  // the builder picks the message this connection carried
+      ui.inspect_hop = -1;
+      ui.inspect_conn = t.conn;
+      return;
+    }
+  inspect_connection(ui, ui.selected_conn);
+}
+
 }  // namespace
 
 // draw_main - lay the panels out over the whole display.
@@ -48,13 +84,17 @@ void draw_main(const Scene& s, UiState& ui) {
   const float fh = ImGui::GetFontSize();
   const float top = fh * 2 + (ui.font_big ? ImGui::GetFontSize() * 2.2f : fh * 2.2f) + 30 + fh + 34;
   const float card_w = ui.presenter ? std::clamp(d.x * 0.34f, 300.f, 620.f) : std::clamp(d.x * 0.28f, 300.f, 460.f);
-  const float bottom = ui.presenter ? 0.f : std::max(d.y * 0.36f, 220.f);
+  // The inspect tabs (sequence, message, mailboxes, charts) need room: the network gives some up.
+  const float share = ui.bottom_tab == kTabTranscript ? 0.36f : 0.5f;
+  const float bottom = ui.presenter ? 0.f : std::max(d.y * share, 220.f);
   const float mid = std::max(d.y - top - bottom, 200.f);
 
   if (panel("##top", 0, 0, d.x, top)) top_bar(s, ui);
   ImGui::End();
+  ui.canvas_conn = ui.selected_conn;
   if (panel("##network", 0, top, d.x - card_w, mid, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse))
     draw_topology(s, ui);
+  canvas_pick(s, ui);
   ImGui::End();
   if (panel("##lesson", d.x - card_w, top, card_w, mid)) {
     ImGui::SetWindowFontScale(ui.presenter ? 1.35f : 1.f);  // the card read from the back of the room
@@ -66,7 +106,7 @@ void draw_main(const Scene& s, UiState& ui) {
     if (panel("##queues", 0, top + mid, d.x, qh)) draw_queues(s, ui);
     ImGui::End();
     if (panel("##transcript", 0, top + mid + qh, d.x, d.y - top - mid - qh, ImGuiWindowFlags_NoScrollbar))
-      draw_transcript(s, ui);
+      bottom_tabs(s, ui);
     ImGui::End();
   }
   draw_compose(s, ui);   // hands-on (issue 12)

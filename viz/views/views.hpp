@@ -32,6 +32,7 @@ struct Requests {
   std::optional<std::string> save_lesson;  // write the current branch as a lesson file to this path
 
   // -- inspect (issue 12, inspect helper)
+  bool capture = false;                    // keep bytes and messages per hop (the message inspector)
 
   // -- teach (issue 12, teach helper: predict and presenter)
 };
@@ -81,10 +82,21 @@ struct UiState {
   HandsUi hands;
 
   // -- inspect (issue 12)
+  int bottom_tab = 0;              // the bottom pane's tab shown: a BottomTab
+  int open_tab = -1;               // a tab to bring to the front next frame (-1 = none)
+  std::uint64_t sequence_conn = 0; // the sequence diagram's connection (0 = follow selected_conn)
+  std::string inspect_msg;         // the inspected message's Message-ID ("" = the first one)
+  int inspect_hop = -1;            // its hop shown (-1 = the last so far)
+  std::uint64_t inspect_conn = 0;  // with inspect_msg "": the message this connection carried
+  int inspect_view = -1;           // the inspector's view to bring up: 0 header 1 body 2 raw 3 wire (-1 = none)
+  std::uint64_t canvas_conn = 0;   // selected_conn before the canvas drew (a click there opens a tab)
 
   // -- teach (issue 12)
   bool predict = false;          // predict mode (the teach helper's panels read it; --actions predict: on)
 };
+
+// BottomTab - the bottom pane's tabs, in order.
+enum BottomTab { kTabTranscript = 0, kTabSequence, kTabMessage, kTabMailboxes, kTabCharts, kTabCount };
 
 // CanvasPoint - a point on screen (pixels).
 struct CanvasPoint { float x = 0, y = 0; };
@@ -111,6 +123,14 @@ void draw_error(const Scene& s, UiState& ui);       // a bad lesson's diagnostic
 void draw_live_status(const Scene& s, UiState& ui);
 // live_tooltip - live mode: on hovering a disabled control, why `what` is not possible live.
 void live_tooltip(const char* what);
+void draw_sequence(const Scene& s, UiState& ui);    // one connection as a flow graph (issue 12)
+void draw_inspector(const Scene& s, UiState& ui);   // one message across its hops (issue 12)
+void draw_mailboxes(const Scene& s, UiState& ui);   // each user's messages and what POP3 did (issue 12)
+void draw_charts(const Scene& s, UiState& ui);      // queue depth and outcomes over time (issue 12)
+// inspect_message - select a message for the inspector and bring its tab up (hop -1 = the last).
+void inspect_message(UiState& ui, const std::string& msgid, int hop = -1);
+// inspect_connection - select a connection for the sequence diagram and bring its tab up.
+void inspect_connection(UiState& ui, std::uint64_t conn);
 // reply_tooltip - the tutor: when the last item is hovered, the catalogue's words for `code`.
 void reply_tooltip(int code, const std::string& enhanced = "");
 // reply_tooltip_text - the tutor's words for a code as one text (what reply_tooltip shows).
