@@ -470,6 +470,32 @@ TEST_CASE("what the menus and compose make, applied to the story, saves as a les
   CHECK(r.finish().trace_hash == hash);
 }
 
+TEST_CASE("a message composed, then a fault made at the same paused moment: the window shows what the saved "
+          "lesson replays", "[hands]") {
+  Playback pb;
+  REQUIRE(pb.open(kStory));
+  pb.set_auto_continue(true);
+  pb.seek(minutes(2));
+  SceneBuilder sb;
+  Scene s;
+  sb.build(pb, s);
+  std::string why;
+  auto m = hands::compose_message(s, {"client-c", "a@a.example", "b@b.example", "Before the fault", "Hi", 0}, &why);
+  REQUIRE(m);
+  pb.act(*m);  // the message first ...
+  pb.act(hands::link_latency("internet", "mx2.b.example", msec(200)));  // ... then the fault, same event count
+  REQUIRE(pb.branches().actions().size() == 2);
+  CHECK(pb.branches().actions()[0].after_event == pb.branches().actions()[1].after_event);
+  pb.advance_to(pb.end());
+  REQUIRE(pb.finished());
+  const std::string hash = pb.report().trace_hash;
+  scenario::LoadResult lr = scenario::load_scenario_string(pb.saved_lesson_text(), "saved.yaml");
+  REQUIRE(lr.ok());
+  scenario::ScenarioRun r(*lr.spec);
+  r.run_to_end();
+  CHECK(r.finish().trace_hash == hash);
+}
+
 TEST_CASE("the actions file's view verbs open the menus, compose and the branch list; bad menu targets are refused", "[hands]") {
   auto verb = [](const char* name) -> const VerbDef& {
     for (const VerbDef& v : verb_table())

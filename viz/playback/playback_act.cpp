@@ -21,9 +21,17 @@ void Playback::act(const scenario::Action& a) {
     spec_ = scenario::with_actions(*base_, branches_.actions());
     if (diverged) resim_to(n, t);
   }
+  // A replay applies the actions recorded at one point timeline entries first, then messages
+  // (scenario_runner.cpp). A change made after a message composed at this same point would run in
+  // the other order live: re-simulate to here instead, so the window shows what the saved lesson replays.
+  bool reorder = false;
+  if (std::holds_alternative<scenario::TimelineEntry>(a))
+    for (const scenario::AppliedAction& x : branches_.actions())
+      if (x.after_event == n && std::holds_alternative<scenario::MessageSpec>(x.action)) reorder = true;
   run_->apply(a);
   branches_.add(run_->actions().back());
   spec_ = scenario::with_actions(*base_, branches_.actions());
+  if (reorder) resim_to(n, t);
   report_.reset();
   // The future changed: learn the new end, timeline marks and busy moments from a headless run
   // of the branch (the same run: it replays the actions at the same points).
