@@ -9,7 +9,7 @@ namespace smtpsim::viz {
 
 const char* usage() {
   return "usage: smtpsim-viz [LESSON] [--at T] [--speed X] [--size WxH] [--screenshot OUT.png]\n"
-         "                   [--scene OUT.json] [--play-to-end]\n"
+         "                   [--scene OUT.json] [--play-to-end] [--presenter] [--predict]\n"
          "  LESSON         a lesson file (default: scenarios/lessons/story.yaml)\n"
          "  --at T         start at virtual time T (like 10m, 1h1m1s)\n"
          "  --speed X      virtual seconds per wall second, 0.1 .. 10000 (like 60 or 60x)\n"
@@ -17,7 +17,10 @@ const char* usage() {
          "  --screenshot F render at --at, write the picture to F (PNG) and exit\n"
          "  --scene F      write what is on screen at --at as JSON to F and exit\n"
          "  --play-to-end  play the lesson to its end in the window, print the trace hash and\n"
-         "                 the summary like `smtpsim run`, exit 0 pass / 1 fail / 2 bad input\n";
+         "                 the summary like `smtpsim run`, exit 0 pass / 1 fail / 2 bad input\n"
+         "  --presenter    start in presenter mode (large text, high contrast; key F)\n"
+         "  --predict      start in predict mode (the run stops before each reply and asks what\n"
+         "                 comes; key P); with --screenshot: at the first question after --at\n";
 }
 
 bool parse_args(int argc, char** argv, AppArgs& out, std::string& error) {
@@ -36,6 +39,12 @@ bool parse_args(int argc, char** argv, AppArgs& out, std::string& error) {
       out.help = true;
     } else if (a == "--play-to-end") {
       out.play_to_end = true;
+    } else if (a == "--presenter") {
+      out.presenter = true;
+    } else if (a == "--predict") {
+      out.predict = true;
+    } else if (a == "--presenter-scale-only") {
+      out.presenter = out.presenter_scale_only = true;
     } else if (a == "--at") {
       if (!value(v)) return false;
       auto d = parse_duration(v);

@@ -1,6 +1,6 @@
 // app_args.hpp - the command line of smtpsim-viz:
 //   smtpsim-viz [LESSON] [--at T] [--speed X] [--size WxH] [--screenshot OUT.png] [--scene OUT.json]
-//               [--play-to-end]
+//               [--play-to-end] [--presenter] [--predict]
 #pragma once
 #include <optional>
 #include <string>
@@ -17,6 +17,9 @@ struct AppArgs {
   std::string screenshot, scene;      // output files ("" = none)
   bool play_to_end = false;
   bool help = false;
+  bool presenter = false;             // start in presenter mode
+  bool predict = false;               // start in predict mode (with --screenshot: at the first question after --at)
+  bool presenter_scale_only = false;  // test only: presenter mode scales the small atlas (blurry)
 };
 
 // parse_args - false with `error` set on a bad command line.

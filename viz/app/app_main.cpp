@@ -9,6 +9,7 @@
 
 #include "viz/app/app_args.hpp"
 #include "viz/app/app_fonts.hpp"
+#include "viz/app/app_teach.hpp"
 #include "viz/app/app_window.hpp"
 #include "viz/playback/playback.hpp"
 #include "viz/scene/scene_build.hpp"
@@ -58,7 +59,7 @@ int main(int argc, char** argv) {
     return kExitUsage;
   }
   if (args.help) {
-    std::cout << usage();
+    std::cout << usage() << keys_help_text();
     return kExitOk;
   }
   std::string lesson = args.lesson.empty() ? default_lesson(argv[0]) : args.lesson;
@@ -97,10 +98,22 @@ int main(int argc, char** argv) {
     return kExitUsage;
   }
 
+  Teach teach;  // presenter and predict mode (viz/app/app_teach.*)
+  teach.set_scale_only(args.presenter_scale_only);
+  ui.presenter = args.presenter;
+  ui.predict = args.predict;
+  teach.attach(pb);
+  if (loaded && args.predict && !args.screenshot.empty()) {
+    teach.ask_next(pb);
+    builder.build(pb, scene);
+  }
+  teach.scene(pb, scene);
+
   int status = kExitOk;
   if (!args.screenshot.empty()) {
     // A few frames so every panel has its size, then the picture.
     for (int i = 0; i < 3; ++i) {
+      teach.between_frames(ui, win);
       win.begin_frame();
       draw_main(scene, ui);
       ui.req = {};
@@ -118,10 +131,12 @@ int main(int argc, char** argv) {
     auto t0 = std::chrono::steady_clock::now();
     long frames = 0;
     while (!pb.finished() && !win.should_close()) {
+      teach.between_frames(ui, win);
       win.begin_frame();
       pb.tick(kPlayFrame);
       if (!pb.playing() && !pb.finished()) pb.set_playing(true);
       builder.build(pb, scene);
+      teach.scene(pb, scene);
       draw_main(scene, ui);
       ui.req = {};
       win.end_frame();
@@ -133,14 +148,17 @@ int main(int argc, char** argv) {
   } else {
     if (loaded && !args.at) pb.set_playing(true);
     while (!win.should_close()) {
+      teach.between_frames(ui, win);
       double dt = win.begin_frame();
       pb.tick(dt);
       builder.build(pb, scene);
+      teach.scene(pb, scene);
       ui.skip_idle = pb.skip_idle();
-      draw_main(scene, ui);  // keys (Space, Right, Left) are the panels' too
-      Requests req = ui.req;
+      draw_main(scene, ui);
+      handle_keys(scene, ui);  // every key (viz/views/view_keys.cpp)
+      Requests req = teach.requests(ui.req);
       ui.req = {};
-      win.end_frame();
+      win.end_frame(req.snapshot ? teach.snapshot(pb, ui) : "");
       pb.apply(req);
       if (req.open_lesson && pb.loaded()) win.set_title("smtpsim-viz - " + pb.spec().lesson.title);
     }

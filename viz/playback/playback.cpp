@@ -182,6 +182,10 @@ void Playback::on_event(const TraceEvent& e) {
     watch_ = cur;
     watch_count_ = 0;
   }
+  if (stop_hook_ && !rewinding_ && stop_hook_(e, idx)) {
+    pause_hit_ = true;
+    run_->world().sched.request_stop();
+  }
 }
 
 const std::vector<std::size_t>* Playback::wire_events(const WireKey& k) const {

@@ -6,6 +6,7 @@
 #pragma once
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -105,6 +106,10 @@ class Playback {
   bool in_data(std::uint64_t conn, SimTime t) const;
   // last_attempt - the start of the last delivery attempt of queue entry qid on host (-1: none).
   SimTime last_attempt(const std::string& host, const std::string& qid) const;
+  // set_stop_hook - asked for every trace event while the clock runs (not while rewinding); true
+  // stops the clock right after the event (predict mode: before each reply is shown). Stopping
+  // and resuming the scheduler does not change the trace.
+  void set_stop_hook(std::function<bool(const TraceEvent&, std::size_t)> hook) { stop_hook_ = std::move(hook); }
   // report - the run's verdict (runs finish(); call once the clock reached end()).
   const scenario::RunReport& report();
   std::uint64_t executed() const;
@@ -142,6 +147,7 @@ class Playback {
   int picked_card_ = -1;
   bool pause_hit_ = false;
   bool rewinding_ = false;
+  std::function<bool(const TraceEvent&, std::size_t)> stop_hook_;
 
   SimTime now_ = 0, end_ = 0;
   bool playing_ = false, skip_idle_ = true, skipping_ = false, auto_continue_ = false;

@@ -30,11 +30,17 @@ void top_bar(const Scene& s, UiState& ui) {
   ImGui::SameLine();
   ImGui::TextDisabled("%s", s.file.c_str());
   float right = ImGui::GetWindowContentRegionMax().x;
-  ImGui::SameLine(std::max(right - 230, 300.f));
+  const float buttons = ImGui::CalcTextSize("Lessons...  Presenter view  Predict  Keys").x + ImGui::GetFontSize() * 2;
+  ImGui::SameLine(std::max(right - buttons, 300.f));
   if (ImGui::SmallButton("Lessons...")) ui.show_picker = !ui.show_picker;
   ImGui::SameLine();
   if (ImGui::SmallButton(ui.presenter ? "Full view" : "Presenter view")) ui.presenter = !ui.presenter;
+  ImGui::SameLine();
+  if (ImGui::SmallButton(ui.predict ? "Stop predicting" : "Predict")) ui.predict = !ui.predict;
+  ImGui::SameLine();
+  if (ImGui::SmallButton("Keys")) ui.show_keys = !ui.show_keys;
   draw_clock(s, ui);
+  if (!ui.status.empty()) ImGui::TextDisabled("%s", ui.status.c_str());
 }
 
 }  // namespace
@@ -44,7 +50,7 @@ void draw_main(const Scene& s, UiState& ui) {
   const ImVec2 d = ImGui::GetIO().DisplaySize;
   const float fh = ImGui::GetFontSize();
   const float top = fh * 2 + (ui.font_big ? ImGui::GetFontSize() * 2.2f : fh * 2.2f) + 30 + fh + 34;
-  const float card_w = ui.presenter ? std::clamp(d.x * 0.34f, 300.f, 620.f) : std::clamp(d.x * 0.28f, 300.f, 460.f);
+  const float card_w = ui.presenter ? std::clamp(d.x * 0.40f, 300.f, 900.f) : std::clamp(d.x * 0.28f, 300.f, 460.f);
   const float bottom = ui.presenter ? 0.f : std::max(d.y * 0.36f, 220.f);
   const float mid = std::max(d.y - top - bottom, 200.f);
 
@@ -53,11 +59,17 @@ void draw_main(const Scene& s, UiState& ui) {
   if (panel("##network", 0, top, d.x - card_w, mid, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse))
     draw_topology(s, ui);
   ImGui::End();
-  if (panel("##lesson", d.x - card_w, top, card_w, mid)) {
-    ImGui::SetWindowFontScale(ui.presenter ? 1.35f : 1.f);  // the card read from the back of the room
-    draw_lesson(s, ui);
-  }
+  if (panel("##lesson", d.x - card_w, top, card_w, mid)) draw_lesson(s, ui);  // presenter: its fonts are larger
   ImGui::End();
+  if (s.predict.on) {  // predict mode's question at the bottom of the network
+    const float w = std::min(d.x - card_w - 20, ImGui::GetFontSize() * 46);
+    ImGui::SetNextWindowPos(ImVec2(10, top + mid - 10), ImGuiCond_Always, ImVec2(0, 1));
+    ImGui::SetNextWindowSizeConstraints(ImVec2(w, 0), ImVec2(w, mid - 20));
+    if (ImGui::Begin("##predict", nullptr, ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
+                                              ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoSavedSettings))
+      draw_predict(s, ui);
+    ImGui::End();
+  }
   if (!ui.presenter) {
     const float qh = std::clamp(fh * (4.5f + 2.2f * static_cast<float>(s.queues.size())), fh * 3, bottom * 0.5f);
     if (panel("##queues", 0, top + mid, d.x, qh)) draw_queues(s, ui);
@@ -74,6 +86,7 @@ void draw_main(const Scene& s, UiState& ui) {
       draw_error(s, ui);
     ImGui::End();
   }
+  draw_keys_help(ui);
 }
 
 }  // namespace smtpsim::viz

@@ -34,6 +34,10 @@ struct Requests {
   // -- inspect (issue 12, inspect helper)
 
   // -- teach (issue 12, teach helper: predict and presenter)
+  std::optional<int> predict_pick;        // predict mode: the choice picked (index into ScenePredict::choices)
+  std::optional<int> predict_code;        // predict mode: a reply code typed
+  bool predict_skip = false;              // predict mode: show the reply without answering
+  bool snapshot = false;                  // save a PNG of the window and the transcript so far (key S)
 };
 
 // UiState - UI-only state: selection, filters, pan and zoom, panel visibility.
@@ -62,6 +66,10 @@ struct UiState {
   // -- inspect (issue 12)
 
   // -- teach (issue 12)
+  bool predict = false;          // predict mode on (key P, `predict: on`)
+  bool show_keys = false;        // the keyboard help window (key H or ?)
+  char predict_input[8] = {};    // the reply code being typed in predict mode
+  std::string status;            // one line for the top bar ("saved smtpsim-story-....png"), set by the app
 };
 
 // CanvasPoint - a point on screen (pixels).
@@ -84,6 +92,18 @@ void draw_transcript(const Scene& s, UiState& ui);  // lines following the clock
 void draw_queues(const Scene& s, UiState& ui);      // rows with next-attempt and give-up countdowns
 void draw_lesson(const Scene& s, UiState& ui);      // title, card, expectations, summary
 void draw_error(const Scene& s, UiState& ui);       // a bad lesson's diagnostics
+void draw_predict(const Scene& s, UiState& ui);     // predict mode: the question, the choices, the score
+void draw_keys_help(UiState& ui);                   // the keyboard help window (when ui.show_keys)
+
+// KeyHelp - one keyboard shortcut: the key and what it does. keys_help() is the one table that
+// handle_keys() implements, --help prints and the window's help shows.
+struct KeyHelp { const char* key; const char* what; };
+const std::vector<KeyHelp>& keys_help();
+// keys_help_text - the table as text for --help.
+std::string keys_help_text();
+// handle_keys - the keyboard (viz/views/view_keys.cpp): turns this frame's key presses into
+// requests and UI changes (presenter, predict, help). Call once per frame inside the frame.
+void handle_keys(const Scene& s, UiState& ui);
 // reply_tooltip - the tutor: when the last item is hovered, the catalogue's words for `code`.
 void reply_tooltip(int code, const std::string& enhanced = "");
 // reply_tooltip_text - the tutor's words for a code as one text (what reply_tooltip shows).
