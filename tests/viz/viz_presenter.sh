@@ -38,15 +38,21 @@ def measure(path):
         return sum(abs(a - b) for a, b in zip(c, TITLE)) <= 45
     def touched(c):  # any text pixel: clearly brighter than the dark backgrounds
         return sum(c) / 3 >= 70
-    xs = range(0, W // 2)
+    xs = range(0, W // 3)  # the start of the title, left of any button
     rows = [y for y in range(0, 300) if any(ink(at(x, y)) for x in xs)]
     assert rows, path + ": no title text found"
     top = rows[0]
     bottom = top
     while bottom + 1 < 300 and any(ink(at(x, bottom + 1)) for x in xs):
         bottom += 1
-    height = bottom - top + 1
     cols = [x for x in xs if any(ink(at(x, y)) for y in range(top, bottom + 1))]
+    # the glyphs' full height: out to the faint edge rows of the anti-aliased text
+    span = range(cols[0], cols[-1] + 1)
+    while top > 0 and any(touched(at(x, top - 1)) for x in span):
+        top -= 1
+    while bottom + 1 < 300 and any(touched(at(x, bottom + 1)) for x in span):
+        bottom += 1
+    height = bottom - top + 1
     full = sum(1 for y in range(top, bottom + 1) for x in range(cols[0], cols[-1] + 1) if ink(at(x, y)))
     seen = sum(1 for y in range(top, bottom + 1) for x in range(cols[0], cols[-1] + 1) if touched(at(x, y)))
     return height, full / max(seen, 1)

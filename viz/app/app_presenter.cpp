@@ -10,6 +10,9 @@ namespace smtpsim::viz {
 void presenter_fonts(UiState& ui, bool presenter, bool scale_only) {
   ImGuiIO& io = ImGui::GetIO();
   load_fonts(ui, presenter && !scale_only ? kPresenterScale : 1.0f);
+  ui.font_canvas = nullptr;
+  if (presenter && !scale_only && ui.font_big)  // DejaVu is there: a middle size for the network's labels
+    ui.font_canvas = io.Fonts->AddFontFromFileTTF("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 15.0f * kPresenterCanvasScale);
   io.FontGlobalScale = presenter && scale_only ? kPresenterScale : 1.0f;
 }
 

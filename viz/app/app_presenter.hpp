@@ -9,6 +9,8 @@ namespace smtpsim::viz {
 
 // kPresenterScale - presenter text size over normal text size (the test wants >= 2x on screen).
 inline constexpr float kPresenterScale = 2.2f;
+// kPresenterCanvasScale - the network's labels in presenter mode (the map has no room for 2.2x).
+inline constexpr float kPresenterCanvasScale = 1.5f;
 
 // presenter_fonts - re-create the atlas (not built yet) at normal or presenter size; `scale_only`
 // keeps the normal atlas and scales it instead (blurry: only for the test that tells them apart).

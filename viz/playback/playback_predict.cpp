@@ -250,6 +250,7 @@ bool Predictor::on_stop(const TraceEvent& e, std::size_t idx) {
   q.command = command;
   q.reply = e.text;
   q.choices = predict_choices(command, e.text, idx);
+  for (auto& c : q.choices) c.text = smtp::render_text(c.text, {{"host", e.host}});  // the same for every choice
   std::string label;
   for (const auto& c : q.choices)
     if (c.right) label = c.label + " " + c.key;

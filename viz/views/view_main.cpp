@@ -27,10 +27,18 @@ bool panel(const char* name, float x, float y, float w, float h, ImGuiWindowFlag
 // top_bar - title, lesson picker and presenter buttons, then the clock panel.
 void top_bar(const Scene& s, UiState& ui) {
   ImGui::TextColored(to_vec4(IM_COL32(235, 235, 240, 255)), "%s", s.title.empty() ? "smtpsim" : s.title.c_str());
-  ImGui::SameLine();
-  ImGui::TextDisabled("%s", s.file.c_str());
+  if (!ui.status.empty()) {  // what the app just did ("saved smtpsim-story-....png and .txt")
+    ImGui::SameLine();
+    ImGui::TextColored(to_vec4(col::kTls), "%s", ui.status.c_str());
+  } else if (!ui.presenter) {  // presenter mode: the title alone, read from the back of the room
+    ImGui::SameLine();
+    ImGui::TextDisabled("%s", s.file.c_str());
+  }
   float right = ImGui::GetWindowContentRegionMax().x;
-  const float buttons = ImGui::CalcTextSize("Lessons...  Presenter view  Predict  Keys").x + ImGui::GetFontSize() * 2;
+  const ImGuiStyle& st = ImGui::GetStyle();
+  float buttons = 0;
+  for (const char* b : {"Lessons...", "Presenter view", "Stop predicting", "Keys"})
+    buttons += ImGui::CalcTextSize(b).x + st.FramePadding.x * 2 + st.ItemSpacing.x;
   ImGui::SameLine(std::max(right - buttons, 300.f));
   if (ImGui::SmallButton("Lessons...")) ui.show_picker = !ui.show_picker;
   ImGui::SameLine();
@@ -40,7 +48,6 @@ void top_bar(const Scene& s, UiState& ui) {
   ImGui::SameLine();
   if (ImGui::SmallButton("Keys")) ui.show_keys = !ui.show_keys;
   draw_clock(s, ui);
-  if (!ui.status.empty()) ImGui::TextDisabled("%s", ui.status.c_str());
 }
 
 }  // namespace
@@ -57,14 +64,19 @@ void draw_main(const Scene& s, UiState& ui) {
   if (panel("##top", 0, 0, d.x, top)) top_bar(s, ui);
   ImGui::End();
   if (panel("##network", 0, top, d.x - card_w, mid, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse))
+  {
+    if (ui.presenter && ui.font_canvas) ImGui::PushFont(ui.font_canvas);
     draw_topology(s, ui);
+    if (ui.presenter && ui.font_canvas) ImGui::PopFont();
+  }
   ImGui::End();
   if (panel("##lesson", d.x - card_w, top, card_w, mid)) draw_lesson(s, ui);  // presenter: its fonts are larger
   ImGui::End();
-  if (s.predict.on) {  // predict mode's question at the bottom of the network
-    const float w = std::min(d.x - card_w - 20, ImGui::GetFontSize() * 46);
-    ImGui::SetNextWindowPos(ImVec2(10, top + mid - 10), ImGuiCond_Always, ImVec2(0, 1));
-    ImGui::SetNextWindowSizeConstraints(ImVec2(w, 0), ImVec2(w, mid - 20));
+  if (s.predict.on) {  // predict mode's question at the bottom left, over the transcript (its answer is hidden)
+    const float w = std::min(d.x - card_w, ImGui::GetFontSize() * 46);
+    ImGui::SetNextWindowPos(ImVec2(0, d.y), ImGuiCond_Always, ImVec2(0, 1));
+    ImGui::SetNextWindowSizeConstraints(ImVec2(w, 0), ImVec2(w, d.y - top));
+    ImGui::SetNextWindowBgAlpha(1.0f);
     if (ImGui::Begin("##predict", nullptr, ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
                                               ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoSavedSettings))
       draw_predict(s, ui);

@@ -69,6 +69,7 @@ struct UiState {
   bool predict = false;          // predict mode on (key P, `predict: on`)
   bool show_keys = false;        // the keyboard help window (key H or ?)
   char predict_input[8] = {};    // the reply code being typed in predict mode
+  ImFont* font_canvas = nullptr; // presenter mode: the network's labels (1.5x, so the map stays uncrowded)
   std::string status;            // one line for the top bar ("saved smtpsim-story-....png"), set by the app
 };
 
