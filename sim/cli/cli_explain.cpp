@@ -210,6 +210,15 @@ Duration longest_gap(const std::vector<SimTime>& t) {
   return g;
 }
 
+// first_warning - when a run sends the delay warning: at the end of the first attempt that fails
+// once the message is warn_after old (sim/roles/mta_queue.cpp decides it at the deferral).
+std::optional<SimTime> first_warning(const RetrySchedule& p, const std::vector<SimTime>& t) {
+  if (!p.warn_after) return std::nullopt;
+  for (SimTime a : t)
+    if (a + kAttemptCost >= *p.warn_after && a + kAttemptCost < p.give_up_after) return a + kAttemptCost;
+  return std::nullopt;
+}
+
 // explain_retry_all - the four presets side by side.
 int explain_retry_all(Context& ctx) {
   std::vector<std::string> names = retry_preset_names();
@@ -260,16 +269,19 @@ int explain_retry_all(Context& ctx) {
   }
 
   out << "\nUntil the bounce:\n";
-  out << "              attempts  longest gap  warns after  bounces after\n";
+  out << "              attempts  longest gap    delay warning         bounces after\n";
   for (std::size_t i = 0; i < presets.size(); ++i) {
     const RetrySchedule& p = presets[i];
-    char line[160];
-    std::snprintf(line, sizeof line, "  %-10s  %8zu  %-11s  %-11s  %s\n", p.name.c_str(), times[i].size(),
-                  format_duration_exact(longest_gap(times[i])).c_str(),
-                  p.warn_after ? format_duration_exact(*p.warn_after).c_str() : "never",
+    const std::optional<SimTime> warn = first_warning(p, times[i]);
+    const std::string warn_text =
+        warn ? format_duration_exact(*p.warn_after) + ", sent " + hms(*warn) : std::string("never");
+    char line[192];
+    std::snprintf(line, sizeof line, "  %-10s  %8zu  %-13s  %-20s  %s\n", p.name.c_str(), times[i].size(),
+                  format_duration_exact(longest_gap(times[i])).c_str(), warn_text.c_str(),
                   format_duration_exact(p.give_up_after).c_str());
     out << line;
   }
+  out << "A delay warning goes out when the first attempt that fails after the warning age ends.\n";
   out << "\nThese are the times an MTA in a run keeps. `smtpsim explain retry PRESET` lists every attempt\n"
          "of one preset.\n";
   out.flush();
@@ -289,18 +301,16 @@ int explain_retry_one(const std::string& name, Context& ctx) {
   }
   std::vector<SimTime> t = attempt_times(*p, kAttemptCost);
   ctx.out << wrap(p->name + ": " + p->description, kWidth, "", "  ") << wrap(describe(*p), kWidth, "", "  ") << "\n";
-  bool warned = false;
+  const std::optional<SimTime> warn = first_warning(*p, t);
   for (std::size_t i = 0; i < t.size(); ++i) {
-    if (p->warn_after && !warned && t[i] >= *p->warn_after) {
-      ctx.out << "        " << hms(*p->warn_after) << "  delay warning to the sender (" << format_duration_exact(*p->warn_after)
-              << ")\n";
-      warned = true;
-    }
     char line[96];
     std::snprintf(line, sizeof line, "  %4zu  %s", i + 1, hms(t[i]).c_str());
     ctx.out << line;
     if (i) ctx.out << "  (+" << format_duration_exact(t[i] - t[i - 1]) << ")";
     ctx.out << "\n";
+    if (warn && *warn == t[i] + kAttemptCost)
+      ctx.out << "        " << hms(*warn) << "  delay warning to the sender: this attempt failed and the message is over "
+              << format_duration_exact(*p->warn_after) << " old\n";
   }
   ctx.out << "        " << hms(p->give_up_after) << "  bounce: the message is " << format_duration_exact(p->give_up_after)
           << " old\n                  (its Status: is the last failure's: 4.3.0 after \"451 4.3.0\", 4.4.1 when no "

@@ -47,28 +47,4 @@ std::string greeting_timestamp(std::string_view greeting) {
   return std::string(ts);
 }
 
-// sasl_plain_encode - the PLAIN message, base64.
-std::string sasl_plain_encode(std::string_view authcid, std::string_view password, std::string_view authzid) {
-  std::string m;
-  m.append(authzid);
-  m.push_back('\0');
-  m.append(authcid);
-  m.push_back('\0');
-  m.append(password);
-  return base64_encode(m);
-}
-
-// sasl_plain_decode - exactly two NULs separating the fields; authcid must not be empty.
-std::optional<PlainCredentials> sasl_plain_decode(std::string_view base64) {
-  auto raw = base64_decode_strict(base64);
-  if (!raw) return std::nullopt;
-  std::size_t a = raw->find('\0');
-  if (a == std::string::npos) return std::nullopt;
-  std::size_t b = raw->find('\0', a + 1);
-  if (b == std::string::npos || raw->find('\0', b + 1) != std::string::npos) return std::nullopt;
-  PlainCredentials c{raw->substr(0, a), raw->substr(a + 1, b - a - 1), raw->substr(b + 1)};
-  if (c.authcid.empty()) return std::nullopt;
-  return c;
-}
-
 }  // namespace smtpsim::pop3

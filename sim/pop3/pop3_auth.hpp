@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "sim/core/sasl_plain.hpp"
 #include "sim/core/time.hpp"
 
 namespace smtpsim::pop3 {
@@ -20,15 +21,10 @@ std::string apop_timestamp(std::uint64_t session_id, SimTime now, std::string_vi
 // greeting_timestamp - the last "<...@...>" in a greeting line, or "" if there is none.
 std::string greeting_timestamp(std::string_view greeting);
 
-// PlainCredentials - the three fields of a SASL PLAIN message.
-struct PlainCredentials {
-  std::string authzid;
-  std::string authcid;
-  std::string password;
-};
-// sasl_plain_encode - base64(authzid NUL authcid NUL password).
-std::string sasl_plain_encode(std::string_view authcid, std::string_view password, std::string_view authzid = {});
-// sasl_plain_decode - the fields of a base64 PLAIN response (base64_decode_strict); nullopt if malformed.
-std::optional<PlainCredentials> sasl_plain_decode(std::string_view base64);
+// SASL PLAIN (PlainCredentials, sasl_plain_encode, sasl_plain_decode) is shared with SMTP:
+// sim/core/sasl_plain.hpp.
+using smtpsim::PlainCredentials;
+using smtpsim::sasl_plain_decode;
+using smtpsim::sasl_plain_encode;
 
 }  // namespace smtpsim::pop3

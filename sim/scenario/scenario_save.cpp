@@ -79,7 +79,15 @@ std::string add_to_section(std::string text, const std::string& key, const std::
       text.insert(close, ins);
       return text;
     }
-    if (has_value) break;  // `key: null` or a scalar: not a list we can extend; add a new section
+    if (has_value) {
+      // `key: null` / `key: ~` (an empty section, as YAML spells it): drop the null, then fill the
+      // section as a block list. Any other scalar is not a list (the loader refuses it): add a new section.
+      std::size_t end = rest.find_first_of(" \t#\r", v);
+      std::string_view val = rest.substr(v, end == std::string_view::npos ? std::string_view::npos : end - v);
+      if (val != "null" && val != "Null" && val != "NULL" && val != "~") break;
+      text.erase(starts[k] + head.size(), v + val.size());
+      return add_to_section(std::move(text), key, entries);
+    }
     // block list: after the section's last content line, at its items' indentation
     std::string indent = "  ";
     std::size_t last = k;

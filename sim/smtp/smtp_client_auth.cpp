@@ -14,14 +14,7 @@ constexpr int kAuthCancelled = 100;  // auth_step_ after we sent "*"
 constexpr std::string_view kMasked = kMaskedSecret;
 
 // plain_response - base64(authzid NUL authcid NUL passwd), RFC 4616 2.
-std::string plain_response(const Credentials& c) {
-  std::string raw = c.authzid;
-  raw += '\0';
-  raw += c.user;
-  raw += '\0';
-  raw += c.password;
-  return base64_encode(raw);
-}
+std::string plain_response(const Credentials& c) { return sasl_plain_encode(c.user, c.password, c.authzid); }
 
 // join - the offered mechanisms as one string for messages.
 std::string join(const std::vector<std::string>& v) {

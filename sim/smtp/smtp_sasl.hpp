@@ -1,9 +1,12 @@
-// smtp_sasl.hpp - SASL helpers for the SMTP server's AUTH (RFC 4954): the PLAIN message (RFC 4616)
-// and the LOGIN prompts. Responses are decoded with base64_decode_strict (sim/core/base64.hpp).
+// smtp_sasl.hpp - SASL helpers for SMTP AUTH (RFC 4954): the LOGIN prompts and the masked secret;
+// the PLAIN message (RFC 4616) is sim/core/sasl_plain.hpp. Responses are decoded with
+// base64_decode_strict (sim/core/base64.hpp).
 #pragma once
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include "sim/core/sasl_plain.hpp"
 
 namespace smtpsim::smtp {
 
@@ -13,15 +16,7 @@ inline constexpr std::string_view kLoginPasswordPrompt = "UGFzc3dvcmQ6";
 // kMaskedSecret - what a trace shows instead of a SASL secret (client's sent and server's received lines).
 inline constexpr std::string_view kMaskedSecret = "********";
 
-// PlainCredentials - the three fields of a PLAIN response.
-struct PlainCredentials {
-  std::string authzid;  // authorization identity ("" = same as authcid)
-  std::string authcid;  // user name
-  std::string password;
-};
-
-// sasl_parse_plain - split "authzid NUL authcid NUL passwd" (RFC 4616 2); nullopt unless there are
-// exactly two NULs and authcid and passwd are non-empty.
-std::optional<PlainCredentials> sasl_parse_plain(std::string_view decoded);
+// The PLAIN message itself (PlainCredentials, sasl_plain_encode/split/decode) is shared with POP3:
+// sim/core/sasl_plain.hpp.
 
 }  // namespace smtpsim::smtp

@@ -98,7 +98,7 @@ void SmtpServer::auth_response(std::string_view line, SimTime now) {
   }
   switch (auth_step_) {
     case AuthStep::PlainResponse: {
-      std::optional<PlainCredentials> c = sasl_parse_plain(*decoded);
+      std::optional<PlainCredentials> c = sasl_plain_split(*decoded);
       wipe(*decoded);
       if (!c) {
         error("AUTH PLAIN: response is not authzid NUL user NUL password");

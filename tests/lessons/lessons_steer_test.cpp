@@ -185,6 +185,20 @@ TEST_CASE("save as lesson: flow lists, block lists at column 0, and missing sect
     CHECK(saved.find("\n- { at: 5s, after_event: 17, crash: mx.b.example }\n") != std::string::npos);
     CHECK(load_text(saved).timeline.size() == 2);
   }
+  SECTION("an empty section spelled null or ~ is filled in place, not written twice") {
+    for (const char* spelling : {"timeline: null   # none yet\n", "timeline: ~\n", "timeline:\n"}) {
+      std::string text = base + "\n" + spelling + "# the end\n";
+      std::string saved = save_as_lesson(text, acts);
+      INFO(saved);
+      std::size_t n = 0;
+      for (std::size_t at = saved.find("\ntimeline:"); at != std::string::npos; at = saved.find("\ntimeline:", at + 1)) ++n;
+      CHECK(n == 1);
+      CHECK(saved.find("null") == std::string::npos);
+      ScenarioSpec back = load_text(saved);
+      REQUIRE(back.timeline.size() == 1);
+      CHECK(back.timeline[0].after_event == 17u);
+    }
+  }
 }
 
 TEST_CASE("after_event is read from timeline and send entries, and refused with repeat") {

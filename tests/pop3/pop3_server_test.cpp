@@ -272,7 +272,7 @@ TEST_CASE("pop3 server: AUTH PLAIN (RFC 5034)", "[pop3][server]") {
   }
   SECTION("cancel, garbage, wrong password, unknown mechanism") {
     ServerRig rig;
-    rig.cfg.max_auth_failures = 5;
+    rig.cfg.max_auth_failures = 6;
     rig.start();
     run_table(rig,
               {
@@ -284,10 +284,12 @@ TEST_CASE("pop3 server: AUTH PLAIN (RFC 5034)", "[pop3][server]") {
                    "-ERR [AUTH] Authentication failed.\r\n"},
                   {"AUTH PLAIN " + pop3::sasl_plain_encode("b@b.example", "secret", "c@b.example") + "\r\n",
                    "-ERR [AUTH] Authentication failed.\r\n"},  // may not act as someone else
+                  {"AUTH PLAIN " + pop3::sasl_plain_encode("b@b.example", "") + "\r\n",
+                   "-ERR [AUTH] Authentication failed.\r\n"},  // RFC 4616: passwd = 1*SAFE
                   {"AUTH CRAM-MD5\r\n", "-ERR Unsupported authentication mechanism CRAM-MD5\r\n"},
               },
               false);
-    CHECK(rig.srv->stats().auth_failures == 4);
+    CHECK(rig.srv->stats().auth_failures == 5);
   }
 }
 

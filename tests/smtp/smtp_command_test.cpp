@@ -10,6 +10,7 @@
 
 using namespace smtpsim::smtp;
 using smtpsim::base64_decode_strict;
+using smtpsim::sasl_plain_split;
 
 TEST_CASE("command: verbs are case-insensitive; known-but-unimplemented are marked") {
   CHECK(verb_from_word("ehlo") == Verb::Ehlo);
@@ -240,17 +241,17 @@ TEST_CASE("sasl: strict base64 and the PLAIN message") {
   CHECK_FALSE(base64_decode_strict("===="));
   CHECK_FALSE(base64_decode_strict("YR=="));        // non-zero bits under the padding
   CHECK_FALSE(base64_decode_strict("YWxpY2U=\r\n"));
-  auto c = sasl_parse_plain(std::string("\0alice\0secret", 13));
+  auto c = sasl_plain_split(std::string("\0alice\0secret", 13));
   REQUIRE(c);
   CHECK(c->authzid.empty());
   CHECK(c->authcid == "alice");
   CHECK(c->password == "secret");
-  CHECK(sasl_parse_plain(std::string("boss\0alice\0secret", 17))->authzid == "boss");
-  CHECK_FALSE(sasl_parse_plain("alice"));
-  CHECK_FALSE(sasl_parse_plain(std::string("\0alice", 6)));
-  CHECK_FALSE(sasl_parse_plain(std::string("\0alice\0", 7)));
-  CHECK_FALSE(sasl_parse_plain(std::string("\0\0secret", 8)));
-  CHECK_FALSE(sasl_parse_plain(std::string("\0a\0b\0c", 7)));
+  CHECK(sasl_plain_split(std::string("boss\0alice\0secret", 17))->authzid == "boss");
+  CHECK_FALSE(sasl_plain_split("alice"));
+  CHECK_FALSE(sasl_plain_split(std::string("\0alice", 6)));
+  CHECK_FALSE(sasl_plain_split(std::string("\0alice\0", 7)));
+  CHECK_FALSE(sasl_plain_split(std::string("\0\0secret", 8)));
+  CHECK_FALSE(sasl_plain_split(std::string("\0a\0b\0c", 7)));
 }
 
 TEST_CASE("states: the table allows the RFC 5321 order and names the 503 for the rest") {
