@@ -83,6 +83,9 @@ class ScenarioRun {
 
   // apply - change the world now (see the header comment); recorded in actions().
   void apply(Action action);
+  // fire_pending - apply the records due at this point now (what apply() and step() do first):
+  // a re-simulation that stopped at a recorded action's index reaches the state after it.
+  void fire_pending() { fire_due(); }
   // actions - every action applied by hand in this run, in order.
   const std::vector<AppliedAction>& actions() const { return actions_; }
   // run_to_end - run until the file's `until`, or until the mail is quiet plus the grace time.
@@ -114,6 +117,8 @@ class ScenarioRun {
   // apply_behaviour - a behaviour change on an SMTP or POP3 host, or on every member of a
   // cluster (scenario_behaviour.cpp).
   std::string apply_behaviour(World& w, const BehaviourChange& b);
+  // apply_retry - a sending host's (or each cluster member's) retry preset (scenario_behaviour.cpp).
+  std::string apply_retry(World& w, const RetryAction& r);
   void watch_narration(const TraceEvent& e);
 
   ScenarioSpec spec_;

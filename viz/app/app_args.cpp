@@ -9,7 +9,8 @@ namespace smtpsim::viz {
 
 const char* usage() {
   return "usage: smtpsim-viz [LESSON] [--at T] [--speed X] [--size WxH] [--screenshot OUT.png]\n"
-         "                   [--scene OUT.json] [--play-to-end] [--presenter] [--predict]\n"
+         "                   [--scene OUT.json] [--play-to-end] [--actions FILE] [--save-lesson OUT.yaml]\n"
+         "                   [--presenter] [--predict]\n"
          "  LESSON         a lesson file (default: scenarios/lessons/story.yaml)\n"
          "  --at T         start at virtual time T (like 10m, 1h1m1s)\n"
          "  --speed X      virtual seconds per wall second, 0.1 .. 10000 (like 60 or 60x)\n"
@@ -18,6 +19,11 @@ const char* usage() {
          "  --scene F      write what is on screen at --at as JSON to F and exit\n"
          "  --play-to-end  play the lesson to its end in the window, print the trace hash and\n"
          "                 the summary like `smtpsim run`, exit 0 pass / 1 fail / 2 bad input\n"
+         "  --actions F    apply what a person does, listed in F, each when the clock reaches its at:\n"
+         "                 lesson timeline entries, { at: T, send: {...} }, { at: T, rewind_to: T2 },\n"
+         "                 { at: T, screenshot: F.png }, { at: T, presenter: on }, { at: T, predict: on }\n"
+         "  --save-lesson F  on exit, write the current branch (the lesson plus what was done by\n"
+         "                 hand) as a lesson file that `smtpsim run` replays to the same trace hash\n"
          "  --presenter    start in presenter mode (large text, high contrast; key F)\n"
          "  --predict      start in predict mode (the run stops before each reply and asks what\n"
          "                 comes; key P); with --screenshot: at the first question after --at\n";
@@ -69,6 +75,10 @@ bool parse_args(int argc, char** argv, AppArgs& out, std::string& error) {
       if (!value(out.screenshot)) return false;
     } else if (a == "--scene") {
       if (!value(out.scene)) return false;
+    } else if (a == "--actions") {
+      if (!value(out.actions)) return false;
+    } else if (a == "--save-lesson") {
+      if (!value(out.save_lesson)) return false;
     } else if (!a.empty() && a[0] == '-') {
       error = "unknown option " + std::string(a);
       return false;

@@ -1,6 +1,6 @@
 // app_args.hpp - the command line of smtpsim-viz:
 //   smtpsim-viz [LESSON] [--at T] [--speed X] [--size WxH] [--screenshot OUT.png] [--scene OUT.json]
-//               [--play-to-end] [--presenter] [--predict]
+//               [--play-to-end] [--actions FILE] [--save-lesson OUT.yaml] [--presenter] [--predict]
 #pragma once
 #include <optional>
 #include <string>
@@ -16,6 +16,8 @@ struct AppArgs {
   int width = 1280, height = 800;
   std::string screenshot, scene;      // output files ("" = none)
   bool play_to_end = false;
+  std::string actions;                // --actions FILE: what a person does, applied as the clock goes
+  std::string save_lesson;            // --save-lesson OUT.yaml: the current branch, written on exit
   bool help = false;
   bool presenter = false;             // start in presenter mode
   bool predict = false;               // start in predict mode (with --screenshot: at the first question after --at)

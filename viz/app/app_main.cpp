@@ -12,6 +12,7 @@
 #include "viz/app/app_teach.hpp"
 #include "viz/app/app_window.hpp"
 #include "viz/playback/playback.hpp"
+#include "viz/playback/playback_actions.hpp"
 #include "viz/scene/scene_build.hpp"
 #include "viz/scene/scene_json.hpp"
 #include "viz/views/views.hpp"
@@ -49,6 +50,23 @@ int report(Playback& pb, double wall) {
   return rep.ok() ? kExitOk : kExitFailed;
 }
 
+// save_branch - --save-lesson: the current branch as a lesson file; false with a message.
+bool save_branch(const Playback& pb, const std::string& path) {
+  if (path.empty() || !pb.loaded()) return true;
+  std::string why = pb.save_lesson(path);
+  if (why.empty()) return true;
+  std::cerr << "smtpsim-viz: --save-lesson: " << why << "\n";
+  return false;
+}
+
+// next_shot - the first screenshot an --actions entry asked for ("" = none), taken off the list.
+std::string next_shot(ActionTarget& t) {
+  if (t.screenshots.empty()) return "";
+  std::string p = t.screenshots.front();
+  t.screenshots.erase(t.screenshots.begin());
+  return p;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -73,9 +91,23 @@ int main(int argc, char** argv) {
   if (!loaded) std::cerr << pb.error() << "\n" << lesson << ": cannot open this lesson\n";
   if (!loaded && args.play_to_end) return kExitUsage;
   pb.set_speed(args.speed.value_or(args.play_to_end ? 20.0 : 0.1));
+  UiState ui;
+  ActionTarget target{pb, ui, {}};
+  ActionScript script;  // --actions (empty: nothing to do)
+  if (loaded && !args.actions.empty() && !script.load(args.actions, pb.lesson())) {
+    std::cerr << script.error() << "\n" << args.actions << ": cannot use these actions\n";
+    return kExitUsage;
+  }
   if (loaded && args.at) {
     pb.set_auto_continue(true);
-    pb.seek(*args.at);
+    if (script.size()) {
+      script.drive_to(target, *args.at);
+      if (!target.screenshots.empty())
+        std::cerr << "smtpsim-viz: --at: screenshot: entries are taken while playing (--play-to-end or the window)\n";
+      target.screenshots.clear();
+    } else {
+      pb.seek(*args.at);
+    }
     pb.set_auto_continue(false);
   }
 
@@ -84,9 +116,8 @@ int main(int argc, char** argv) {
   builder.build(pb, scene);
   const bool headless = args.screenshot.empty() && !args.play_to_end && !args.scene.empty();
   if (!args.scene.empty() && !write_file(args.scene, scene_json(scene))) return kExitUsage;
-  if (headless) return loaded ? kExitOk : kExitUsage;
+  if (headless) return loaded && save_branch(pb, args.save_lesson) ? kExitOk : kExitUsage;
 
-  UiState ui;
   ImGui::CreateContext();
   ImGui::GetIO().IniFilename = nullptr;
   ImGui::StyleColorsDark();
@@ -100,8 +131,8 @@ int main(int argc, char** argv) {
 
   Teach teach;  // presenter and predict mode (viz/app/app_teach.*)
   teach.set_scale_only(args.presenter_scale_only);
-  ui.presenter = args.presenter;
-  ui.predict = args.predict;
+  ui.presenter = ui.presenter || args.presenter;  // (or an --actions entry before --at)
+  ui.predict = ui.predict || args.predict;
   teach.attach(pb);
   if (loaded && args.predict && !args.screenshot.empty()) {
     teach.ask_next(pb);
@@ -130,16 +161,19 @@ int main(int argc, char** argv) {
     pb.set_playing(true);
     auto t0 = std::chrono::steady_clock::now();
     long frames = 0;
-    while (!pb.finished() && !win.should_close()) {
+    while ((!pb.finished() || !script.done() || !target.screenshots.empty()) && !win.should_close()) {
       teach.between_frames(ui, win);
       win.begin_frame();
-      pb.tick(kPlayFrame);
+      script.run_due(target);
+      pb.set_hold(script.next_at());
+      if (target.screenshots.empty()) pb.tick(kPlayFrame);  // a screenshot shows the moment it was asked for
       if (!pb.playing() && !pb.finished()) pb.set_playing(true);
       builder.build(pb, scene);
       teach.scene(pb, scene);
       draw_main(scene, ui);
       ui.req = {};
-      win.end_frame();
+      std::string shot = next_shot(target);
+      if (!win.end_frame(shot)) std::cerr << "smtpsim-viz: cannot write '" << shot << "'\n";
       ++frames;
     }
     double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -150,7 +184,9 @@ int main(int argc, char** argv) {
     while (!win.should_close()) {
       teach.between_frames(ui, win);
       double dt = win.begin_frame();
-      pb.tick(dt);
+      script.run_due(target);
+      pb.set_hold(script.next_at());
+      if (target.screenshots.empty()) pb.tick(dt);
       builder.build(pb, scene);
       teach.scene(pb, scene);
       ui.skip_idle = pb.skip_idle();
@@ -158,12 +194,15 @@ int main(int argc, char** argv) {
       handle_keys(scene, ui);  // every key (viz/views/view_keys.cpp)
       Requests req = teach.requests(ui.req);
       ui.req = {};
-      win.end_frame(req.snapshot ? teach.snapshot(pb, ui) : "");
+      std::string shot = next_shot(target);
+      if (shot.empty() && req.snapshot) shot = teach.snapshot(pb, ui);
+      if (!win.end_frame(shot)) std::cerr << "smtpsim-viz: cannot write '" << shot << "'\n";
       pb.apply(req);
       if (req.open_lesson && pb.loaded()) win.set_title("smtpsim-viz - " + pb.spec().lesson.title);
     }
   }
   win.close();
   ImGui::DestroyContext();
+  if (!save_branch(pb, args.save_lesson)) status = kExitUsage;
   return status;
 }

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <fstream>
+#include <sstream>
 
 #include "sim/scenario/scenario_load.hpp"
 
@@ -11,6 +13,16 @@ namespace smtpsim::viz {
 
 namespace {
 constexpr double kMinSpeed = 0.1, kMaxSpeed = 10000;
+
+// read_text - a whole file ("" when it cannot be read).
+std::string read_text(const std::string& path) {
+  if (path.empty()) return {};
+  std::ifstream f(path, std::ios::binary);
+  if (!f) return {};
+  std::ostringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
 }  // namespace
 
 Playback::Playback() = default;
@@ -45,7 +57,10 @@ bool Playback::open(const std::string& path) {
 // open_spec - take the spec, learn its end from a headless prerun, and build the run at time 0.
 bool Playback::open_spec(const scenario::ScenarioSpec& spec, bool prerun) {
   detach();
+  base_ = spec;
   spec_ = spec;
+  branches_.reset();
+  text_ = read_text(spec.file);
   if (path_.empty()) path_ = spec.file;
   error_.clear();
   report_.reset();
@@ -249,6 +264,7 @@ void Playback::tick(double wall_seconds) {
     return;
   }
   double step_us = speed_ * wall_seconds * 1e6;
+  if (hold_ && *hold_ <= now_) return;  // an --actions entry is due: it applies first
   if (skip_idle_ && !in_flight(now_)) {
     // The next moment bytes move (known from the prerun: the same run), else the next event.
     SimTime target = end_;
@@ -266,7 +282,8 @@ void Playback::tick(double wall_seconds) {
       if (now_ + SimTime(step_us) > target) step_us = double(target - now_);
     }
   }
-  run_to(now_ + std::max<SimTime>(1, SimTime(std::llround(step_us))));
+  SimTime to = now_ + std::max<SimTime>(1, SimTime(std::llround(step_us)));
+  run_to(hold_ ? std::min(to, *hold_) : to);
   if (finished()) playing_ = false;
 }
 
@@ -312,13 +329,23 @@ void Playback::step_back() {
   if (!run_) return;
   std::uint64_t n = run_->world().sched.executed();
   playing_ = false;
+  if (n <= 1) {
+    rebuild();
+    return;
+  }
+  resim_to(n - 1, kNever);
+}
+
+void Playback::resim_to(std::uint64_t n, SimTime t) {
   rebuild();
-  if (n <= 1) return;
-  Scheduler& s = run_->world().sched;
   rewinding_ = true;
-  s.stop_at_index(n - 1);
-  s.run_until(end_);
-  s.stop_at_index(std::nullopt);
+  run_->run_to_event(n);
+  run_->fire_pending();  // what was done by hand at this point (hand actions replay here)
+  Scheduler& s = run_->world().sched;
+  if (t != kNever && s.now() < t) {
+    std::optional<SimTime> next = s.next_time();
+    if (!next || *next > t) s.run_until(t);  // runs nothing: only moves the clock
+  }
   rewinding_ = false;
   now_ = s.now();
 }
@@ -365,6 +392,9 @@ void Playback::apply(const Requests& r) {
   if (r.seek) seek(*r.seek);
   if (r.next_card) next_card();
   if (r.prev_card) prev_card();
+  for (const scenario::Action& a : r.actions) act(a);
+  if (r.switch_branch) switch_branch(*r.switch_branch);
+  if (r.save_lesson) save_lesson(*r.save_lesson);
   if (r.open_lesson) {
     std::string p = *r.open_lesson;
     path_.clear();

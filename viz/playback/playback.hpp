@@ -17,6 +17,7 @@
 
 #include "sim/scenario/scenario_match.hpp"
 #include "sim/scenario/scenario_runner.hpp"
+#include "viz/playback/playback_branches.hpp"
 #include "viz/views/views.hpp"
 
 namespace smtpsim::viz {
@@ -82,6 +83,8 @@ class Playback {
   // set_skip_wall - wall seconds the clock takes to race across one quiet stretch (default 0.6).
   void set_skip_wall(double s) { skip_wall_ = s; }
 
+  // set_hold - tick() does not move the clock past t (an --actions entry waits there); nullopt: free.
+  void set_hold(std::optional<SimTime> t) { hold_ = t; }
   // tick - a frame's wall time passed: advance the clock while playing (paced by virtual time).
   void tick(double wall_seconds);
   // advance_to - run forward to t (stops early at a pause_on, unless auto-continue).
@@ -110,6 +113,23 @@ class Playback {
   // stops the clock right after the event (predict mode: before each reply is shown). Stopping
   // and resuming the scheduler does not change the trace.
   void set_stop_hook(std::function<bool(const TraceEvent&, std::size_t)> hook) { stop_hook_ = std::move(hook); }
+  // -- hands-on (issue 12): actions by hand, branches, save as lesson (playback_act.cpp)
+  // act - apply an action now through ScenarioRun::apply and record it on the current branch;
+  // on branch 0, or on a branch rewound to before its last action, this first forks a new branch
+  // (playback_branches.hpp). The end, the timeline marks and skip-idle stops are re-learnt.
+  void act(const scenario::Action& a);
+  // switch_branch - make branch `id` current and re-simulate it to the current time.
+  bool switch_branch(int id);
+  const Branches& branches() const { return branches_; }
+  // lesson - the lesson as loaded (without hand actions); spec() is the current branch's run.
+  const scenario::ScenarioSpec& lesson() const { return *base_; }
+  // lesson_text - the lesson file's text ("" when the spec was not read from a file).
+  const std::string& lesson_text() const { return text_; }
+  // saved_lesson_text - the current branch as a lesson: the file's text with its actions appended.
+  std::string saved_lesson_text() const;
+  // save_lesson - write saved_lesson_text() to path; "" or what went wrong.
+  std::string save_lesson(const std::string& path) const;
+
   // report - the run's verdict (runs finish(); call once the clock reached end()).
   const scenario::RunReport& report();
   std::uint64_t executed() const;
@@ -120,8 +140,14 @@ class Playback {
   void on_event(const TraceEvent& e);
   void do_prerun();
   void run_to(SimTime t);
+  // resim_to - rebuild and re-simulate to the point after n events at time t (kNever: the time
+  // of event n), with the actions recorded at that point applied.
+  void resim_to(std::uint64_t n, SimTime t);
 
-  std::optional<scenario::ScenarioSpec> spec_;
+  std::optional<scenario::ScenarioSpec> spec_;   // the current branch's run: base_ + its actions
+  std::optional<scenario::ScenarioSpec> base_;   // the lesson as loaded
+  Branches branches_;
+  std::string text_;                             // the lesson file's text (save as lesson)
   std::unique_ptr<scenario::ScenarioRun> run_;
   scenario::BuiltWorld* built_ = nullptr;
   std::string error_, path_;
@@ -153,6 +179,7 @@ class Playback {
   bool playing_ = false, skip_idle_ = true, skipping_ = false, auto_continue_ = false;
   double speed_ = 1;
   double skip_wall_ = 0.6;
+  std::optional<SimTime> hold_;
   std::size_t sub_ = 0;
 };
 

@@ -311,7 +311,17 @@ void SceneBuilder::build(Playback& pb, Scene& s) {
         if ((l.a == tk.from && l.b == tk.to) || (l.a == tk.to && l.b == tk.from)) l.tls = true;
   queue_rows(pb, s);
   transcript(pb, s);
+  // Hand actions (issue 12): their own marks, standing in for the fault marks they caused.
+  std::set<SimTime> acted;
+  for (const scenario::AppliedAction& a : pb.branches().actions()) {
+    s.markers.push_back({a.at, "action", action_text(a.action)});
+    acted.insert(a.at);
+  }
+  for (const Branch& b : pb.branches().all())
+    s.branches.push_back({b.id, b.parent, b.fork_at, pb.branches().label(b.id), int(b.actions.size()),
+                          b.id == pb.branches().current_id()});
   for (const TraceEvent& e : pb.prerun_marks()) {
+    if (e.kind == TraceKind::Fault && acted.count(e.time)) continue;
     SceneMarker m;
     m.t_us = e.time;
     m.kind = marker_kind(e);

@@ -52,6 +52,10 @@ std::string scene_json(const Scene& s) {
   }
   for (const SceneMarker& m : s.markers)
     markers.push_back(JsonObject().num("t_us", m.t_us).str("kind", m.kind).str("text", m.text).done());
+  std::vector<std::string> branches;  // -- hands-on (issue 12)
+  for (const SceneBranch& b : s.branches)
+    branches.push_back(JsonObject().num("id", b.id).num("parent", b.parent).num("fork_us", b.fork_us)
+                           .str("label", b.label).num("actions", b.actions).boolean("current", b.current).done());
   for (const SceneExpect& e : s.expects)
     expects.push_back(JsonObject().str("text", e.text).str("status", e.status).str("detail", e.detail).done());
   std::string card = JsonObject().num("index", s.card.index).num("count", s.card.count).str("title", s.card.title)
@@ -61,7 +65,7 @@ std::string scene_json(const Scene& s) {
              .raw("hosts", array(hosts)).raw("links", array(links)).raw("tokens", array(tokens))
              .raw("queues", array(queues)).num("transcript_lines", std::int64_t(s.transcript.size()))
              .raw("markers", array(markers)).raw("card", card).raw("expects", array(expects))
-             .str("summary_line", s.summary_line).done() + "\n";
+             .str("summary_line", s.summary_line).raw("branches", array(branches)).done() + "\n";
 }
 
 }  // namespace smtpsim::viz
