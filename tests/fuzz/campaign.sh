@@ -19,7 +19,13 @@ cd "$(dirname "$0")/../.."
 until_arg=${1:?usage: campaign.sh UNTIL [LANES] [SLICE]}
 lanes=${2:-2}
 slice=${3:-300}
-if [[ $until_arg == *:* ]]; then stop=$(date -u -d "$until_arg" +%s); else stop=$(( $(date +%s) + until_arg )); fi
+if [[ $until_arg == *:* ]]; then
+  stop=$(date -u -d "$until_arg" +%s)
+  (( stop > $(date +%s) )) || stop=$(( stop + 86400 ))  # a time already past today means tomorrow's
+else
+  stop=$(( $(date +%s) + until_arg ))
+fi
+echo "campaign: until $(date -u -d "@$stop" '+%F %H:%M') UTC, $lanes lanes, slices of ${slice}s"
 export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$PWD}" CCACHE_NOHASHDIR=1
 out=build-campaign
 mkdir -p "$out"/corpus "$out"/crashes "$out"/logs
@@ -36,6 +42,8 @@ asan_build=$!
 
 fuzzers=()
 for f in "$out"/fast/tests/fuzz/fuzz_*; do [ -f "$f" ] && [ -x "$f" ] && fuzzers+=("$(basename "$f")"); done
+for name in "${fuzzers[@]}"; do mkdir -p "$out/corpus/$name" "$out/crashes/$name"; done
+echo "campaign: ${fuzzers[*]}"
 [ -f "$out"/summary.tsv ] || printf 'fuzzer\tround\tseed\tseconds\texecutions\tcov\tft\tcorpus\tcrash\n' >"$out"/summary.tsv
 
 # one_slice NAME ROUND - run NAME for one slice; append its line to summary.tsv.
