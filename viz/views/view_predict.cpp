@@ -1,6 +1,7 @@
 // view_predict.cpp - predict mode's panel: while a reply is hidden, who is about to answer what,
 // the choices (buttons 1..4, keys 1..4), a field to type the code, Skip; after an answer, right or
 // not, the reply that came and the tutor's explanation; always the score.
+#include <algorithm>
 #include <cstdlib>
 #include <string>
 
@@ -29,7 +30,10 @@ void question(const ScenePredict& p, UiState& ui) {
     ImGui::TextColored(to_vec4(col::kCommand), "%s", p.command.c_str());
   }
   ImGui::Spacing();
-  const float label_w = ImGui::CalcTextSize("8  -ERR [LOGIN-DELAY]").x + ImGui::GetStyle().FramePadding.x * 2;
+  float label_w = 0;  // the buttons as wide as the widest label: the rest of the line for the text
+  for (std::size_t i = 0; i < p.choices.size(); ++i)
+    label_w = std::max(label_w, ImGui::CalcTextSize((std::to_string(i + 1) + "  " + p.choices[i].label).c_str()).x);
+  label_w += ImGui::GetStyle().FramePadding.x * 2 + ImGui::GetFontSize();
   for (std::size_t i = 0; i < p.choices.size(); ++i) {
     const ScenePredictChoice& c = p.choices[i];
     std::string b = std::to_string(i + 1) + "  " + c.label;  // unique: it starts with its number
