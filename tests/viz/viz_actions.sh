@@ -14,11 +14,15 @@ mkdir -p "$out"
 cd "$out" || exit 1
 fail() { echo "FAIL [$name]: $*"; exit 1; }
 xrun() { xvfb-run -a -s '-screen 0 1280x800x24' "$@"; }
+# xrun_rc RCFILE CMD... - CMD under Xvfb, its own exit status written to RCFILE (xvfb-run itself
+# may exit 5 after the program ended, when cleaning up its temporary directory fails).
+xrun_rc() { local f=$1; shift; xvfb-run -a -s '-screen 0 1280x800x24' bash -c '"$@"; echo $? >"$0"' "$f" "$@"; }
 
 # same_run NAME - play the story with actions/NAME.yaml, save the branch, replay the saved lesson.
 same_run() {
   name=$1
-  got=$(xrun "$viz" "$story" --actions "$here/actions/$name.yaml" --play-to-end --save-lesson "$name.saved.yaml" 2>"$name.err"); rc=$?
+  got=$(xrun_rc "$name.rc" "$viz" "$story" --actions "$here/actions/$name.yaml" --play-to-end --save-lesson "$name.saved.yaml" 2>"$name.err")
+  rc=$(cat "$name.rc" 2>/dev/null || echo "none")
   [ -s "$name.saved.yaml" ] || fail "no saved lesson ($(cat "$name.err"))"
   want=$("$sim" run "$name.saved.yaml" 2>&1); want_rc=$?
   got_hash=$(grep -o 'trace hash [0-9a-f]\{16\}' <<<"$got")
@@ -43,8 +47,7 @@ same_run restore-early
 t_lesson=$(delivered_at story.transcript) t_hand=$(delivered_at restore-early.transcript)
 [ -n "$t_hand" ] && [ -n "$t_lesson" ] || fail "no delivery in the transcripts ('$t_hand', '$t_lesson')"
 [[ "$t_hand" < "00:35:00" && "$t_lesson" > "01:00:00" ]] || fail "delivered at $t_hand (lesson: $t_lesson)"
-xrun "$viz" "$story" --actions "$here/actions/restore-early.yaml" --at 33m --scene restore-33m.json >/dev/null 2>&1 \
-  || fail "--actions --at 33m --scene failed"
+"$viz" "$story" --actions "$here/actions/restore-early.yaml" --at 33m --scene restore-33m.json >/dev/null 2>&1 || fail "--actions --at 33m --scene failed"  # headless: no window needed
 "$viz" "$story" --at 33m --scene story-33m.json >/dev/null 2>&1 || fail "--at 33m --scene failed"
 python3 - restore-33m.json story-33m.json <<'PY' || fail "the scene at 33m does not show the early delivery"
 import json, sys
@@ -69,8 +72,7 @@ grep -q 'msa.a.example .*deferred: 4.4.2 lost connection with host cluster-fra' 
   || fail "the MSA did not keep the message after the crash"
 grep -q 'out2.fra .*queued from cluster-fra' crash-outbound.transcript || fail "no other cluster member took the message"
 grep -q 'out1.fra .*queued from cluster-fra' crash-outbound.transcript && fail "out1.fra still took the message"
-xrun "$viz" "$story" --actions "$here/actions/crash-outbound.yaml" --at 20m --scene crash-20m.json >/dev/null 2>&1 \
-  || fail "--actions --at 20m --scene failed"
+"$viz" "$story" --actions "$here/actions/crash-outbound.yaml" --at 20m --scene crash-20m.json >/dev/null 2>&1 || fail "--actions --at 20m --scene failed"  # headless: no window needed
 python3 - crash-20m.json <<'PY' || fail "the scene at 20m does not show the crashed member and the MSA's queue"
 import json, sys
 s = json.load(open(sys.argv[1]))
@@ -90,8 +92,7 @@ grep -q 'after_event: [0-9]*, link: \[internet, mx1.b.example\], state: up' rewi
 [ -s rewind-before.png ] || fail "the screenshot: entry wrote no picture"
 t_hand=$(grep -m1 'mx2.b.example .*queued from out1.fra' rewind-other-fault.transcript | grep -o '[0-9][0-9]:[0-9][0-9]:[0-9][0-9]' | head -1)
 [[ -n "$t_hand" && "$t_hand" < "00:20:00" ]] || fail "the backup MX did not take the message at the 00:16 retry ($t_hand)"
-xrun "$viz" "$story" --actions "$here/actions/rewind-other-fault.yaml" --at 30m --scene rewind-30m.json >/dev/null 2>&1 \
-  || fail "--actions --at 30m --scene failed"
+"$viz" "$story" --actions "$here/actions/rewind-other-fault.yaml" --at 30m --scene rewind-30m.json >/dev/null 2>&1 || fail "--actions --at 30m --scene failed"  # headless: no window needed
 python3 - rewind-30m.json <<'PY' || fail "the scene does not show the branches"
 import json, sys
 s = json.load(open(sys.argv[1]))

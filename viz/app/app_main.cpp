@@ -101,10 +101,8 @@ int main(int argc, char** argv) {
   if (loaded && args.at) {
     pb.set_auto_continue(true);
     if (script.size()) {
-      script.drive_to(target, *args.at);
-      if (!target.screenshots.empty())
+      if (script.drive_to(target, *args.at) > 0)
         std::cerr << "smtpsim-viz: --at: screenshot: entries are taken while playing (--play-to-end or the window)\n";
-      target.screenshots.clear();
     } else {
       pb.seek(*args.at);
     }

@@ -117,9 +117,12 @@ void Playback::rebuild() {
   hops_.clear();
   wire_.clear();
   answers_.clear();
+  relay_.clear();
+  chunks_.clear();
   client_cmds_.clear();
   rx_client_.clear();
   tls_since_.clear();
+  tls_start_.clear();
   data_windows_.clear();
   attempts_.clear();
   tracker_ = scenario::ReplyTracker();
@@ -130,6 +133,7 @@ void Playback::rebuild() {
   picked_card_ = -1;
   report_.reset();
   now_ = 0;
+  skip_target_ = -1;
   scenario::RunOptions o;
   o.keep_bytes = false;
   if (!spec_->run.until_quiet()) o.until = spec_->run.until;
@@ -138,7 +142,8 @@ void Playback::rebuild() {
     built_ = &b;
     World* w = b.world.get();
     w->net.set_hop_observer([this](const HopRecord& h) {
-      hops_.push_back({h.conn, h.sender, h.from, h.to, h.written, h.depart, h.arrive, h.bytes, h.fin, h.hop, h.hops});
+      hops_.push_back({h.conn, h.sender, h.from, h.to, h.written, h.depart, h.arrive, h.bytes, h.fin, h.hop, h.hops, h.offset});
+      index_chunk(hops_.back());
     });
     sub_ = w->trace.subscribe([this](const TraceEvent& e) { on_event(e); });
   };
@@ -156,6 +161,7 @@ void Playback::on_event(const TraceEvent& e) {
   // The trace pairs replies with the server's received copy of the command they answer; where
   // the client's own line is on the same connection, the pairing names that one (what is shown).
   if (e.kind == TraceKind::Command && !e.rx) client_cmds_[e.conn].push_back(idx);
+  if (e.kind == TraceKind::Note) index_relay(e);
   if (e.kind == TraceKind::Command && e.rx) {
     auto& q = client_cmds_[e.conn];
     if (!q.empty() && run_->world().trace.events()[q.front()].text == e.text) {
@@ -168,6 +174,7 @@ void Playback::on_event(const TraceEvent& e) {
     answers_[idx] = c != rx_client_.end() ? c->second : std::size_t(e.answers);
   }
   if (e.kind == TraceKind::Tls && e.text.rfind("done", 0) == 0 && !tls_since_.count(e.conn)) tls_since_[e.conn] = e.time;
+  if (e.kind == TraceKind::Tls && e.text.rfind("start", 0) == 0 && !tls_start_.count(e.conn)) tls_start_[e.conn] = e.time;
   if (e.kind == TraceKind::Reply) {
     auto& w = data_windows_[e.conn];
     if (!w.empty() && w.back().second == kNever && e.code != 354) w.back().second = e.time;
@@ -180,22 +187,30 @@ void Playback::on_event(const TraceEvent& e) {
   std::string answered = tracker_.observe(e);
   if (!run_) return;
   const auto& steps = spec_->narration;
-  if (watch_ >= 0 && watch_ < int(steps.size()) && steps[std::size_t(watch_)].pause_on && !fired_.count(watch_)) {
-    scenario::MatchContext mc{answered, nullptr};
-    const scenario::EventMatcher& m = *steps[std::size_t(watch_)].pause_on;
-    if (m.message == 0 && scenario::matches(m, e, mc) && ++watch_count_ >= m.occurrence) {
-      fired_.insert(watch_);
-      if (!rewinding_ && !auto_continue_) {
-        pause_card_ = watch_;
-        pause_hit_ = true;
-        run_->world().sched.request_stop();
-      }
-    }
-  }
+  check_pause(e, answered);
   int cur = run_->current_step();
   if (cur != watch_) {
     watch_ = cur;
     watch_count_ = 0;
+    // A step that begins on its own start_on may pause on that very event (the story's
+    // "Deferred": starts and stops at the deferral): it counts for the new step's pause_on too.
+    if (watch_ >= 0 && watch_ < int(steps.size()) && steps[std::size_t(watch_)].start_on) check_pause(e, answered);
+  }
+}
+
+// check_pause - whether e is (the nth match of) the watched step's pause_on: stop the clock there.
+void Playback::check_pause(const TraceEvent& e, const std::string& answered) {
+  const auto& steps = spec_->narration;
+  if (watch_ < 0 || watch_ >= int(steps.size()) || !steps[std::size_t(watch_)].pause_on || fired_.count(watch_)) return;
+  scenario::MatchContext mc{answered, nullptr};
+  const scenario::EventMatcher& m = *steps[std::size_t(watch_)].pause_on;
+  if (m.message == 0 && scenario::matches(m, e, mc) && ++watch_count_ >= m.occurrence) {
+    fired_.insert(watch_);
+    if (!rewinding_ && !auto_continue_) {
+      pause_card_ = watch_;
+      pause_hit_ = true;
+      run_->world().sched.request_stop();
+    }
   }
   if (stop_hook_ && !rewinding_ && stop_hook_(e, idx)) {
     pause_hit_ = true;
@@ -275,9 +290,16 @@ void Playback::tick(double wall_seconds) {
       target = std::min(*next, end_);
     }
     double gap = double(target - now_);
-    if (gap > step_us * 4) {
+    if (gap > step_us * 4 || (skip_target_ == target && gap > 0)) {
+      // One quiet stretch at one pace, fixed when the race towards this target begins: it takes
+      // skip_wall_ wall seconds, whatever is left (recomputing the pace from the gap left made
+      // every frame cover only a share of it: a slowing crawl of many frames near the end).
+      if (skip_target_ != target) {
+        skip_target_ = target;
+        skip_rate_ = gap / skip_wall_;
+      }
       skipping_ = true;
-      step_us = std::max(step_us, gap * std::min(1.0, wall_seconds / skip_wall_) + 1);
+      step_us = std::max(step_us, skip_rate_ * wall_seconds + 1);
       // land exactly on the event rather than past it
       if (now_ + SimTime(step_us) > target) step_us = double(target - now_);
     }
@@ -405,6 +427,11 @@ void Playback::apply(const Requests& r) {
 SimTime Playback::tls_since(std::uint64_t conn) const {
   auto it = tls_since_.find(conn);
   return it == tls_since_.end() ? kNever : it->second;
+}
+
+SimTime Playback::tls_start(std::uint64_t conn) const {
+  auto it = tls_start_.find(conn);
+  return it == tls_start_.end() ? kNever : it->second;
 }
 
 bool Playback::in_data(std::uint64_t conn, SimTime t) const {

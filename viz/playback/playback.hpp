@@ -30,6 +30,7 @@ struct HopSpan {
   std::uint64_t bytes = 0;
   bool fin = false;
   int hop = 0, hops = 0;
+  std::uint64_t offset = 0;        // the chunk's first byte in its direction's byte stream
 };
 
 // WireKey - (conn, sending host, write time): how a Command/Reply/Dns event finds its chunk.
@@ -56,6 +57,15 @@ class Playback {
   const std::vector<HopSpan>& hops() const { return hops_; }
   // wire_events - trace indices of the Command/Reply/Dns events written with this chunk.
   const std::vector<std::size_t>* wire_events(const WireKey& k) const;
+  // relayed_events - for a chunk a relay (the cluster's balancer) wrote on one leg of a spliced
+  // connection, the Command/Reply events of the chunks it forwards from the other leg: the same
+  // bytes (by stream offset), so a balancer's hop is named like the hop it continues
+  // (playback_relay.cpp). Empty when h is no relay's chunk.
+  std::vector<std::size_t> relayed_events(const HopSpan& h) const;
+  // last_of_write - whether h is the last chunk its sender wrote on its connection at its time:
+  // the one a write's events name when it left as several chunks (a TLS handshake's last flight
+  // and the first record after it; a long write split), so one command is one token.
+  bool last_of_write(const HopSpan& h) const;
   // answers - for a reply event index, the command event index it answers (or none).
   std::optional<std::size_t> answers(std::size_t reply_index) const;
   // used - whether the lesson ever sends traffic through host h (known after the prerun).
@@ -105,6 +115,8 @@ class Playback {
   bool in_flight(SimTime t) const;
   // tls_since - when the connection's TLS handshake finished (kNever: no TLS).
   SimTime tls_since(std::uint64_t conn) const;
+  // tls_start - when the connection's TLS handshake began (kNever: none yet).
+  SimTime tls_start(std::uint64_t conn) const;
   // in_data - whether bytes written on conn at t are a message body (after 354, before its reply).
   bool in_data(std::uint64_t conn, SimTime t) const;
   // last_attempt - the start of the last delivery attempt of queue entry qid on host (-1: none).
@@ -138,6 +150,12 @@ class Playback {
   void rebuild();
   void detach();
   void on_event(const TraceEvent& e);
+  void check_pause(const TraceEvent& e, const std::string& answered);
+  // index_relay / index_chunk - the relay index: spliced legs (from the balancer's "forwards
+  // connection" note) and every chunk's first hop by (conn, offset) (playback_relay.cpp).
+  void index_relay(const TraceEvent& e);
+  void index_chunk(const HopSpan& h);
+  bool last_chunk(std::uint64_t conn, HostId sender, SimTime written, std::uint64_t offset) const;
   void do_prerun();
   void run_to(SimTime t);
   // resim_to - rebuild and re-simulate to the point after n events at time t (kNever: the time
@@ -154,9 +172,15 @@ class Playback {
   std::vector<HopSpan> hops_;
   std::map<WireKey, std::vector<std::size_t>> wire_;
   std::map<std::size_t, std::size_t> answers_;
+  // Relays: conn -> (the other leg's conn, the relay host); conn -> chunks as written (first hop).
+  struct RelayLeg { std::uint64_t other = 0; HostId relay = kNoHost; };
+  struct ChunkAt { HostId sender = kNoHost; std::uint64_t offset = 0, bytes = 0; SimTime written = 0; };
+  std::map<std::uint64_t, RelayLeg> relay_;
+  std::map<std::uint64_t, std::vector<ChunkAt>> chunks_;
   std::map<std::uint64_t, std::deque<std::size_t>> client_cmds_;  // conn -> client commands not yet received
   std::map<std::size_t, std::size_t> rx_client_;                  // received copy -> the client's line
   std::map<std::uint64_t, SimTime> tls_since_;
+  std::map<std::uint64_t, SimTime> tls_start_;
   std::map<std::uint64_t, std::vector<std::pair<SimTime, SimTime>>> data_windows_;
   std::map<std::pair<std::string, std::string>, SimTime> attempts_;
   std::set<HostId> used_;
@@ -179,6 +203,8 @@ class Playback {
   bool playing_ = false, skip_idle_ = true, skipping_ = false, auto_continue_ = false;
   double speed_ = 1;
   double skip_wall_ = 0.6;
+  SimTime skip_target_ = -1;       // the quiet stretch being raced across: where it ends ...
+  double skip_rate_ = 0;           // ... and its pace (virtual us per wall second)
   std::optional<SimTime> hold_;
   std::size_t sub_ = 0;
 };

@@ -76,7 +76,8 @@ std::optional<SimTime> ActionScript::next_at() const {
 }
 
 void ActionScript::run_due(ActionTarget& t) {
-  while (!done() && (entries_[next_].at <= t.pb.now() || t.pb.finished())) {
+  // A screenshot asked for shows this moment: later entries wait until the app has taken it.
+  while (!done() && t.screenshots.empty() && (entries_[next_].at <= t.pb.now() || t.pb.finished())) {
     const scenario::ActionsEntry& e = entries_[next_++];
     if (e.timeline) t.pb.act(*e.timeline);
     else if (e.message) t.pb.act(*e.message);
@@ -86,15 +87,22 @@ void ActionScript::run_due(ActionTarget& t) {
   }
 }
 
-void ActionScript::drive_to(ActionTarget& t, SimTime until) {
+int ActionScript::drive_to(ActionTarget& t, SimTime until) {
+  int skipped = 0;
   for (;;) {
     run_due(t);
+    if (!t.screenshots.empty()) {  // no window to take them in
+      skipped += int(t.screenshots.size());
+      t.screenshots.clear();
+      continue;
+    }
     std::optional<SimTime> at = next_at();
     if (!at || *at > until || t.pb.finished()) break;
     t.pb.advance_to(*at);
     if (t.pb.now() < *at && !t.pb.finished()) break;  // stopped short (a narration pause)
   }
   t.pb.advance_to(until);
+  return skipped;
 }
 
 }  // namespace smtpsim::viz

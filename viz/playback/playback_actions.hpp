@@ -43,10 +43,12 @@ class ActionScript {
   bool done() const { return next_ >= entries_.size(); }
   // next_at - when the next entry is due (nullopt: none left).
   std::optional<SimTime> next_at() const;
-  // run_due - apply, in order, every entry due now (its at reached, or the run over).
+  // run_due - apply, in order, every entry due now (its at reached, or the run over); stops after
+  // a screenshot entry until the app has taken the picture (t.screenshots empty again).
   void run_due(ActionTarget& t);
-  // drive_to - headless: play to time `until`, applying entries on the way (--at, --scene, tests).
-  void drive_to(ActionTarget& t, SimTime until);
+  // drive_to - headless: play to time `until`, applying entries on the way (--at, --scene, tests);
+  // screenshot entries are skipped (no window): returns how many.
+  int drive_to(ActionTarget& t, SimTime until);
   std::size_t size() const { return entries_.size(); }
 
  private:
