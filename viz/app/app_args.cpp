@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <string_view>
+#include <vector>
 
 namespace smtpsim::viz {
 
@@ -21,15 +22,27 @@ const char* usage() {
          "                 the summary like `smtpsim run`, exit 0 pass / 1 fail / 2 bad input\n"
          "  --actions F    apply what a person does, listed in F, each when the clock reaches its at:\n"
          "                 lesson timeline entries, { at: T, send: {...} }, { at: T, rewind_to: T2 },\n"
-         "                 { at: T, screenshot: F.png }, { at: T, presenter: on }, { at: T, predict: on }\n"
+         "                 { at: T, screenshot: F.png }, { at: T, presenter: on }, { at: T, predict: on },\n"
+         "                 { at: T, open_menu: link A B | host H | dns H }, { at: T, compose: on },\n"
+         "                 { at: T, branches: on }\n"
          "  --save-lesson F  on exit, write the current branch (the lesson plus what was done by\n"
          "                 hand) as a lesson file that `smtpsim run` replays to the same trace hash\n"
          "  --presenter    start in presenter mode (large text, high contrast; key F)\n"
          "  --predict      start in predict mode (the run stops before each reply and asks what\n"
-         "                 comes; key P); with --screenshot: at the first question after --at\n";
+         "                 comes; key P); with --screenshot: at the first question after --at\n"
+         "live mode: smtpsim-viz --live LESSON --expose HOST:PORT=127.0.0.1:LOCALPORT ...\n"
+         "  --live         run the lesson in real time (x--speed, default 1) with real mail\n"
+         "                 clients on loopback, as `smtpsim live` does; prints its `ready` line\n"
+         "  --expose H:P=127.0.0.1:L  a lesson server real clients can reach (L 0 = any free port)\n"
+         "  --gateway H[:P]=127.0.0.1:R  host H's service is the real server on port R\n"
+         "  --write-ca F   write the simulation's CA certificate (for STARTTLS clients) to F\n"
+         "  --for T        close after T of wall time (else on closing the window or SIGTERM)\n"
+         "  --scene F      write the scene JSON at exit; --scene-every T also every T while live\n"
+         "  --screenshot F write the last frame to F at exit\n";
 }
 
 bool parse_args(int argc, char** argv, AppArgs& out, std::string& error) {
+  const std::vector<std::string> all(argv + 1, argv + argc);  // for the live words' parser
   for (int i = 1; i < argc; ++i) {
     std::string_view a = argv[i];
     auto value = [&](std::string& v) {
@@ -71,6 +84,25 @@ bool parse_args(int argc, char** argv, AppArgs& out, std::string& error) {
       if (w < 320 || h < 240 || w > 8192 || h > 8192) { error = "--size: expected WxH like 1280x800, got '" + v + "'"; return false; }
       out.width = w;
       out.height = h;
+    } else if (a == "--live") {
+      out.live = true;
+    } else if (a == "--expose" || a == "--gateway" || a.rfind("--expose=", 0) == 0 || a.rfind("--gateway=", 0) == 0) {
+      std::size_t j = std::size_t(i - 1);
+      try {
+        live::take_target(all, j, out.targets);
+      } catch (const live::ArgError& e) {
+        error = e.what();
+        return false;
+      }
+      i = int(j + 1);
+    } else if (a == "--write-ca") {
+      if (!value(out.write_ca)) return false;
+    } else if (a == "--for" || a == "--scene-every") {
+      std::string flag(a);
+      if (!value(v)) return false;
+      auto d = parse_duration(v);
+      if (!d || *d <= 0) { error = flag + ": expected a duration like 30s or 2m, got '" + v + "'"; return false; }
+      (flag == "--for" ? out.run_for : out.scene_every) = *d;
     } else if (a == "--screenshot") {
       if (!value(out.screenshot)) return false;
     } else if (a == "--scene") {
@@ -88,6 +120,19 @@ bool parse_args(int argc, char** argv, AppArgs& out, std::string& error) {
       error = "one lesson at a time (got '" + out.lesson + "' and '" + std::string(a) + "')";
       return false;
     }
+  }
+  if (!out.live && (!out.targets.expose.empty() || !out.targets.gateways.empty() || !out.write_ca.empty() ||
+                    out.run_for || out.scene_every)) {
+    error = "--expose, --gateway, --write-ca, --for and --scene-every belong to --live";
+    return false;
+  }
+  if (out.live && (out.at || out.play_to_end || !out.actions.empty() || !out.save_lesson.empty())) {
+    error = "--live runs on the wall clock: --at, --play-to-end, --actions and --save-lesson cannot be used with it";
+    return false;
+  }
+  if (out.live && out.targets.expose.empty() && out.targets.gateways.empty()) {
+    error = "--live: nothing to expose: give --expose HOST:PORT=127.0.0.1:LOCALPORT (or --gateway)";
+    return false;
   }
   return true;
 }

@@ -1,11 +1,14 @@
 // app_args.hpp - the command line of smtpsim-viz:
 //   smtpsim-viz [LESSON] [--at T] [--speed X] [--size WxH] [--screenshot OUT.png] [--scene OUT.json]
 //               [--play-to-end] [--actions FILE] [--save-lesson OUT.yaml] [--presenter] [--predict]
+//   smtpsim-viz --live LESSON --expose HOST:PORT=127.0.0.1:LOCALPORT ... [--gateway ...]
+//               [--write-ca F] [--for T] [--scene F [--scene-every T]] [--screenshot F] (live mode)
 #pragma once
 #include <optional>
 #include <string>
 
 #include "sim/core/time.hpp"
+#include "sim/live/live_args.hpp"
 
 namespace smtpsim::viz {
 
@@ -22,6 +25,13 @@ struct AppArgs {
   bool presenter = false;             // start in presenter mode
   bool predict = false;               // start in predict mode (with --screenshot: at the first question after --at)
   bool presenter_scale_only = false;  // test only: presenter mode scales the small atlas (blurry)
+
+  // -- live (issue 13): the lesson in real time, real clients on loopback (viz/app/app_live.cpp)
+  bool live = false;
+  live::Targets targets;              // --expose / --gateway (sim/live/live_args: smtpsim live's parser)
+  std::string write_ca;               // --write-ca F
+  std::optional<SimTime> run_for;     // --for T: close the window after T of wall time
+  std::optional<SimTime> scene_every; // --scene-every T: rewrite --scene while running (else at exit)
 };
 
 // parse_args - false with `error` set on a bad command line.

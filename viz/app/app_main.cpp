@@ -10,6 +10,7 @@
 #include "viz/app/app_args.hpp"
 #include "viz/app/app_fonts.hpp"
 #include "viz/app/app_teach.hpp"
+#include "viz/app/app_live.hpp"
 #include "viz/app/app_window.hpp"
 #include "viz/playback/playback.hpp"
 #include "viz/playback/playback_actions.hpp"
@@ -85,6 +86,7 @@ int main(int argc, char** argv) {
     std::cerr << "smtpsim-viz: cannot find the default lesson scenarios/lessons/story.yaml; name a lesson file\n";
     return kExitUsage;
   }
+  if (args.live) return run_live(args, lesson);  // the wall clock and real clients (app_live.cpp)
 
   Playback pb;
   bool loaded = pb.open(lesson);

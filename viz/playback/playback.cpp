@@ -14,6 +14,15 @@ namespace smtpsim::viz {
 namespace {
 constexpr double kMinSpeed = 0.1, kMaxSpeed = 10000;
 
+// is_mark - whether a trace event gets a mark on the timeline.
+bool is_mark(const TraceEvent& e) {
+  return e.kind == TraceKind::Fault || e.kind == TraceKind::Delivery || e.kind == TraceKind::Bounce ||
+         (e.kind == TraceKind::Queue &&
+          (e.text.find(": attempt ") != std::string::npos || e.text.find(": deferred") != std::string::npos)) ||
+         (e.kind == TraceKind::Command && e.text.rfind("RETR", 0) == 0) ||
+         (e.kind == TraceKind::Note && e.text.rfind("step ", 0) == 0);
+}
+
 // read_text - a whole file ("" when it cannot be read).
 std::string read_text(const std::string& path) {
   if (path.empty()) return {};
@@ -65,7 +74,8 @@ bool Playback::open_spec(const scenario::ScenarioSpec& spec, bool prerun) {
   error_.clear();
   report_.reset();
   try {
-    if (prerun) do_prerun();
+    if (live_) end_ = kNever, marks_.clear();
+    else if (prerun) do_prerun();
     else end_ = spec_->run.until_quiet() ? spec_->run.max : spec_->run.until;
     rebuild();
   } catch (const std::exception& e) {
@@ -93,12 +103,7 @@ void Playback::do_prerun() {
       activity_.push_back(h.depart);
     });
     sub = b.world->trace.subscribe([this](const TraceEvent& e) {
-      bool mark = e.kind == TraceKind::Fault || e.kind == TraceKind::Delivery || e.kind == TraceKind::Bounce ||
-                  (e.kind == TraceKind::Queue && (e.text.find(": attempt ") != std::string::npos ||
-                                                  e.text.find(": deferred") != std::string::npos)) ||
-                  (e.kind == TraceKind::Command && e.text.rfind("RETR", 0) == 0) ||
-                  (e.kind == TraceKind::Note && e.text.rfind("step ", 0) == 0);
-      if (mark) marks_.push_back(e);
+      if (is_mark(e)) marks_.push_back(e);
     });
   };
   scenario::ScenarioRun pre(*spec_, o);
@@ -136,10 +141,12 @@ void Playback::rebuild() {
   skip_target_ = -1;
   scenario::RunOptions o;
   o.keep_bytes = false;
-  if (!spec_->run.until_quiet()) o.until = spec_->run.until;
+  if (live_) o.until = kNever;
+  else if (!spec_->run.until_quiet()) o.until = spec_->run.until;
   else o.until = end_;
   o.before_start = [this](scenario::BuiltWorld& b) {
     built_ = &b;
+    if (live_hook_) live_hook_(b);
     World* w = b.world.get();
     w->net.set_hop_observer([this](const HopRecord& h) {
       hops_.push_back({h.conn, h.sender, h.from, h.to, h.written, h.depart, h.arrive, h.bytes, h.fin, h.hop, h.hops, h.offset});
@@ -184,6 +191,7 @@ void Playback::on_event(const TraceEvent& e) {
     auto p = e.text.find(": attempt ");
     if (p != std::string::npos) attempts_[{e.host, e.text.substr(0, p)}] = e.time;
   }
+  if (live_ && is_mark(e)) marks_.push_back(e);
   std::string answered = tracker_.observe(e);
   if (!run_) return;
   const auto& steps = spec_->narration;
@@ -244,6 +252,12 @@ void Playback::set_playing(bool p) {
   playing_ = p;
 }
 
+void Playback::set_live(std::function<void(scenario::BuiltWorld&)> hook) {
+  live_ = true;
+  live_hook_ = std::move(hook);
+  auto_continue_ = true;  // the wall clock does not wait on a card
+}
+
 void Playback::set_speed(double s) { speed_ = std::clamp(s, kMinSpeed, kMaxSpeed); }
 
 std::uint64_t Playback::executed() const { return run_ ? run_->world().sched.executed() : 0; }
@@ -251,7 +265,9 @@ std::uint64_t Playback::executed() const { return run_ ? run_->world().sched.exe
 // run_to - the scheduler to t (forward), stopping at a narration pause.
 void Playback::run_to(SimTime t) {
   t = std::min(t, end_);
-  if (t <= now_) return;
+  // Live, events a socket handler scheduled at the current time must run now (the paused pump
+  // waits for them at this very time); a replay has nothing left at now_.
+  if (t < now_ || (t == now_ && !live_)) return;
   pause_hit_ = false;
   run_->run_until(t);
   now_ = run_->world().sched.now();
@@ -273,7 +289,7 @@ bool Playback::in_flight(SimTime t) const {
 // in flight) with skip idle on, the clock races to the next event in skip_wall_ wall seconds.
 void Playback::tick(double wall_seconds) {
   skipping_ = false;
-  if (!playing_ || !run_) return;
+  if (!playing_ || !run_ || live_) return;  // live: the wall clock (live::Pump) advances the run
   if (finished()) {
     playing_ = false;
     return;
@@ -310,7 +326,7 @@ void Playback::tick(double wall_seconds) {
 }
 
 void Playback::step_event() {
-  if (!run_ || finished()) return;
+  if (!run_ || finished() || live_) return;
   playing_ = false;
   Scheduler& s = run_->world().sched;
   auto nt = s.next_time();
@@ -325,7 +341,7 @@ void Playback::step_event() {
 }
 
 void Playback::step_exchange() {
-  if (!run_ || finished()) return;
+  if (!run_ || finished() || live_) return;
   playing_ = false;
   Trace& tr = run_->world().trace;
   Scheduler& s = run_->world().sched;
@@ -348,7 +364,7 @@ void Playback::step_exchange() {
 }
 
 void Playback::step_back() {
-  if (!run_) return;
+  if (!run_ || live_) return;  // live: real clients' bytes cannot be sent again
   std::uint64_t n = run_->world().sched.executed();
   playing_ = false;
   if (n <= 1) {
@@ -373,7 +389,7 @@ void Playback::resim_to(std::uint64_t n, SimTime t) {
 }
 
 void Playback::seek(SimTime t) {
-  if (!run_) return;
+  if (!run_ || live_) return;  // live: the clock is the wall clock's
   t = std::clamp<SimTime>(t, 0, end_);
   if (t < now_) {
     bool was = playing_;
@@ -415,9 +431,9 @@ void Playback::apply(const Requests& r) {
   if (r.next_card) next_card();
   if (r.prev_card) prev_card();
   for (const scenario::Action& a : r.actions) act(a);
-  if (r.switch_branch) switch_branch(*r.switch_branch);
+  if (r.switch_branch && !live_) switch_branch(*r.switch_branch);  // live: a branch rebuilds the run
   if (r.save_lesson) save_lesson(*r.save_lesson);
-  if (r.open_lesson) {
+  if (r.open_lesson && !live_) {
     std::string p = *r.open_lesson;
     path_.clear();
     if (!open(p)) path_ = p;

@@ -92,6 +92,11 @@ class Playback {
   void set_auto_continue(bool on) { auto_continue_ = on; }
   // set_skip_wall - wall seconds the clock takes to race across one quiet stretch (default 0.6).
   void set_skip_wall(double s) { skip_wall_ = s; }
+  // set_live - before open(): a live run (viz/playback/live_playback.*): no prerun, no end (the
+  // lesson's `until` is ignored), timeline marks collected as they happen, no rewinding; `hook`
+  // runs on the world before it starts (live TLS names). The wall clock drives it via advance_to.
+  void set_live(std::function<void(scenario::BuiltWorld&)> hook);
+  bool live() const { return live_; }
 
   // set_hold - tick() does not move the clock past t (an --actions entry waits there); nullopt: free.
   void set_hold(std::optional<SimTime> t) { hold_ = t; }
@@ -198,6 +203,8 @@ class Playback {
   bool pause_hit_ = false;
   bool rewinding_ = false;
   std::function<bool(const TraceEvent&, std::size_t)> stop_hook_;
+  bool live_ = false;
+  std::function<void(scenario::BuiltWorld&)> live_hook_;
 
   SimTime now_ = 0, end_ = 0;
   bool playing_ = false, skip_idle_ = true, skipping_ = false, auto_continue_ = false;

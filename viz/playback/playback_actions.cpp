@@ -6,6 +6,7 @@
 #include <tuple>
 
 #include "sim/core/time.hpp"
+#include "viz/views/view_hands.hpp"
 
 namespace smtpsim::viz {
 
@@ -35,6 +36,37 @@ void do_screenshot(ActionTarget& t, const std::string& v) { t.screenshots.push_b
 void do_presenter(ActionTarget& t, const std::string& v) { t.ui.presenter = is_on(v); }
 void do_predict(ActionTarget& t, const std::string& v) { t.ui.predict = is_on(v); }
 
+// words - a verb value split at spaces.
+std::vector<std::string> words(const std::string& v) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (char c : v + " ")
+    if (c == ' ') {
+      if (!cur.empty()) out.push_back(cur);
+      cur.clear();
+    } else {
+      cur += c;
+    }
+  return out;
+}
+// check_menu - "link A B", "host H" or "dns H".
+std::string check_menu(const std::string& v) {
+  auto w = words(v);
+  if (w.size() == 3 && w[0] == "link") return "";
+  if (w.size() == 2 && (w[0] == "host" || w[0] == "dns")) return "";
+  return "expected link A B, host NAME or dns NAME (like link internet mx1.b.example), got '" + v + "'";
+}
+// do_open_menu - the right-click menu of a link, host or the DNS host, opened without a mouse.
+void do_open_menu(ActionTarget& t, const std::string& v) {
+  auto w = words(v);
+  open_menu(t.ui, w[0], w[1], w.size() > 2 ? w[2] : "");
+}
+void do_compose(ActionTarget& t, const std::string& v) {
+  t.ui.hands.compose_open = is_on(v);
+  t.ui.hands.compose_client.clear();  // the dialog fills in the first client
+}
+void do_branches(ActionTarget& t, const std::string& v) { t.ui.hands.branches_open = is_on(v); }
+
 }  // namespace
 
 const std::vector<VerbDef>& verb_table() {
@@ -43,6 +75,9 @@ const std::vector<VerbDef>& verb_table() {
       {"screenshot", check_path, do_screenshot},
       {"presenter", check_on_off, do_presenter},
       {"predict", check_on_off, do_predict},
+      {"open_menu", check_menu, do_open_menu},  // hands-on menus, compose, branches (hands-ui)
+      {"compose", check_on_off, do_compose},
+      {"branches", check_on_off, do_branches},
   };
   return kVerbs;
 }

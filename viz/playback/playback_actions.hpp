@@ -5,6 +5,8 @@
 //   rewind_to: T       seek back to T (acting afterwards forks a branch)
 //   screenshot: FILE   a PNG of the window at this moment (the app renders it)
 //   presenter: on|off  UiState::presenter        predict: on|off  UiState::predict
+//   open_menu: link A B | host H | dns H   the right-click menu of a link, a host, the DNS host's zones
+//   compose: on|off    the compose dialog        branches: on|off  the branch list
 #pragma once
 #include <optional>
 #include <string>

@@ -150,6 +150,35 @@ struct ScenePredict {
   std::string explanation;    // the tutor's words for it (reply_tooltip_text)
 };
 
+// SceneHandsHost - what the right-click menu of one host may offer, and its switches as they
+// stand now (read from the world's servers, so "greylisting off" is offered only while it is on).
+struct SceneHandsHost {
+  std::string name;
+  bool smtp = false;         // runs an SMTP server (msa mta cluster mx mda): behaviour items apply
+  bool pop3 = false;         // a POP3 server (storage full, tarpit, back to normal)
+  bool outbound = false;     // sends mail on (msa mta cluster mx): it has a retry preset
+  std::string preset;        // its retry preset now ("story", "postfix", ...; "" = none)
+  bool greylisting = false, storage_full = false, close_421 = false;
+  bool tarpit = false;       // a delay before every reply is set
+  std::string rcpt_refusal;  // the RCPT override now ("" = none): "550 5.1.1 ..."
+  bool changed = false;      // any behaviour differs from the lesson's start ("back to normal")
+};
+
+// SceneZone - one DNS name of the lesson as the DNS server would answer now.
+struct SceneZone {
+  std::string name;          // "b.example"
+  struct Mx { std::string host; int pref = 10; };
+  std::vector<Mx> mx;        // the MX records now (empty: none, or null MX)
+  std::vector<Mx> mx_lesson; // the MX records the lesson starts with (to restore them)
+  bool null_mx = false;      // "MX 0 ." (RFC 7505)
+  std::string fault;         // "" none, nxdomain servfail timeout
+};
+
+// SceneUser - one mail user of the lesson and the client that sends as it ("" = none).
+struct SceneUser {
+  std::string address, client;
+};
+
 struct Scene {
   SimTime t_us = 0;           // the virtual clock
   SimTime end_us = 0;         // the run's planned end (timeline width)
@@ -173,11 +202,24 @@ struct Scene {
 
   // -- hands-on (issue 12): branches; hand actions are markers of kind "action"
   std::vector<SceneBranch> branches;
+  std::vector<SceneHandsHost> hands_hosts;  // per host, what its menu offers (scene_hands.cpp)
+  std::vector<SceneZone> zones;             // the lesson's domains as DNS answers them now
+  std::vector<SceneUser> users;             // senders for the compose dialog
+  std::vector<std::string> retry_presets;   // story sendmail postfix exim
+  std::string dns_host;                     // the host that answers DNS ("" = none)
 
   // -- inspect (issue 12)
 
   // -- teach (issue 12)
   ScenePredict predict;       // predict mode: the question waiting for an answer, the score
+
+  // -- live (issue 13): `smtpsim-viz --live` (viz/playback/live_playback.*); the clock is the wall clock
+  bool live = false;
+  std::string live_ready;             // "ready msa.a.example:587=127.0.0.1:40125 ..." (where to point swaks)
+  std::string live_wall;              // the wall clock now, "23:41:07"
+  double live_speed = 1;              // 0 while paused (sockets are still served)
+  std::uint64_t live_connections = 0; // real clients accepted so far
+  std::size_t live_open = 0;          // real clients connected now
 };
 
 }  // namespace smtpsim::viz

@@ -323,6 +323,7 @@ void SceneBuilder::build(Playback& pb, Scene& s) {
         if ((l.a == tk.from && l.b == tk.to) || (l.a == tk.to && l.b == tk.from)) l.tls = true;
   queue_rows(pb, s);
   transcript(pb, s);
+  build_hands(pb, s);
   // Hand actions (issue 12): their own marks, standing in for the fault marks they caused.
   std::set<SimTime> acted;
   for (const scenario::AppliedAction& a : pb.branches().actions()) {

@@ -7,6 +7,7 @@
 #include <imgui.h>
 
 #include "viz/views/view_common.hpp"
+#include "viz/views/view_hands.hpp"
 #include "viz/views/views.hpp"
 
 namespace smtpsim::viz {
@@ -34,6 +35,8 @@ void top_bar(const Scene& s, UiState& ui) {
     ImGui::SameLine();
     ImGui::TextDisabled("%s", s.file.c_str());
   }
+  ImGui::SameLine();
+  draw_hands_buttons(s, ui);  // hands-on (issue 12): Compose..., Branches
   float right = ImGui::GetWindowContentRegionMax().x;
   const ImGuiStyle& st = ImGui::GetStyle();
   float buttons = 0;
@@ -90,6 +93,8 @@ void draw_main(const Scene& s, UiState& ui) {
       draw_transcript(s, ui);
     ImGui::End();
   }
+  draw_compose(s, ui);   // hands-on (issue 12)
+  draw_branches(s, ui);
   if (!s.error.empty() || ui.show_picker) {
     ImGui::SetNextWindowPos(ImVec2(d.x / 2, d.y / 2), ImGuiCond_Always, ImVec2(0.5f, 0.5f));
     ImGui::SetNextWindowSize(ImVec2(std::min(d.x - 40, 760.f), 0));

@@ -24,6 +24,7 @@
 #include <imgui.h>
 
 #include "viz/views/view_common.hpp"
+#include "viz/views/view_hands.hpp"
 #include "viz/views/views.hpp"
 
 namespace smtpsim::viz {
@@ -616,6 +617,10 @@ void draw_topology(const Scene& s, UiState& ui) {
   } else if (clicked) {
     ui.selected_seq = 0;
   }
+  // hands-on (issue 12): a right click opens the menu of the host or link under the mouse
+  if (hovered && ImGui::IsMouseClicked(ImGuiMouseButton_Right))
+    right_click_menu(s, ui, hover_host >= 0 ? s.hosts[hover_host].name : std::string());
+  draw_hands_menu(s, ui);
 }
 
 }  // namespace smtpsim::viz

@@ -40,6 +40,26 @@ struct Requests {
   bool snapshot = false;                  // save a PNG of the window and the transcript so far (key S)
 };
 
+// HandsUi - the hands-on panels' own state (issue 12): which right-click menu is open on what,
+// its fields, the compose dialog's form, the branch list (viz/views/view_hands.hpp).
+struct HandsUi {
+  std::string menu_kind;         // the open menu: "" none, link host dns
+  std::string menu_a, menu_b;    // link: its ends; host / dns: the host
+  bool menu_pending = false;     // open the menu next frame (a right click, or --actions open_menu)
+  float menu_x = -1, menu_y = -1;// where it opens (screen pixels; -1: at the mouse)
+  int latency_ms = 200;          // the menu's latency field
+  int loss_pct = 20;             // the menu's loss field (percent)
+  int tarpit_s = 30;             // the menu's tarpit field (seconds)
+  char reply_line[128] = "451 4.3.0 Try again later";  // a refusal of one's own
+  bool compose_open = false;     // the compose dialog
+  std::string compose_client;    // the client (mua) it sends through
+  char from[128] = "", to[512] = "", subject[256] = "", body[2048] = "";
+  int size = 0;                  // >0: a generated body of about this many bytes (padding)
+  std::string compose_error;     // why the last Send was refused
+  bool branches_open = false;    // the branch list
+  char save_path[512] = "my-experiment.yaml";
+};
+
 // UiState - UI-only state: selection, filters, pan and zoom, panel visibility.
 struct UiState {
   std::string selected_host;     // highlighted on the canvas and filtering the transcript
@@ -62,6 +82,7 @@ struct UiState {
   float canvas_x = 0, canvas_y = 0, canvas_w = 0, canvas_h = 0;  // the canvas' screen rect, last frame
 
   // -- hands-on (issue 12)
+  HandsUi hands;
 
   // -- inspect (issue 12)
 
@@ -105,6 +126,11 @@ std::string keys_help_text();
 // handle_keys - the keyboard (viz/views/view_keys.cpp): turns this frame's key presses into
 // requests and UI changes (presenter, predict, help). Call once per frame inside the frame.
 void handle_keys(const Scene& s, UiState& ui);
+// draw_live_status - live mode (issue 13, view_live.cpp): LIVE, the wall clock, real clients, the
+// ports to point a mail client at (one line under the clock).
+void draw_live_status(const Scene& s, UiState& ui);
+// live_tooltip - live mode: on hovering a disabled control, why `what` is not possible live.
+void live_tooltip(const char* what);
 // reply_tooltip - the tutor: when the last item is hovered, the catalogue's words for `code`.
 void reply_tooltip(int code, const std::string& enhanced = "");
 // reply_tooltip_text - the tutor's words for a code as one text (what reply_tooltip shows).
