@@ -14,6 +14,7 @@ const char* usage() {
   return "usage: smtpsim-viz [LESSON] [--at T] [--speed X] [--size WxH] [--screenshot OUT.png]\n"
          "                   [--scene OUT.json] [--play-to-end] [--actions FILE] [--save-lesson OUT.yaml]\n"
          "                   [--tab NAME] [--inspect MSGID] [--hop N] [--view V] [--conn N]\n"
+         "                   [--presenter] [--predict]\n"
          "  LESSON         a lesson file (default: scenarios/lessons/story.yaml)\n"
          "  --at T         start at virtual time T (like 10m, 1h1m1s)\n"
          "  --speed X      virtual seconds per wall second, 0.1 .. 10000 (like 60 or 60x)\n"
@@ -33,6 +34,9 @@ const char* usage() {
          "                 { at: T, branches: on }\n"
          "  --save-lesson F  on exit, write the current branch (the lesson plus what was done by\n"
          "                 hand) as a lesson file that `smtpsim run` replays to the same trace hash\n"
+         "  --presenter    start in presenter mode (large text, high contrast; key F)\n"
+         "  --predict      start in predict mode (the run stops before each reply and asks what\n"
+         "                 comes; key P); with --screenshot: at the first question after --at\n"
          "live mode: smtpsim-viz --live LESSON --expose HOST:PORT=127.0.0.1:LOCALPORT ...\n"
          "  --live         run the lesson in real time (x--speed, default 1) with real mail\n"
          "                 clients on loopback, as `smtpsim live` does; prints its `ready` line\n"
@@ -61,6 +65,12 @@ bool parse_args(int argc, char** argv, AppArgs& out, std::string& error) {
       out.help = true;
     } else if (a == "--play-to-end") {
       out.play_to_end = true;
+    } else if (a == "--presenter") {
+      out.presenter = true;
+    } else if (a == "--predict") {
+      out.predict = true;
+    } else if (a == "--presenter-scale-only") {
+      out.presenter = out.presenter_scale_only = true;
     } else if (a == "--at") {
       if (!value(v)) return false;
       auto d = parse_duration(v);

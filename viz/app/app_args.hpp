@@ -1,6 +1,6 @@
 // app_args.hpp - the command line of smtpsim-viz:
 //   smtpsim-viz [LESSON] [--at T] [--speed X] [--size WxH] [--screenshot OUT.png] [--scene OUT.json]
-//               [--play-to-end] [--actions FILE] [--save-lesson OUT.yaml]
+//               [--play-to-end] [--actions FILE] [--save-lesson OUT.yaml] [--presenter] [--predict]
 //               [--tab NAME] [--inspect MSGID] [--hop N] [--view V] [--conn N]
 //   smtpsim-viz --live LESSON --expose HOST:PORT=127.0.0.1:LOCALPORT ... [--gateway ...]
 //               [--write-ca F] [--for T] [--scene F [--scene-every T]] [--screenshot F] (live mode)
@@ -30,6 +30,9 @@ struct AppArgs {
   std::string actions;                // --actions FILE: what a person does, applied as the clock goes
   std::string save_lesson;            // --save-lesson OUT.yaml: the current branch, written on exit
   bool help = false;
+  bool presenter = false;             // start in presenter mode
+  bool predict = false;               // start in predict mode (with --screenshot: at the first question after --at)
+  bool presenter_scale_only = false;  // test only: presenter mode scales the small atlas (blurry)
 
   // -- live (issue 13): the lesson in real time, real clients on loopback (viz/app/app_live.cpp)
   bool live = false;

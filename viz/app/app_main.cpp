@@ -9,6 +9,7 @@
 
 #include "viz/app/app_args.hpp"
 #include "viz/app/app_fonts.hpp"
+#include "viz/app/app_teach.hpp"
 #include "viz/app/app_live.hpp"
 #include "viz/app/app_window.hpp"
 #include "viz/playback/playback.hpp"
@@ -109,7 +110,7 @@ int main(int argc, char** argv) {
     return kExitUsage;
   }
   if (args.help) {
-    std::cout << usage();
+    std::cout << usage() << keys_help_text();
     return kExitOk;
   }
   std::string lesson = args.lesson.empty() ? default_lesson(argv[0]) : args.lesson;
@@ -165,10 +166,23 @@ int main(int argc, char** argv) {
     return kExitUsage;
   }
 
+  Teach teach;  // presenter and predict mode (viz/app/app_teach.*)
+  teach.set_scale_only(args.presenter_scale_only);
+  ui.presenter = ui.presenter || args.presenter;  // (or an --actions entry before --at)
+  ui.predict = ui.predict || args.predict;
+  teach.attach(pb);
+  if (loaded && args.predict && !args.screenshot.empty()) {
+    teach.ask_next(pb);
+    builder.build(pb, scene);
+  }
+  teach.scene(pb, scene);
+
   int status = kExitOk;
   if (!args.screenshot.empty()) {
-        // (Five: a tab opened from the command line shows on the second, its scroll settles after.)
+    // A few frames so every panel has its size, then the picture.
+    // (Five: a tab opened from the command line shows on the second, its scroll settles after.)
     for (int i = 0; i < 5; ++i) {
+      teach.between_frames(ui, win);
       win.begin_frame();
       draw_main(scene, ui);
       ui.req = {};
@@ -186,6 +200,7 @@ int main(int argc, char** argv) {
     auto t0 = std::chrono::steady_clock::now();
     long frames = 0;
     while ((!pb.finished() || !script.done() || !target.screenshots.empty()) && !win.should_close()) {
+      teach.between_frames(ui, win);
       win.begin_frame();
       script.run_due(target);
       pb.set_hold(script.next_at());
@@ -193,6 +208,7 @@ int main(int argc, char** argv) {
       if (!pb.playing() && !pb.finished()) pb.set_playing(true);
       builder.build(pb, scene);
       inspect.build(pb, ui, scene);
+      teach.scene(pb, scene);
       draw_main(scene, ui);
       ui.req = {};
       std::string shot = shot_now(target, ui, waited);
@@ -205,17 +221,21 @@ int main(int argc, char** argv) {
   } else {
     if (loaded && !args.at) pb.set_playing(true);
     while (!win.should_close()) {
+      teach.between_frames(ui, win);
       double dt = win.begin_frame();
       script.run_due(target);
       pb.set_hold(script.next_at());
       if (target.screenshots.empty()) pb.tick(dt);
       builder.build(pb, scene);
       inspect.build(pb, ui, scene);
+      teach.scene(pb, scene);
       ui.skip_idle = pb.skip_idle();
-      draw_main(scene, ui);  // keys (Space, Right, Left) are the panels' too
-      Requests req = ui.req;
+      draw_main(scene, ui);
+      handle_keys(scene, ui);  // every key (viz/views/view_keys.cpp)
+      Requests req = teach.requests(ui.req);
       ui.req = {};
       std::string shot = shot_now(target, ui, waited);
+      if (shot.empty() && req.snapshot) shot = teach.snapshot(pb, ui);
       if (!win.end_frame(shot)) std::cerr << "smtpsim-viz: cannot write '" << shot << "'\n";
       pb.apply(req);
       if (req.open_lesson && pb.loaded()) win.set_title("smtpsim-viz - " + pb.spec().lesson.title);

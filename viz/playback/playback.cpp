@@ -206,6 +206,10 @@ void Playback::on_event(const TraceEvent& e) {
     // "Deferred": starts and stops at the deferral): it counts for the new step's pause_on too.
     if (watch_ >= 0 && watch_ < int(steps.size()) && steps[std::size_t(watch_)].start_on) check_pause(e, answered);
   }
+  if (stop_hook_ && !rewinding_ && stop_hook_(e, idx)) {
+    pause_hit_ = true;
+    run_->world().sched.request_stop();
+  }
 }
 
 // check_pause - whether e is (the nth match of) the watched step's pause_on: stop the clock there.

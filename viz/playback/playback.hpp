@@ -127,6 +127,10 @@ class Playback {
   bool in_data(std::uint64_t conn, SimTime t) const;
   // last_attempt - the start of the last delivery attempt of queue entry qid on host (-1: none).
   SimTime last_attempt(const std::string& host, const std::string& qid) const;
+  // set_stop_hook - asked for every trace event while the clock runs (not while rewinding); true
+  // stops the clock right after the event (predict mode: before each reply is shown). Stopping
+  // and resuming the scheduler does not change the trace.
+  void set_stop_hook(std::function<bool(const TraceEvent&, std::size_t)> hook) { stop_hook_ = std::move(hook); }
   // -- hands-on (issue 12): actions by hand, branches, save as lesson (playback_act.cpp)
   // act - apply an action now through ScenarioRun::apply and record it on the current branch;
   // on branch 0, or on a branch rewound to before its last action, this first forks a new branch
@@ -206,6 +210,7 @@ class Playback {
   int picked_card_ = -1;
   bool pause_hit_ = false;
   bool rewinding_ = false;
+  std::function<bool(const TraceEvent&, std::size_t)> stop_hook_;
   bool live_ = false;
   std::function<void(scenario::BuiltWorld&)> live_hook_;
 

@@ -208,6 +208,30 @@ struct SceneLesson {
   std::string name, title;    // "story", "The story: from A's mail client to B's mailbox"
 };
 
+// ScenePredictChoice - one answer offered in predict mode: a catalogue entry's label and text.
+struct ScenePredictChoice {
+  std::string label;          // "550 5.1.1", "+OK", "-ERR [IN-USE]"
+  std::string text;           // the catalogue's text, placeholders kept: "<{address}>: ... User unknown"
+};
+
+// ScenePredict - predict mode (issue 12 item 9): before each reply the run stops and asks which
+// reply comes next; the reply stays hidden (token and transcript line) until answered.
+struct ScenePredict {
+  bool on = false;
+  bool waiting = false;       // a question is open: the reply is hidden
+  std::string server, client; // who is about to answer, and whom
+  std::string command;        // the line it answers ("" = the server speaks first: its greeting)
+  std::vector<ScenePredictChoice> choices;
+  bool numeric = false;       // a typed reply code is accepted too (SMTP)
+  int asked = 0, right = 0;   // the score: questions answered (or skipped), answered right
+  // the last answer, shown after it until the next question
+  bool answered = false;
+  bool was_right = false;
+  std::string guess;          // what was picked or typed ("skipped")
+  std::string reply;          // the reply that came: "250 2.1.5 Ok"
+  std::string explanation;    // the tutor's words for it (reply_tooltip_text)
+};
+
 // SceneHandsHost - what the right-click menu of one host may offer, and its switches as they
 // stand now (read from the world's servers, so "greylisting off" is offered only while it is on).
 struct SceneHandsHost {
@@ -273,6 +297,7 @@ struct Scene {
   bool captured = false;      // the playback keeps the bytes the inspector needs
 
   // -- teach (issue 12)
+  ScenePredict predict;       // predict mode: the question waiting for an answer, the score
 
   // -- live (issue 13): `smtpsim-viz --live` (viz/playback/live_playback.*); the clock is the wall clock
   bool live = false;

@@ -28,15 +28,28 @@ bool panel(const char* name, float x, float y, float w, float h, ImGuiWindowFlag
 // top_bar - title, lesson picker and presenter buttons, then the clock panel.
 void top_bar(const Scene& s, UiState& ui) {
   ImGui::TextColored(to_vec4(IM_COL32(235, 235, 240, 255)), "%s", s.title.empty() ? "smtpsim" : s.title.c_str());
-  ImGui::SameLine();
-  ImGui::TextDisabled("%s", s.file.c_str());
+  if (!ui.status.empty()) {  // what the app just did ("saved smtpsim-story-....png and .txt")
+    ImGui::SameLine();
+    ImGui::TextColored(to_vec4(col::kTls), "%s", ui.status.c_str());
+  } else if (!ui.presenter) {  // presenter mode: the title alone, read from the back of the room
+    ImGui::SameLine();
+    ImGui::TextDisabled("%s", s.file.c_str());
+  }
   ImGui::SameLine();
   draw_hands_buttons(s, ui);  // hands-on (issue 12): Compose..., Branches
   float right = ImGui::GetWindowContentRegionMax().x;
-  ImGui::SameLine(std::max(right - 230, 300.f));
+  const ImGuiStyle& st = ImGui::GetStyle();
+  float buttons = 0;
+  for (const char* b : {"Lessons...", "Presenter view", "Stop predicting", "Keys"})
+    buttons += ImGui::CalcTextSize(b).x + st.FramePadding.x * 2 + st.ItemSpacing.x;
+  ImGui::SameLine(std::max(right - buttons, 300.f));
   if (ImGui::SmallButton("Lessons...")) ui.show_picker = !ui.show_picker;
   ImGui::SameLine();
   if (ImGui::SmallButton(ui.presenter ? "Full view" : "Presenter view")) ui.presenter = !ui.presenter;
+  ImGui::SameLine();
+  if (ImGui::SmallButton(ui.predict ? "Stop predicting" : "Predict")) ui.predict = !ui.predict;
+  ImGui::SameLine();
+  if (ImGui::SmallButton("Keys")) ui.show_keys = !ui.show_keys;
   draw_clock(s, ui);
 }
 
@@ -83,7 +96,7 @@ void draw_main(const Scene& s, UiState& ui) {
   const ImVec2 d = ImGui::GetIO().DisplaySize;
   const float fh = ImGui::GetFontSize();
   const float top = fh * 2 + (ui.font_big ? ImGui::GetFontSize() * 2.2f : fh * 2.2f) + 30 + fh + 34;
-  const float card_w = ui.presenter ? std::clamp(d.x * 0.34f, 300.f, 620.f) : std::clamp(d.x * 0.28f, 300.f, 460.f);
+  const float card_w = ui.presenter ? std::clamp(d.x * 0.40f, 300.f, 900.f) : std::clamp(d.x * 0.28f, 300.f, 460.f);
   // The inspect tabs (sequence, message, mailboxes, charts) need room: the network gives some up.
   const float share = ui.bottom_tab == kTabTranscript ? 0.36f : 0.5f;
   const float bottom = ui.presenter ? 0.f : std::max(d.y * share, 220.f);
@@ -93,14 +106,25 @@ void draw_main(const Scene& s, UiState& ui) {
   ImGui::End();
   ui.canvas_conn = ui.selected_conn;
   if (panel("##network", 0, top, d.x - card_w, mid, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse))
+  {
+    if (ui.presenter && ui.font_canvas) ImGui::PushFont(ui.font_canvas);
     draw_topology(s, ui);
+    if (ui.presenter && ui.font_canvas) ImGui::PopFont();
+  }
   canvas_pick(s, ui);
   ImGui::End();
-  if (panel("##lesson", d.x - card_w, top, card_w, mid)) {
-    ImGui::SetWindowFontScale(ui.presenter ? 1.35f : 1.f);  // the card read from the back of the room
-    draw_lesson(s, ui);
-  }
+  if (panel("##lesson", d.x - card_w, top, card_w, mid)) draw_lesson(s, ui);  // presenter: its fonts are larger
   ImGui::End();
+  if (s.predict.on) {  // predict mode's question at the bottom left, over the transcript (its answer is hidden)
+    const float w = std::min(d.x - card_w, ImGui::GetFontSize() * 46);
+    ImGui::SetNextWindowPos(ImVec2(0, d.y), ImGuiCond_Always, ImVec2(0, 1));
+    ImGui::SetNextWindowSizeConstraints(ImVec2(w, 0), ImVec2(w, d.y - top));
+    ImGui::SetNextWindowBgAlpha(1.0f);
+    if (ImGui::Begin("##predict", nullptr, ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
+                                              ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoSavedSettings))
+      draw_predict(s, ui);
+    ImGui::End();
+  }
   if (!ui.presenter) {
     const float qh = std::clamp(fh * (4.5f + 2.2f * static_cast<float>(s.queues.size())), fh * 3, bottom * 0.5f);
     if (panel("##queues", 0, top + mid, d.x, qh)) draw_queues(s, ui);
@@ -119,6 +143,7 @@ void draw_main(const Scene& s, UiState& ui) {
       draw_error(s, ui);
     ImGui::End();
   }
+  draw_keys_help(ui);
 }
 
 }  // namespace smtpsim::viz

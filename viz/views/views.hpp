@@ -35,6 +35,10 @@ struct Requests {
   bool capture = false;                    // keep bytes and messages per hop (the message inspector)
 
   // -- teach (issue 12, teach helper: predict and presenter)
+  std::optional<int> predict_pick;        // predict mode: the choice picked (index into ScenePredict::choices)
+  std::optional<int> predict_code;        // predict mode: a reply code typed
+  bool predict_skip = false;              // predict mode: show the reply without answering
+  bool snapshot = false;                  // save a PNG of the window and the transcript so far (key S)
 };
 
 // HandsUi - the hands-on panels' own state (issue 12): which right-click menu is open on what,
@@ -92,7 +96,11 @@ struct UiState {
   std::uint64_t canvas_conn = 0;   // selected_conn before the canvas drew (a click there opens a tab)
 
   // -- teach (issue 12)
-  bool predict = false;          // predict mode (the teach helper's panels read it; --actions predict: on)
+  bool predict = false;          // predict mode on (key P, `predict: on`)
+  bool show_keys = false;        // the keyboard help window (key H or ?)
+  char predict_input[8] = {};    // the reply code being typed in predict mode
+  ImFont* font_canvas = nullptr; // presenter mode: the network's labels (1.5x, so the map stays uncrowded)
+  std::string status;            // one line for the top bar ("saved smtpsim-story-....png"), set by the app
 };
 
 // BottomTab - the bottom pane's tabs, in order.
@@ -118,6 +126,18 @@ void draw_transcript(const Scene& s, UiState& ui);  // lines following the clock
 void draw_queues(const Scene& s, UiState& ui);      // rows with next-attempt and give-up countdowns
 void draw_lesson(const Scene& s, UiState& ui);      // title, card, expectations, summary
 void draw_error(const Scene& s, UiState& ui);       // a bad lesson's diagnostics
+void draw_predict(const Scene& s, UiState& ui);     // predict mode: the question, the choices, the score
+void draw_keys_help(UiState& ui);                   // the keyboard help window (when ui.show_keys)
+
+// KeyHelp - one keyboard shortcut: the key and what it does. keys_help() is the one table that
+// handle_keys() implements, --help prints and the window's help shows.
+struct KeyHelp { const char* key; const char* what; };
+const std::vector<KeyHelp>& keys_help();
+// keys_help_text - the table as text for --help.
+std::string keys_help_text();
+// handle_keys - the keyboard (viz/views/view_keys.cpp): turns this frame's key presses into
+// requests and UI changes (presenter, predict, help). Call once per frame inside the frame.
+void handle_keys(const Scene& s, UiState& ui);
 // draw_live_status - live mode (issue 13, view_live.cpp): LIVE, the wall clock, real clients, the
 // ports to point a mail client at (one line under the clock).
 void draw_live_status(const Scene& s, UiState& ui);
