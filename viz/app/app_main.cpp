@@ -83,18 +83,20 @@ std::string next_shot(ActionTarget& t) {
   return p;
 }
 
-// shot_now - the next screenshot asked for, once a tab an action opened shows: a tab bar selects
-// on the next frame, and the panel's own tab bars draw one frame later (at most four frames' wait).
+// shot_now - the next screenshot asked for, once what the actions opened shows: a tab bar selects
+// on the next frame and the panel's own tab bars draw one frame later; a right-click menu opens the
+// frame after it is asked for and an auto-sized window takes its size one frame after appearing.
+// So: wait while a tab or menu is still pending, then three settling frames (the clock is held
+// while a screenshot waits; at most eight frames in all).
 std::string shot_now(ActionTarget& t, const UiState& ui, int& waited) {
-  if (!t.screenshots.empty() && waited < 4) {
-    if (ui.open_tab >= 0) {
-      ++waited;
-      return "";
-    }
-    if (waited > 0) {
-      waited = 4;
-      return "";
-    }
+  if (t.screenshots.empty()) {
+    waited = 0;
+    return "";
+  }
+  const bool pending = ui.open_tab >= 0 || ui.hands.menu_pending;
+  if (waited < 8 && (pending || waited < 3)) {
+    ++waited;
+    return "";
   }
   waited = 0;
   return next_shot(t);

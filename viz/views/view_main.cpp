@@ -3,6 +3,7 @@
 // and the transcript below. Sized from the display (fits 1280x800); presenter mode keeps only the
 // network, the clock and the card. A bad lesson or the picker takes a centred window.
 #include <algorithm>
+#include <string>
 
 #include <imgui.h>
 
@@ -25,23 +26,41 @@ bool panel(const char* name, float x, float y, float w, float h, ImGuiWindowFlag
   return ImGui::Begin(name, nullptr, kFixed | extra);
 }
 
-// top_bar - title, lesson picker and presenter buttons, then the clock panel.
+// fit_text - text cut to `width` pixels with "..." at its end (the whole text when it fits).
+std::string fit_text(const std::string& text, float width) {
+  if (ImGui::CalcTextSize(text.c_str()).x <= width) return text;
+  std::string t = text;
+  while (!t.empty() && ImGui::CalcTextSize((t + "...").c_str()).x > width) t.pop_back();
+  return t + "...";
+}
+
+// top_bar - title, lesson picker and presenter buttons, then the clock panel. The title gives way
+// to the buttons (presenter mode's large font would otherwise run it under them).
 void top_bar(const Scene& s, UiState& ui) {
-  ImGui::TextColored(to_vec4(IM_COL32(235, 235, 240, 255)), "%s", s.title.empty() ? "smtpsim" : s.title.c_str());
-  if (!ui.status.empty()) {  // what the app just did ("saved smtpsim-story-....png and .txt")
-    ImGui::SameLine();
-    ImGui::TextColored(to_vec4(col::kTls), "%s", ui.status.c_str());
-  } else if (!ui.presenter) {  // presenter mode: the title alone, read from the back of the room
-    ImGui::SameLine();
-    ImGui::TextDisabled("%s", s.file.c_str());
-  }
-  ImGui::SameLine();
-  draw_hands_buttons(s, ui);  // hands-on (issue 12): Compose..., Branches
   float right = ImGui::GetWindowContentRegionMax().x;
   const ImGuiStyle& st = ImGui::GetStyle();
   float buttons = 0;
   for (const char* b : {"Lessons...", "Presenter view", "Stop predicting", "Keys"})
     buttons += ImGui::CalcTextSize(b).x + st.FramePadding.x * 2 + st.ItemSpacing.x;
+  // Compose and Branches sit after the title in the full view; presenter mode leaves them out.
+  float hands = 0;
+  if (!ui.presenter)
+    for (const char* b : {"Compose...", "Branches (10)"}) hands += ImGui::CalcTextSize(b).x + st.FramePadding.x * 2 + st.ItemSpacing.x;
+  const float title_w = std::max(right - buttons - hands - st.ItemSpacing.x * 2, 80.f);
+  const std::string title = fit_text(s.title.empty() ? "smtpsim" : s.title, title_w);
+  ImGui::TextColored(to_vec4(IM_COL32(235, 235, 240, 255)), "%s", title.c_str());
+  if (!ui.status.empty()) {  // what the app just did ("saved smtpsim-story-....png and .txt")
+    ImGui::SameLine();
+    ImGui::TextColored(to_vec4(col::kTls), "%s", ui.status.c_str());
+  } else if (!ui.presenter && title == s.title &&
+             ImGui::CalcTextSize((title + "  " + s.file).c_str()).x < title_w) {  // presenter: the title alone
+    ImGui::SameLine();
+    ImGui::TextDisabled("%s", s.file.c_str());
+  }
+  if (!ui.presenter) {
+    ImGui::SameLine();
+    draw_hands_buttons(s, ui);  // hands-on (issue 12): Compose..., Branches
+  }
   ImGui::SameLine(std::max(right - buttons, 300.f));
   if (ImGui::SmallButton("Lessons...")) ui.show_picker = !ui.show_picker;
   ImGui::SameLine();
