@@ -1,7 +1,9 @@
 // teach_predict_test.cpp - predict mode: the choices for a reply (right entry found in the
 // catalogue, plausible distractors with other labels, a stable order), and the cycle on the real
 // story run: the clock stops before a reply, the reply is hidden until answered, play waits for an
-// answer, the score counts, a rewind drops the question, and the trace hash is the same as without.
+// answer, the score counts, a rewind drops the question, and the trace hash is the same as without;
+// unattended runs time each question out (none piles up), the S key's transcript and the scene
+// JSON never show the hidden reply.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -12,6 +14,7 @@
 #include "viz/playback/playback.hpp"
 #include "viz/playback/playback_predict.hpp"
 #include "viz/scene/scene_build.hpp"
+#include "viz/scene/scene_json.hpp"
 
 using namespace smtpsim;
 using namespace smtpsim::viz;
@@ -232,4 +235,99 @@ TEST_CASE("predict mode does not change the run: the same trace hash as without"
   CHECK(pr.asked() == questions);
   CHECK(pr.right() == (questions + 2) / 3);
   CHECK(pb.report().trace_hash == want);
+}
+
+TEST_CASE("predict mode unattended (--play-to-end): each question times out, none piles up", "[predict]") {
+  const std::string want = plain_hash();
+  Playback pb;
+  REQUIRE(pb.open(kStory));
+  pb.set_auto_continue(true);
+  Predictor pr;
+  pr.attach(pb);
+  pr.set_on(true);
+  pb.set_speed(20);
+  pb.set_skip_idle(true);
+  pb.set_skip_wall(0.2);
+  pb.set_playing(true);
+  std::size_t most = 0;
+  int waiting_frames = 0;
+  SceneBuilder builder;
+  Scene s;
+  for (int frame = 0; frame < 400000 && !pb.finished(); ++frame) {  // the loop of app_main's --play-to-end
+    const std::size_t before = pr.open_questions();
+    pb.tick(0.1);
+    pr.unattended(pb, 10);
+    if (before > 0) CHECK(pr.open_questions() <= before);  // with one open, the clock does not run on
+    most = std::max(most, pr.open_questions());
+    if (pr.waiting()) ++waiting_frames;
+    if (frame % 97 == 0 && pr.waiting()) {  // while one waits, its reply is hidden
+      builder.build(pb, s);
+      pr.fill(s);
+      CHECK(s.predict.waiting);
+      CHECK(std::none_of(s.tokens.begin(), s.tokens.end(), [&](const SceneToken& t) { return t.kind == "reply" && t.seq >= pr.shown_events(~std::size_t(0)); }));
+    }
+  }
+  REQUIRE(pb.finished());
+  CHECK(most >= 1);
+  CHECK(most <= 3);  // at most one stop's replies (a pipelined MAIL/RCPT/DATA group answers at once)
+  CHECK(pr.asked() >= 15);
+  CHECK(pr.unanswered() == pr.asked());
+  CHECK(pr.right() == 0);
+  CHECK(waiting_frames == pr.asked() * 10);  // each waited its 10 frames, then timed out
+  builder.build(pb, s);
+  pr.fill(s);
+  CHECK(s.predict.guess == "no answer");
+  CHECK(s.predict.unanswered == pr.asked());
+  CHECK_FALSE(s.predict.explanation.empty());
+  CHECK(pb.report().trace_hash == want);
+}
+
+TEST_CASE("predict mode: the S key's transcript stops before the hidden reply", "[predict]") {
+  Playback pb;
+  REQUIRE(pb.open(kStory));
+  Predictor pr;
+  pr.attach(pb);
+  pr.set_on(true);
+  pb.set_speed(10000);
+  pb.set_playing(true);
+  for (int i = 0; i < 1000 && !pr.waiting(); ++i) pb.tick(0.1);
+  REQUIRE(pr.waiting());  // the MSA's greeting is in the trace but hidden
+  std::string text = pr.transcript_so_far(pb);
+  CHECK(text.find("client-c") != std::string::npos);  // the connection so far is there
+  CHECK(text.find("220 msa.a.example") == std::string::npos);
+  pr.skip();
+  text = pr.transcript_so_far(pb);
+  CHECK(text.find("220 msa.a.example") != std::string::npos);  // answered: it is saved too
+}
+
+TEST_CASE("predict mode in the scene JSON: the question, the choices, the score, not the reply", "[predict]") {
+  Playback pb;
+  REQUIRE(pb.open(kStory));
+  Predictor pr;
+  pr.attach(pb);
+  Scene s;
+  SceneBuilder builder;
+  builder.build(pb, s);
+  pr.fill(s);
+  CHECK(scene_json(s).find("\"predict\":null") != std::string::npos);  // off: nothing
+  pr.set_on(true);
+  pb.set_speed(10000);
+  pb.set_playing(true);
+  for (int i = 0; i < 1000 && !pr.waiting(); ++i) pb.tick(0.1);
+  REQUIRE(pr.waiting());
+  builder.build(pb, s);
+  pr.fill(s);
+  std::string j = scene_json(s);
+  CHECK(j.find("\"predict\":{\"waiting\":true,\"server\":\"msa.a.example\",\"client\":\"client-c\",\"command\":\"\","
+               "\"choices\":[{\"label\":") != std::string::npos);
+  CHECK(j.find("{\"label\":\"220\",\"text\":\"msa.a.example ESMTP smtpsim\"}") != std::string::npos);  // among the choices
+  CHECK(j.find("\"numeric\":true,\"asked\":0,\"right\":0,\"unanswered\":0,\"answered\":false") != std::string::npos);
+  CHECK(j.find("220 msa.a.example") == std::string::npos);  // the hidden reply: no token, no text
+  pr.time_out();
+  builder.build(pb, s);
+  pr.fill(s);
+  j = scene_json(s);
+  CHECK(j.find("\"waiting\":false") != std::string::npos);
+  CHECK(j.find("\"asked\":1,\"right\":0,\"unanswered\":1,\"answered\":true,\"was_right\":false,\"guess\":\"no answer\","
+               "\"reply\":\"220 msa.a.example") != std::string::npos);
 }

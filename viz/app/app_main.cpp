@@ -26,6 +26,7 @@ namespace {
 
 constexpr int kExitOk = 0, kExitFailed = 1, kExitUsage = 2;
 constexpr double kPlayFrame = 0.1;  // --play-to-end: the wall time one frame stands for, whatever the machine
+constexpr int kPredictPatience = 5;   // --play-to-end: frames a predict question waits before it times out
 
 // write_file - the text to path; false with a message on stderr.
 bool write_file(const std::string& path, const std::string& text) {
@@ -148,11 +149,21 @@ int main(int argc, char** argv) {
     pb.set_auto_continue(false);
   }
 
+  Teach teach;  // presenter and predict mode (viz/app/app_teach.*)
+  teach.set_scale_only(args.presenter_scale_only);
+  ui.presenter = ui.presenter || args.presenter;  // (or an --actions entry before --at)
+  ui.predict = ui.predict || args.predict;
+  teach.attach(pb);
+  teach.predictor().set_on(ui.predict);
+  // A picture or scene of predict mode shows its first question after --at.
+  if (loaded && args.predict && !args.play_to_end && (!args.screenshot.empty() || !args.scene.empty())) teach.ask_next(pb);
+
   SceneBuilder builder;
   InspectBuilder inspect;
   Scene scene;
   builder.build(pb, scene);
   inspect.build(pb, ui, scene);
+  teach.scene(pb, scene);
   const bool headless = args.screenshot.empty() && !args.play_to_end && !args.scene.empty();
   if (!args.scene.empty() && !write_file(args.scene, scene_json(scene))) return kExitUsage;
   if (headless) return loaded && save_branch(pb, args.save_lesson) ? kExitOk : kExitUsage;
@@ -167,17 +178,6 @@ int main(int argc, char** argv) {
     ImGui::DestroyContext();
     return kExitUsage;
   }
-
-  Teach teach;  // presenter and predict mode (viz/app/app_teach.*)
-  teach.set_scale_only(args.presenter_scale_only);
-  ui.presenter = ui.presenter || args.presenter;  // (or an --actions entry before --at)
-  ui.predict = ui.predict || args.predict;
-  teach.attach(pb);
-  if (loaded && args.predict && !args.screenshot.empty()) {
-    teach.ask_next(pb);
-    builder.build(pb, scene);
-  }
-  teach.scene(pb, scene);
 
   int status = kExitOk;
   if (!args.screenshot.empty()) {
@@ -207,7 +207,7 @@ int main(int argc, char** argv) {
       script.run_due(target);
       pb.set_hold(script.next_at());
       if (target.screenshots.empty()) pb.tick(kPlayFrame);  // a screenshot shows the moment it was asked for
-      if (!pb.playing() && !pb.finished()) pb.set_playing(true);
+      teach.predictor().unattended(pb, kPredictPatience);  // plays on (after a question's time-out)
       builder.build(pb, scene);
       inspect.build(pb, ui, scene);
       teach.scene(pb, scene);
@@ -219,6 +219,9 @@ int main(int argc, char** argv) {
     }
     double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     std::cout << "frames: " << frames << "\n";
+    if (const Predictor& pr = teach.predictor(); pr.asked() > 0 || pr.on())
+      std::cout << "predict: " << pr.asked() << " questions, " << pr.right() << " right, " << pr.unanswered()
+                << " not answered (each waited " << kPredictPatience << " frames, then its reply showed)\n";
     status = pb.finished() ? report(pb, wall) : kExitFailed;
   } else {
     if (loaded && !args.at) pb.set_playing(true);

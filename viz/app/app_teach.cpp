@@ -6,7 +6,6 @@
 #include <fstream>
 #include <iostream>
 
-#include "sim/export/export_transcript.hpp"
 #include "viz/app/app_presenter.hpp"
 
 namespace smtpsim::viz {
@@ -37,7 +36,7 @@ std::string Teach::snapshot(Playback& pb, UiState& ui) {
   std::strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", std::localtime(&now));
   std::string base = "smtpsim-" + std::filesystem::path(pb.path()).stem().string() + "-" + stamp;
   std::ofstream f(base + ".txt", std::ios::binary | std::ios::trunc);
-  f << exporter::format_transcript(pb.run().world().trace.events());
+  f << predictor_.transcript_so_far(pb);  // up to an open question: its hidden reply is not saved
   if (!f) {
     ui.status = "cannot write " + base + ".txt";
     std::cerr << "smtpsim-viz: " << ui.status << "\n";

@@ -4,12 +4,13 @@
 // [SECTION] index
 //   table ......... plausible replies per SMTP and POP3 command, most plausible first
 //   choices ....... the right entry for a reply line, distractors, a deterministic order
-//   predictor ..... the stop hook, answers, rewinds, the scene
+//   predictor ..... the stop hook, answers, time-outs, rewinds, the saved transcript, the scene
 #include "viz/playback/playback_predict.hpp"
 
 #include <algorithm>
 #include <cctype>
 
+#include "sim/export/export_transcript.hpp"
 #include "sim/pop3/pop3_catalog.hpp"
 #include "sim/smtp/smtp_catalog.hpp"
 
@@ -298,6 +299,38 @@ void Predictor::skip() {
   resolve(false, "skipped");
 }
 
+void Predictor::time_out() {
+  if (pending_.empty()) return;
+  ++unanswered_;
+  resolve(false, "no answer");
+}
+
+void Predictor::unattended(Playback& pb, int patience) {
+  if (!waiting()) {
+    waited_ = 0;
+    if (!pb.playing() && !pb.finished()) pb.set_playing(true);
+    return;
+  }
+  pb.set_playing(false);  // the run waits for the answer that will not come ...
+  if (++waited_ <= patience) return;
+  time_out();             // ... for `patience` frames, then plays on
+  waited_ = waiting() ? 1 : 0;  // a pipelined reply's next question: shown from this frame on
+  if (!waiting() && !pb.finished()) pb.set_playing(true);
+}
+
+std::size_t Predictor::shown_events(std::size_t n) const {
+  for (const Question& q : pending_)
+    for (std::uint64_t s : q.seqs) n = std::min<std::size_t>(n, std::size_t(s));
+  return n;
+}
+
+std::string Predictor::transcript_so_far(Playback& pb) const {
+  const auto& all = pb.run().world().trace.events();
+  const std::size_t n = shown_events(all.size());
+  if (n == all.size()) return exporter::format_transcript(all);
+  return exporter::format_transcript(std::vector<TraceEvent>(all.begin(), all.begin() + std::ptrdiff_t(n)));
+}
+
 Requests Predictor::filter(const Requests& r) {
   Requests out = r;
   if (r.predict_pick) answer_choice(*r.predict_pick);
@@ -332,6 +365,7 @@ void Predictor::fill(Scene& s) const {
   p.on = on_;
   p.asked = asked_;
   p.right = right_;
+  p.unanswered = unanswered_;
   p.waiting = !pending_.empty();
   if (pending_.empty()) return;
   const Question& q = pending_.front();

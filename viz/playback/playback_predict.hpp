@@ -44,6 +44,8 @@ class Predictor {
   bool waiting() const { return !pending_.empty(); }
   int asked() const { return asked_; }
   int right() const { return right_; }
+  int unanswered() const { return unanswered_; }        // questions that timed out (unattended runs)
+  std::size_t open_questions() const { return pending_.size(); }
   // filter - the requests with what a waiting question forbids removed (play, step forward, seek
   // forward: answer first) and the answer in them applied. Call before Playback::apply.
   Requests filter(const Requests& r);
@@ -51,6 +53,18 @@ class Predictor {
   void answer_choice(int i);
   void answer_code(int code);
   void skip();
+  // time_out - the open question got no answer (an unattended run): counted as asked, not right,
+  // and as unanswered; its reply and explanation show as after any answer.
+  void time_out();
+  // unattended - one frame of a run nobody answers (--play-to-end): an open question waits
+  // `patience` frames (so a screenshot can show it), then times out and the clock plays on. The
+  // run never moves on with a question open, so questions cannot pile up.
+  void unattended(Playback& pb, int patience);
+  // shown_events - how many of the first n trace events may be shown: those before the first
+  // hidden reply (the S key's transcript is saved up to the question, never past it).
+  std::size_t shown_events(std::size_t n) const;
+  // transcript_so_far - the run's transcript as the S key saves it: up to the open question.
+  std::string transcript_so_far(Playback& pb) const;
   // sync - after a rewind the open question's reply may not have happened yet: drop it.
   void sync(Playback& pb);
   // fill - s.predict from the state, and the open question's reply lines and tokens taken out
@@ -75,7 +89,8 @@ class Predictor {
   bool on_ = false;
   std::deque<Question> pending_;
   std::set<std::pair<std::string, std::string>> known_;  // (verb, reply label) answered right: not asked again
-  int asked_ = 0, right_ = 0;
+  int asked_ = 0, right_ = 0, unanswered_ = 0;
+  int waited_ = 0;                                       // frames the open question waited (unattended)
   ScenePredict last_;                                    // the last answer (answered..explanation)
 };
 

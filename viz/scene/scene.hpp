@@ -224,10 +224,11 @@ struct ScenePredict {
   std::vector<ScenePredictChoice> choices;
   bool numeric = false;       // a typed reply code is accepted too (SMTP)
   int asked = 0, right = 0;   // the score: questions answered (or skipped), answered right
+  int unanswered = 0;         // of those asked, timed out with no answer (an unattended --play-to-end)
   // the last answer, shown after it until the next question
   bool answered = false;
   bool was_right = false;
-  std::string guess;          // what was picked or typed ("skipped")
+  std::string guess;          // what was picked or typed ("skipped", "no answer")
   std::string reply;          // the reply that came: "250 2.1.5 Ok"
   std::string explanation;    // the tutor's words for it (reply_tooltip_text)
 };

@@ -44,6 +44,19 @@ std::string live_json(const Scene& s) {
       .unum("connections", s.live_connections).unum("open", s.live_open).raw("transcript", array(lines))
       .raw("mailboxes", array(boxes)).done();
 }
+// predict_json - predict mode (issue 12 item 9): the open question (who answers whom, the line it
+// answers, the choices), the score and the last answer; "null" when predict mode is off. The
+// hidden reply itself is never in it while the question waits.
+std::string predict_json(const ScenePredict& p) {
+  if (!p.on) return "null";
+  std::vector<std::string> choices;
+  for (const ScenePredictChoice& c : p.choices) choices.push_back(JsonObject().str("label", c.label).str("text", c.text).done());
+  return JsonObject().boolean("waiting", p.waiting).str("server", p.server).str("client", p.client)
+      .str("command", p.command).raw("choices", array(choices)).boolean("numeric", p.numeric)
+      .num("asked", p.asked).num("right", p.right).num("unanswered", p.unanswered)
+      .boolean("answered", p.answered).boolean("was_right", p.was_right).str("guess", p.guess)
+      .str("reply", p.reply).str("explanation", p.explanation).done();
+}
 }  // namespace
 
 std::string scene_json(const Scene& s) {
@@ -84,7 +97,8 @@ std::string scene_json(const Scene& s) {
              .raw("hosts", array(hosts)).raw("links", array(links)).raw("tokens", array(tokens))
              .raw("queues", array(queues)).num("transcript_lines", std::int64_t(s.transcript.size()))
              .raw("markers", array(markers)).raw("card", card).raw("expects", array(expects))
-             .str("summary_line", s.summary_line).raw("branches", array(branches)).raw("live", live_json(s)).done() + "\n";
+             .str("summary_line", s.summary_line).raw("branches", array(branches)).raw("live", live_json(s))
+             .raw("predict", predict_json(s.predict)).done() + "\n";
 }
 
 }  // namespace smtpsim::viz

@@ -17,6 +17,7 @@ namespace {
 // score_line - "Score: 3 of 5 right" (or how predict mode works, before the first question).
 void score_line(const ScenePredict& p) {
   if (p.asked == 0) ImGui::TextDisabled("Predict mode: the run stops before each reply and asks what comes.");
+  else if (p.unanswered) ImGui::TextDisabled("Score: %d of %d right (%d not answered)", p.right, p.asked, p.unanswered);
   else ImGui::TextDisabled("Score: %d of %d right", p.right, p.asked);
 }
 
@@ -60,6 +61,7 @@ void question(const ScenePredict& p, UiState& ui) {
 // verdict - the last answer: right or not, the reply, the tutor's explanation.
 void verdict(const ScenePredict& p) {
   if (p.guess == "skipped") ImGui::TextColored(to_vec4(col::k3xx), "Skipped.");
+  else if (p.guess == "no answer") ImGui::TextColored(to_vec4(col::k3xx), "No answer in time.");
   else if (p.was_right) ImGui::TextColored(to_vec4(col::k2xx), "Right!");
   else ImGui::TextColored(to_vec4(col::k5xx), "Not quite - you said %s.", p.guess.c_str());
   int code = reply_code_in(p.reply);
