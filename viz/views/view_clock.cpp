@@ -3,6 +3,7 @@
 // (visibly racing), and the scrubbable timeline marked with faults, attempts, deferrals,
 // deliveries, bounces, fetches and cards, with its legend.
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
 #include <cstdio>
 
@@ -74,7 +75,19 @@ Duration tick_step(Duration span, int max_ticks) {
   return days(7);
 }
 
-// transport - the buttons and the speed.
+// fits_after - whether an item `w` pixels wide fits on the line after the last item (the row
+// leaves out what does not fit rather than run it past the window's edge).
+bool fits_after(float w, float spacing = -1) {
+  const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+  return ImGui::GetItemRectMax().x + (spacing < 0 ? ImGui::GetStyle().ItemSpacing.x : spacing) + w <= right;
+}
+
+// button_w - the width of a button (small: no vertical padding, the same width) with this label.
+float button_w(const char* label) { return ImGui::CalcTextSize(label).x + ImGui::GetStyle().FramePadding.x * 2; }
+
+// transport - the buttons and the speed. Presenter mode's large text has no room for all of them:
+// "Next >>" is short, one event forward is left to Shift+Right, and the presets and "skip idle"
+// are drawn as far as the row has room.
 void transport(const Scene& s, UiState& ui) {
   ImGui::BeginDisabled(s.live);  // live: real clients' bytes cannot be sent again (live_tooltip says so)
   if (ImGui::Button("<< Back")) ui.req.step_back = true;
@@ -83,20 +96,24 @@ void transport(const Scene& s, UiState& ui) {
   else if (ImGui::IsItemHovered()) ImGui::SetTooltip("Step back one event (the run is simulated again from the start)");
   ImGui::SameLine();
   if (ImGui::Button(s.playing ? " Pause " : " Play  ")) ui.req.toggle_play = true;
+  if (!ui.presenter) {
+    ImGui::SameLine();
+    ImGui::BeginDisabled(s.live);
+    if (ImGui::Button("Step >")) ui.req.step_event = true;
+    ImGui::EndDisabled();
+    if (s.live) live_tooltip("Stepping");
+    else if (ImGui::IsItemHovered()) ImGui::SetTooltip("One event forward (a packet arrives, a timer fires, ...)");
+  }
   ImGui::SameLine();
   ImGui::BeginDisabled(s.live);
-  if (ImGui::Button("Step >")) ui.req.step_event = true;
-  ImGui::EndDisabled();
-  if (s.live) live_tooltip("Stepping");
-  else if (ImGui::IsItemHovered()) ImGui::SetTooltip("One event forward (a packet arrives, a timer fires, ...)");
-  ImGui::SameLine();
-  ImGui::BeginDisabled(s.live);
-  if (ImGui::Button("Next cmd/reply >>")) ui.req.step_exchange = true;
+  if (ImGui::Button(ui.presenter ? "Next >>" : "Next cmd/reply >>")) ui.req.step_exchange = true;
   ImGui::EndDisabled();
   if (s.live) live_tooltip("Stepping");
   else if (ImGui::IsItemHovered()) ImGui::SetTooltip("Forward to the next SMTP/POP3 command or reply");
+  const float slider_w = ui.presenter ? ImGui::CalcTextSize("x10000").x + ImGui::GetStyle().FramePadding.x * 2 : 150.f;
+  if (!fits_after(slider_w)) return;
   ImGui::SameLine();
-  ImGui::SetNextItemWidth(150);
+  ImGui::SetNextItemWidth(slider_w);
   float sp = static_cast<float>(s.speed);
   if (ImGui::SliderFloat("##speed", &sp, 0.1f, 10000.f, "x%.4g", ImGuiSliderFlags_Logarithmic))
     ui.req.speed = static_cast<double>(sp);
@@ -104,12 +121,14 @@ void transport(const Scene& s, UiState& ui) {
   static const double kPresets[] = {1, 10, 60, 600, 3600};
   static const char* kNames[] = {"x1", "x10", "x60", "x600", "x3600"};
   for (int i = 0; i < 5; ++i) {
+    if (!fits_after(button_w(kNames[i]), 3)) return;
     ImGui::SameLine(0, 3);
     bool on = std::fabs(s.speed - kPresets[i]) < 1e-6;
     if (on) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
     if (ImGui::SmallButton(kNames[i])) ui.req.speed = kPresets[i];
     if (on) ImGui::PopStyleColor();
   }
+  if (!fits_after(ImGui::GetFrameHeight() + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize("skip idle").x)) return;
   ImGui::SameLine();
   bool skip = ui.skip_idle;
   if (ImGui::Checkbox("skip idle", &skip)) {
@@ -118,7 +137,7 @@ void transport(const Scene& s, UiState& ui) {
   }
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("When nothing happens (waiting 15 minutes for a retry), race the clock to the next event");
-  if (s.skipping_idle) {
+  if (s.skipping_idle && fits_after(ImGui::CalcTextSize(">> skipping quiet time >>").x)) {
     ImGui::SameLine();
     bool blink = std::fmod(ImGui::GetTime(), 0.6) < 0.4;
     ImGui::TextColored(to_vec4(blink ? col::k4xx : col::kCommand), ">> skipping quiet time >>");
@@ -167,7 +186,9 @@ void draw_clock(const Scene& s, UiState& ui) {
     dl->AddLine(ImVec2(x, ym + 4), ImVec2(x, ym + 8), IM_COL32(150, 150, 160, 255));
     TimeText lt(t);
     lt.buf[step >= minutes(1) ? 5 : 8] = 0;  // "01:15" or "00:00:30"
-    dl->AddText(ImGui::GetFont(), ImGui::GetFontSize() * 0.85f, ImVec2(x + 2, ym + 4), IM_COL32(150, 150, 160, 255), lt.c_str());
+    const float lfs = ImGui::GetFontSize() * 0.85f;
+    if (x + 2 + ImGui::GetFont()->CalcTextSizeA(lfs, FLT_MAX, 0.f, lt.c_str()).x > p0.x + w) break;  // no half labels at the end
+    dl->AddText(ImGui::GetFont(), lfs, ImVec2(x + 2, ym + 4), IM_COL32(150, 150, 160, 255), lt.c_str());
   }
   const SceneMarker* near = nullptr;
   float near_d = 6;
@@ -194,17 +215,22 @@ void draw_clock(const Scene& s, UiState& ui) {
   }
 
   // legend (the hand flag only once something was done by hand)
-  const float fh = ImGui::GetFontSize();
   const bool by_hand = std::any_of(s.markers.begin(), s.markers.end(), [](const SceneMarker& m) { return m.kind == "action"; });
+  // (presenter mode: in the canvas' middle size, and only as many entries as the row holds)
+  const bool small = ui.presenter && ui.font_canvas;
+  if (small) ImGui::PushFont(ui.font_canvas);
+  const float lh = ImGui::GetFontSize();
   for (int i = 0; i <= kHandStyle; ++i) {
     if (i == 7 || (i == kHandStyle && !by_hand)) continue;
+    if (i && !fits_after(lh + 3 + ImGui::CalcTextSize(kStyles[i].legend).x, 14)) break;
     if (i) ImGui::SameLine(0, 14);
     ImVec2 q = ImGui::GetCursorScreenPos();
-    ImGui::Dummy(ImVec2(fh, fh));
-    draw_mark(dl, kStyles[i], q.x + fh / 2, q.y + fh / 2 + (i == kHandStyle ? fh * 0.25f : 0.f), fh * 0.35f);
+    ImGui::Dummy(ImVec2(lh, lh));
+    draw_mark(dl, kStyles[i], q.x + lh / 2, q.y + lh / 2 + (i == kHandStyle ? lh * 0.25f : 0.f), lh * 0.35f);
     ImGui::SameLine(0, 3);
     ImGui::TextDisabled("%s", kStyles[i].legend);
   }
+  if (small) ImGui::PopFont();
 }
 
 }  // namespace smtpsim::viz

@@ -132,18 +132,27 @@ void draw_main(const Scene& s, UiState& ui) {
   }
   canvas_pick(s, ui);
   ImGui::End();
-  if (panel("##lesson", d.x - card_w, top, card_w, mid)) draw_lesson(s, ui);  // presenter: its fonts are larger
-  ImGui::End();
-  if (s.predict.on) {  // predict mode's question at the bottom left, over the transcript (its answer is hidden)
-    const float w = std::min(d.x - card_w, ImGui::GetFontSize() * 46);
-    ImGui::SetNextWindowPos(ImVec2(0, d.y), ImGuiCond_Always, ImVec2(0, 1));
-    ImGui::SetNextWindowSizeConstraints(ImVec2(w, 0), ImVec2(w, d.y - top));
+  // Predict mode's question never covers the network (where the hop it asks about is): over the
+  // bottom pane in the full view, under the card (which gives up that height) in presenter mode.
+  float predict_h = 0;
+  if (s.predict.on) {
+    if (ui.presenter) {
+      ImGui::SetNextWindowPos(ImVec2(d.x - card_w, top + mid), ImGuiCond_Always, ImVec2(0, 1));
+      ImGui::SetNextWindowSizeConstraints(ImVec2(card_w, 0), ImVec2(card_w, std::max(mid - fh * 2.2f, fh * 4)));
+    } else {
+      const float w = std::min(d.x - card_w, ImGui::GetFontSize() * 46);
+      ImGui::SetNextWindowPos(ImVec2(0, d.y), ImGuiCond_Always, ImVec2(0, 1));
+      ImGui::SetNextWindowSizeConstraints(ImVec2(w, 0), ImVec2(w, d.y - top - mid));
+    }
     ImGui::SetNextWindowBgAlpha(1.0f);
     if (ImGui::Begin("##predict", nullptr, ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
                                               ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoSavedSettings))
       draw_predict(s, ui);
+    if (ui.presenter) predict_h = ImGui::GetWindowHeight();
     ImGui::End();
   }
+  if (panel("##lesson", d.x - card_w, top, card_w, std::max(mid - predict_h, fh * 2.2f))) draw_lesson(s, ui);  // presenter: its fonts are larger
+  ImGui::End();
   if (!ui.presenter) {
     const float qh = std::clamp(fh * (4.5f + 2.2f * static_cast<float>(s.queues.size())), fh * 3, bottom * 0.5f);
     if (panel("##queues", 0, top + mid, d.x, qh)) draw_queues(s, ui);

@@ -31,6 +31,7 @@ void question(const ScenePredict& p, UiState& ui) {
     ImGui::TextColored(to_vec4(col::kCommand), "%s", p.command.c_str());
   }
   ImGui::Spacing();
+  const bool small = ui.presenter && ui.font_canvas;  // presenter mode: the replies' words a size smaller, so all fit beside the card
   float label_w = 0;  // the buttons as wide as the widest label: the rest of the line for the text
   for (std::size_t i = 0; i < p.choices.size(); ++i)
     label_w = std::max(label_w, ImGui::CalcTextSize((std::to_string(i + 1) + "  " + p.choices[i].label).c_str()).x);
@@ -40,7 +41,9 @@ void question(const ScenePredict& p, UiState& ui) {
     std::string b = std::to_string(i + 1) + "  " + c.label;  // unique: it starts with its number
     if (ImGui::Button(b.c_str(), ImVec2(label_w, 0))) ui.req.predict_pick = int(i);
     ImGui::SameLine();
+    if (small) ImGui::PushFont(ui.font_canvas);
     ImGui::TextWrapped("%s", c.text.empty() ? "(no text)" : c.text.c_str());
+    if (small) ImGui::PopFont();
   }
   if (p.numeric) {
     ImGui::TextDisabled("or type the code:");
@@ -53,13 +56,17 @@ void question(const ScenePredict& p, UiState& ui) {
       ui.req.predict_code = std::atoi(ui.predict_input);
       ui.predict_input[0] = 0;
     }
-    ImGui::SameLine();
+    // Skip on this line when it has room (presenter mode's large text: on the next)
+    const float skip_w = ImGui::CalcTextSize("Skip: show the reply").x + ImGui::GetStyle().FramePadding.x * 2;
+    if (ImGui::GetContentRegionAvail().x - ImGui::GetItemRectMax().x + ImGui::GetCursorScreenPos().x -
+            ImGui::GetStyle().ItemSpacing.x >= skip_w)
+      ImGui::SameLine();
   }
   if (ImGui::Button("Skip: show the reply")) ui.req.predict_skip = true;
 }
 
 // verdict - the last answer: right or not, the reply, the tutor's explanation.
-void verdict(const ScenePredict& p) {
+void verdict(const ScenePredict& p, const UiState& ui) {
   if (p.guess == "skipped") ImGui::TextColored(to_vec4(col::k3xx), "Skipped.");
   else if (p.guess == "no answer") ImGui::TextColored(to_vec4(col::k3xx), "No answer in time.");
   else if (p.was_right) ImGui::TextColored(to_vec4(col::k2xx), "Right!");
@@ -68,7 +75,10 @@ void verdict(const ScenePredict& p) {
   ImGui::TextDisabled("The reply:");
   ImGui::SameLine();
   ImGui::TextColored(to_vec4(reply_color(code)), "%s", p.reply.c_str());
+  const bool small = ui.presenter && ui.font_canvas;
+  if (small) ImGui::PushFont(ui.font_canvas);
   ImGui::TextWrapped("%s", p.explanation.c_str());
+  if (small) ImGui::PopFont();
 }
 
 }  // namespace
@@ -80,10 +90,10 @@ void draw_predict(const Scene& s, UiState& ui) {
   ImGui::PushTextWrapPos(0);
   if (p.waiting) question(p, ui);
   else if (p.answered) {
-    verdict(p);
+    verdict(p, ui);
     if (!s.playing && !s.finished) ImGui::TextDisabled("Press Play (Space) to go on.");
   }
-  score_line(p);
+  if (p.asked > 0 || !p.waiting) score_line(p);  // (the first question explains itself)
   ImGui::PopTextWrapPos();
 }
 

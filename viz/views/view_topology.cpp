@@ -25,6 +25,7 @@
 
 #include "viz/views/view_common.hpp"
 #include "viz/views/view_hands.hpp"
+#include "viz/views/view_labels.hpp"
 #include "viz/views/views.hpp"
 
 namespace smtpsim::viz {
@@ -156,32 +157,6 @@ void draw_icon(ImDrawList* dl, const SceneHost& h, ImVec2 c, float r, ImU32 fill
   else if (icon == "cluster") icon_balancer(dl, c, r, fill, line);
   else if (icon == "eye" || icon == "mitm") icon_eye(dl, c, r, fill, line);
   else icon_server(dl, c, r, fill, line, h.up);
-}
-
-// host_label - the host's label centred under its icon: the whole label when it fits in `room`
-// pixels, else its short form (the part before ": ", "MX1" for "MX1: B's primary incoming mail
-// server"; the hover tooltip has the rest). The cluster's own host is its balancer.
-void host_label(ImDrawList* dl, const SceneHost& h, ImVec2 top, float room, float alpha) {
-  const std::string& full = h.label.empty() ? h.name : h.label;
-  const char* b = h.role == "cluster" ? "balancer" : full.c_str();
-  const char* e = b + std::strlen(b);
-  ImVec2 ts = ImGui::CalcTextSize(b, e);
-  ImU32 colr = with_alpha(IM_COL32(235, 235, 240, 255), alpha);
-  if (ts.x > room && h.role != "cluster") {
-    std::size_t colon = full.find(": ");
-    if (colon != std::string::npos && colon > 0) {
-      // two lines: the short name, then the description a size smaller when that fits
-      e = b + colon;
-      ts = ImGui::CalcTextSize(b, e);
-      canvas_text(dl, ImVec2(top.x - ts.x / 2, top.y), colr, b, e);
-      const char* d = b + colon + 2;
-      float fs = ImGui::GetFontSize() * 0.85f;
-      ImVec2 ds = ImGui::GetFont()->CalcTextSizeA(fs, FLT_MAX, 0.f, d);
-      if (ds.x <= room) dl->AddText(ImGui::GetFont(), fs, ImVec2(top.x - ds.x / 2, top.y + ts.y), with_alpha(colr, 0.8f), d);
-      return;
-    }
-  }
-  canvas_text(dl, ImVec2(top.x - ts.x / 2, top.y), colr, b, e);
 }
 
 // ---------------------------------------------------------------- [SECTION] links
@@ -524,17 +499,9 @@ void draw_topology(const Scene& s, UiState& ui) {
     if (hovered && std::fabs(io.MousePos.x - c.x) <= r && std::fabs(io.MousePos.y - c.y) <= r) hover_host = static_cast<int>(i);
   }
 
-  // labels after every icon (so no icon covers a label), each as long as its neighbours allow
-  if (s.hosts.size() <= 60 || ui.zoom > 1.5f) {
-    for (std::size_t i = 0; i < s.hosts.size(); ++i) {
-      const SceneHost& h = s.hosts[i];
-      ImVec2 c = idx.pos[i];
-      float room = 1e9f;  // the horizontal gap to the nearest host on about the same row
-      for (std::size_t j = 0; j < s.hosts.size(); ++j)
-        if (j != i && std::fabs(idx.pos[j].y - c.y) < r * 2 + fh * 1.2f) room = std::min(room, std::fabs(idx.pos[j].x - c.x));
-      host_label(dl, h, ImVec2(c.x, c.y + r + 3), room - 8, h.used ? 1.f : 0.35f);
-    }
-  }
+  // labels after every icon (so no icon covers a label), none touching another (view_labels.cpp)
+  if (s.hosts.size() <= 60 || ui.zoom > 1.5f) draw_host_labels(dl, s, idx.pos, r);
+  else canvas_labels_clear();
 
   // tokens in flight: positions first (counting those on the canvas), then labels when they fit
   static std::vector<TokenBox> boxes;
