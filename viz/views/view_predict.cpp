@@ -1,6 +1,7 @@
 // view_predict.cpp - predict mode's panel: while a reply is hidden, who is about to answer what,
 // the choices (buttons 1..4, keys 1..4), a field to type the code, Skip; after an answer, right or
-// not, the reply that came and the tutor's explanation; always the score.
+// not, the reply that came and the tutor's explanation; the score. In presenter mode all but the
+// question line is in the canvas' middle size: the panel sits under the card and must fit there.
 #include <algorithm>
 #include <cstdlib>
 #include <string>
@@ -24,6 +25,9 @@ void score_line(const ScenePredict& p) {
 // question - the open question: the exchange so far and the choices.
 void question(const ScenePredict& p, UiState& ui) {
   ImGui::TextColored(to_vec4(col::kSelect), "What does %s answer?", p.server.c_str());
+  // presenter mode: the rest in the canvas' middle size, so it all fits under the card
+  const bool small = ui.presenter && ui.font_canvas;
+  if (small) ImGui::PushFont(ui.font_canvas);
   if (p.command.empty()) ImGui::TextWrapped("%s has just connected: the server speaks first.", p.client.c_str());
   else {
     ImGui::TextDisabled("%s sent:", p.client.c_str());
@@ -31,7 +35,6 @@ void question(const ScenePredict& p, UiState& ui) {
     ImGui::TextColored(to_vec4(col::kCommand), "%s", p.command.c_str());
   }
   ImGui::Spacing();
-  const bool small = ui.presenter && ui.font_canvas;  // presenter mode: the replies' words a size smaller, so all fit beside the card
   float label_w = 0;  // the buttons as wide as the widest label: the rest of the line for the text
   for (std::size_t i = 0; i < p.choices.size(); ++i)
     label_w = std::max(label_w, ImGui::CalcTextSize((std::to_string(i + 1) + "  " + p.choices[i].label).c_str()).x);
@@ -41,9 +44,7 @@ void question(const ScenePredict& p, UiState& ui) {
     std::string b = std::to_string(i + 1) + "  " + c.label;  // unique: it starts with its number
     if (ImGui::Button(b.c_str(), ImVec2(label_w, 0))) ui.req.predict_pick = int(i);
     ImGui::SameLine();
-    if (small) ImGui::PushFont(ui.font_canvas);
     ImGui::TextWrapped("%s", c.text.empty() ? "(no text)" : c.text.c_str());
-    if (small) ImGui::PopFont();
   }
   if (p.numeric) {
     ImGui::TextDisabled("or type the code:");
@@ -63,10 +64,11 @@ void question(const ScenePredict& p, UiState& ui) {
       ImGui::SameLine();
   }
   if (ImGui::Button("Skip: show the reply")) ui.req.predict_skip = true;
+  if (small) ImGui::PopFont();
 }
 
 // verdict - the last answer: right or not, the reply, the tutor's explanation.
-void verdict(const ScenePredict& p, const UiState& ui) {
+void verdict(const ScenePredict& p) {
   if (p.guess == "skipped") ImGui::TextColored(to_vec4(col::k3xx), "Skipped.");
   else if (p.guess == "no answer") ImGui::TextColored(to_vec4(col::k3xx), "No answer in time.");
   else if (p.was_right) ImGui::TextColored(to_vec4(col::k2xx), "Right!");
@@ -75,10 +77,7 @@ void verdict(const ScenePredict& p, const UiState& ui) {
   ImGui::TextDisabled("The reply:");
   ImGui::SameLine();
   ImGui::TextColored(to_vec4(reply_color(code)), "%s", p.reply.c_str());
-  const bool small = ui.presenter && ui.font_canvas;
-  if (small) ImGui::PushFont(ui.font_canvas);
   ImGui::TextWrapped("%s", p.explanation.c_str());
-  if (small) ImGui::PopFont();
 }
 
 }  // namespace
@@ -90,8 +89,11 @@ void draw_predict(const Scene& s, UiState& ui) {
   ImGui::PushTextWrapPos(0);
   if (p.waiting) question(p, ui);
   else if (p.answered) {
-    verdict(p, ui);
+    const bool small = ui.presenter && ui.font_canvas;  // presenter mode: the explanation is long
+    if (small) ImGui::PushFont(ui.font_canvas);
+    verdict(p);
     if (!s.playing && !s.finished) ImGui::TextDisabled("Press Play (Space) to go on.");
+    if (small) ImGui::PopFont();
   }
   if (p.asked > 0 || !p.waiting) score_line(p);  // (the first question explains itself)
   ImGui::PopTextWrapPos();
