@@ -3,7 +3,8 @@
 # rendered by smtpsim-viz itself under a virtual display (xvfb-run), at 10 minutes: the message
 # deferred on the outbound cluster with its retry countdown running. Also the hands-on pictures:
 # assets/link-menu.png (the cut link's right-click menu at 2m, from link-menu.actions.yaml) and
-# assets/inspector.png (the story message in the inspector at its last hop, at 1h5m).
+# assets/inspector.png (the story message in the inspector at its last hop, at 1h5m), and
+# assets/mitm.png (a man in the middle put on a link by hand, from mitm.actions.yaml).
 #   usage: assets/screenshot.sh [BUILD_DIR] [TIME]     (defaults: build, 10m)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,3 +25,6 @@ echo "wrote assets/link-menu.png"
 xvfb-run -a -s '-screen 0 1280x800x24' "$viz" scenarios/lessons/story.yaml --at 1h5m --tab message --inspect first \
   --screenshot assets/inspector.png
 echo "wrote assets/inspector.png"
+xvfb-run -a -s '-screen 0 1280x800x24' "$viz" scenarios/lessons/story.yaml --actions assets/mitm.actions.yaml \
+  --play-to-end >/dev/null
+echo "wrote assets/mitm.png"

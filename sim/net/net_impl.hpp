@@ -208,6 +208,8 @@ struct Network::Impl {
   std::vector<net_detail::LinkState> links;
   HopObserver hop_observer;  // the visualizer's view of every hop (outside the trace)
   std::map<std::pair<HostId, HostId>, std::vector<HostId>> static_routes;
+  std::vector<Network::LinkSplice> splices;      // links with a host spliced in (splice order)
+  std::map<HostId, LinkId> splice_tails;         // via -> its via <-> b link, kept once created
   mutable std::vector<std::vector<std::uint32_t>> route_index;  // [from][to]: 1 + slot in route_store, 0 = none yet
   mutable std::deque<net_detail::Route> route_store;            // stable addresses (dir_route keeps pointers)
   mutable std::vector<std::vector<HostId>> shortest;  // [src][v]: v's predecessor towards src (src: itself)

@@ -209,6 +209,22 @@ class Network {
   void intercept(HostId via, std::uint16_t port, AcceptFn on_accept);
   void stop_intercept(HostId via, std::uint16_t port);
   bool intercepting(HostId via, std::uint16_t port) const;
+  // splice - cable host `via` into link l, as a box spliced into a cable: a <-> b becomes
+  // a <-> via <-> b. Link l now joins a (its first end) and `via`, keeping its id, parameters and
+  // state; a second link via <-> b with no latency, unlimited bandwidth and no loss (created on the
+  // first splice, reused after) carries the rest, so paths across l keep their delay and now cross
+  // `via` as a router (where intercept() can take their connections). Connections already open
+  // keep flowing, through `via`. Returns the second link. Throws when l is already spliced, `via`
+  // is one of its ends or is already spliced into another link, or a static route crosses l.
+  // Not traced itself (the caller says what it did); the new link is down when l is.
+  LinkId splice(LinkId l, HostId via);
+  // unsplice - undo splice: l joins a and b again; the via <-> b link goes down. No-op when l is
+  // not spliced.
+  void unsplice(LinkId l);
+  // LinkSplice - a link with a host spliced into it: its original ends, the host, the extra link.
+  struct LinkSplice { LinkId link = 0, tail = 0; HostId a = kNoHost, b = kNoHost, via = kNoHost; };
+  // splices - the links spliced now, in splice order.
+  std::vector<LinkSplice> splices() const;
   // connect_as - connect from `from` while presenting `as`'s address and name as the source (the
   // proxy's half of a transparent connection): the server's stream sees `as` as its peer. The
   // path and the host named in trace events are `from`'s; the ephemeral port comes from `as`'s

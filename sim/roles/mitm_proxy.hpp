@@ -84,6 +84,8 @@ class MitmProxy {
 
   const std::string& name() const { return cfg_.name; }
   const MitmConfig& config() const { return cfg_; }
+  // set_mode - do something else from now on (sessions already relayed switch at their next line).
+  void set_mode(MitmMode m) { cfg_.mode = m; }
   const MitmStats& stats() const { return stats_; }
   // lines - every client command line it read, in order ("EHLO mta.a.example", "MAIL FROM:<...>").
   const std::vector<std::string>& lines() const { return lines_; }

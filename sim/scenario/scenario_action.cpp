@@ -81,6 +81,7 @@ std::string entry_yaml(const TimelineEntry& t) {
             std::snprintf(buf, sizeof buf, "%.17g", *a.loss);
             out += std::string(", loss: ") + buf;
           }
+          if (a.mitm) out += std::string(", mitm: ") + to_string(*a.mitm);
           return out;
         } else if constexpr (std::is_same_v<A, HostAction>) {
           return (a.op == HostAction::Op::Crash ? "crash: " : "restart: ") + a.host;

@@ -20,6 +20,9 @@ struct BuiltWorld {
   // links - each written link under both orders of its ends: its network link, or the two halves
   // a <-> mitm <-> b when a mitm sits on it.
   std::map<std::pair<std::string, std::string>, std::vector<LinkId>> links;
+  // mitms_added - the men in the middle put on written links at run time (timeline `mitm:`): the
+  // link's ends as written -> the host made for it (it stays, down, once taken off).
+  std::map<std::pair<std::string, std::string>, HostId> mitms_added;
 
   // links_between - the network links that make up the written link a <-> b (empty: none).
   std::vector<LinkId> links_between(const std::string& a, const std::string& b) const;

@@ -57,7 +57,7 @@ const std::vector<std::string>& keys_of(KeyPlace p) {
                                              "after_event"};
   static const std::vector<std::string> dsn{"notify", "ret", "envid"};
   static const std::vector<std::string> timeline{"at",    "note",  "link",    "state",
-                                                 "latency", "bandwidth", "loss", "crash",
+                                                 "latency", "bandwidth", "loss", "mitm", "crash",
                                                  "restart", "host", "behaviour", "behavior", "dns",
                                                  "retry", "after_event"};
   static const std::vector<std::string> behaviour = [] {

@@ -395,7 +395,7 @@ void Loader::read_timeline(const Val& v) {
       continue;
     }
     // keys that only belong to one kind of action
-    for (const char* k : {"state", "latency", "bandwidth", "loss"})
+    for (const char* k : {"state", "latency", "bandwidth", "loss", "mitm"})
       if (f.has(k) && !f.has("link"))
         d.error(f.key_pos(k), std::string(k) + ": only applies to a link action (add link: [a, b])");
     if (f.has("host") && !behaviour && !f.has("retry"))
@@ -429,9 +429,15 @@ void Loader::read_timeline(const Val& v) {
         if (auto b = read_bandwidth(d, x)) a.bandwidth_bps = *b;
       if (auto x = f.get("loss"); x.present)
         if (auto l = read_loss(d, x)) a.loss = *l;
-      if (!f.has("state") && !f.has("latency") && !f.has("bandwidth") && !f.has("loss"))
+      if (auto x = f.get("mitm"); x.present)
+        if (auto m = read_enum<LinkMitm>(d, x, {{"strip_starttls", LinkMitm::StripStartTls},
+                                               {"relay", LinkMitm::Relay},
+                                               {"impersonate", LinkMitm::Impersonate},
+                                               {"off", LinkMitm::Off}}))
+          a.mitm = *m;
+      if (!f.has("state") && !f.has("latency") && !f.has("bandwidth") && !f.has("loss") && !f.has("mitm"))
         d.error(f.key_pos("link"), "link: says nothing to change (add state: down, or latency:, "
-                                   "bandwidth:, loss:)");
+                                   "bandwidth:, loss:, mitm:)");
       e.action = a;
     } else if (what == "crash" || what == "restart") {
       HostAction a;

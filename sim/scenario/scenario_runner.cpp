@@ -26,6 +26,8 @@ int timeline_effect(const TimelineAction& action) {
         using A = std::decay_t<decltype(a)>;
         if constexpr (std::is_same_v<A, LinkAction>) {
           if (a.latency || a.bandwidth_bps || a.loss) return kFaultChanges;  // new figures: neither
+          if (a.mitm && !a.up) return *a.mitm == LinkMitm::Off ? kFaultRepairs : kFaultBreaks;
+          if (a.mitm && (*a.mitm == LinkMitm::Off) != *a.up) return kFaultChanges;
           return a.up && *a.up ? kFaultRepairs : kFaultBreaks;
         } else if constexpr (std::is_same_v<A, HostAction>) {
           return a.op == HostAction::Op::Restart ? kFaultRepairs : kFaultBreaks;
@@ -306,7 +308,8 @@ void ScenarioRun::apply_entry(const TimelineEntry& t) {
           // One network link, or the two halves of a link a mitm sits on (scenario_build.cpp).
           std::vector<LinkId> ls = built_.links_between(a.a, a.b);
           if (ls.empty()) { what = "no link between " + a.a + " and " + a.b; return; }
-          for (std::size_t i = 0; i < ls.size(); ++i) {
+          const bool changes = a.up || a.latency || a.bandwidth_bps || a.loss;
+          for (std::size_t i = 0; changes && i < ls.size(); ++i) {
             LinkParams p = w.net.link_params(ls[i]);
             if (a.latency) p.latency = ls.size() == 1 ? *a.latency : i == 0 ? *a.latency / 2 : *a.latency - *a.latency / 2;
             if (a.bandwidth_bps) p.bandwidth_bps = *a.bandwidth_bps;
@@ -315,6 +318,7 @@ void ScenarioRun::apply_entry(const TimelineEntry& t) {
             if (a.up) w.net.set_link_up(ls[i], *a.up);
           }
           what = "link " + a.a + " <-> " + a.b + (a.up ? (*a.up ? " up" : " down") : " changed");
+          if (a.mitm) what = (changes ? what + "; " : "") + apply_mitm(w, a);
         } else if constexpr (std::is_same_v<A, HostAction>) {
           HostId h = built_.hosts.at(a.host);
           if (a.op == HostAction::Op::Crash) { what = a.host + " crashes"; w.net.crash(h, "timeline: crash"); }

@@ -132,6 +132,9 @@ class ScenarioRun {
   std::string apply_behaviour(World& w, const BehaviourChange& b);
   // apply_retry - a sending host's (or each cluster member's) retry preset (scenario_behaviour.cpp).
   std::string apply_retry(World& w, const RetryAction& r);
+  // apply_mitm - put a man in the middle on a written link at run time, change what it does, or
+  // take it off (scenario_mitm.cpp).
+  std::string apply_mitm(World& w, const LinkAction& a);
   void watch_narration(const TraceEvent& e);
 
   ScenarioSpec spec_;

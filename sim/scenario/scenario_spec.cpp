@@ -123,6 +123,16 @@ const char* to_string(RetryPreset p) {
   return "?";
 }
 
+const char* to_string(LinkMitm m) {
+  switch (m) {
+    case LinkMitm::Off: return "off";
+    case LinkMitm::Relay: return "relay";
+    case LinkMitm::StripStartTls: return "strip_starttls";
+    case LinkMitm::Impersonate: return "impersonate";
+  }
+  return "?";
+}
+
 const char* to_string(DnsFaultKind f) {
   switch (f) {
     case DnsFaultKind::None: return "none";

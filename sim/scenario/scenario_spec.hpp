@@ -127,6 +127,8 @@ enum class Balance : unsigned char { RoundRobin, LeastQueue };
 enum class SpoolMode : unsigned char { Durable, Volatile };
 enum class RetryPreset : unsigned char { Story, Sendmail, Postfix, Exim, Custom };
 enum class DnsFaultKind : unsigned char { None, NxDomain, ServFail, Timeout };
+// LinkMitm - a man in the middle put on a link at run time (timeline `mitm:`), or taken off (Off).
+enum class LinkMitm : unsigned char { Off, Relay, StripStartTls, Impersonate };
 enum class Level : unsigned char { Unspecified, Beginner, Intermediate, Advanced };
 
 const char* to_string(Role r);
@@ -137,6 +139,7 @@ const char* to_string(Balance b);
 const char* to_string(SpoolMode s);
 const char* to_string(RetryPreset p);
 const char* to_string(DnsFaultKind f);
+const char* to_string(LinkMitm m);  // "off" / "relay" / "strip_starttls" / "impersonate"
 const char* to_string(Level l);
 
 // ---------------------------------------------------------------------------------------------
@@ -404,6 +407,7 @@ struct LinkAction {
   std::optional<Duration> latency;
   std::optional<std::uint64_t> bandwidth_bps;
   std::optional<double> loss;
+  std::optional<LinkMitm> mitm;  // splice a man in the middle into the link (or take it off)
 };
 
 struct HostAction {

@@ -176,6 +176,13 @@ void Loader::check_timeline_entry(const TimelineEntry& e) {
       if (!found)
         d.error(s.at("link"), "link: there is no link between " + a->a + " and " + a->b +
                                   " in links:");
+      // A mitm host of the lesson's own already sits on it: one man in the middle per link.
+      if (found && a->mitm)
+        for (const HostSpec& h : spec.hosts)
+          if (const MitmOptions* o = h.as<MitmOptions>())
+            if ((o->a == a->a && o->b == a->b) || (o->a == a->b && o->b == a->a))
+              d.error(s.at("mitm"), "mitm: the lesson's mitm host " + h.name + " already sits on the link between " +
+                                        a->a + " and " + a->b);
     }
   } else if (const HostAction* a = std::get_if<HostAction>(&e.action)) {
     check_host(a->host, s.at(a->op == HostAction::Op::Crash ? "crash" : "restart"),

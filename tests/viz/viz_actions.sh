@@ -5,6 +5,7 @@
 #     with the same exit status and summary;
 #  2. X holds the branch taken and nothing of a branch left behind (grep);
 #  3. the effect shows in the scene JSON (--actions F --at T --scene) and in the run's transcript.
+# (d) puts a man in the middle on a link, as the link's right-click menu does.
 set -u
 viz=$1 sim=$2 out=$3
 here=$(cd "$(dirname "$0")" && pwd)
@@ -105,3 +106,35 @@ rows = [(q["host"], q["state"]) for q in s["queues"]]
 assert rows == [("mx2.b.example", "deferred")], rows  # the backup MX holds it now, waiting for mx1
 PY
 echo "PASS [rewind-other-fault] the backup MX took the message at $t_hand on branch 2"
+
+# --- (d) a man in the middle that strips STARTTLS, put on B's primary MX's link ---------------
+same_run mitm-strip
+[ "$(grep -c 'after_event: [0-9]*, link: \[internet, mx1.b.example\], mitm: strip_starttls' mitm-strip.saved.yaml)" = 1 ] \
+  || fail "the saved lesson does not hold the man in the middle"
+grep -q "eve .*mitm removed STARTTLS from mx1.b.example's EHLO reply" mitm-strip.transcript || fail "eve did not strip STARTTLS"
+grep -q 'eve .*mitm read a whole message' mitm-strip.transcript || fail "eve did not read the message"
+grep -q 'out[0-9].fra .*mx1.b.example .*TLS' mitm-strip.transcript && fail "the hop to mx1 still used TLS"
+t_hand=$(delivered_at mitm-strip.transcript)
+[[ -n "$t_hand" && "$t_hand" < "00:35:00" ]] || fail "not delivered at the 00:31 retry ($t_hand)"
+"$viz" "$story" --actions "$here/actions/mitm-strip.yaml" --at 31m5s --scene mitm-31m.json >/dev/null 2>&1 || fail "--actions --at 31m5s --scene failed"  # headless: no window needed
+python3 - mitm-31m.json <<'PY' || fail "the scene does not show eve on the link"
+import json, sys
+s = json.load(open(sys.argv[1]))
+hosts = {h["name"]: h for h in s["hosts"]}
+eve, a, b = hosts["eve"], hosts["internet"], hosts["mx1.b.example"]
+assert eve["role"] == "mitm" and eve["icon"] == "eye" and eve["up"], eve
+# drawn beside its link, near the middle: the cable visibly bends through eve
+dx, dy = b["x"] - a["x"], b["y"] - a["y"]
+t = ((eve["x"] - a["x"]) * dx + (eve["y"] - a["y"]) * dy) / (dx * dx + dy * dy)
+off = abs((eve["x"] - a["x"]) * dy - (eve["y"] - a["y"]) * dx) / (dx * dx + dy * dy) ** 0.5
+assert 0.3 < t < 0.7 and 0.02 < off < 0.15, (t, off, eve, a, b)
+halves = [l for l in s["links"] if "eve" in (l["a"], l["b"])]
+assert len(halves) == 2, halves
+for l in halves:
+    assert {l["lesson_a"], l["lesson_b"]} == {"internet", "mx1.b.example"}, l
+    assert l["mitm"] == "eve" and l["mitm_mode"] == "strip_starttls" and l["mitm_by_hand"], l
+assert not [l for l in s["links"] if {l["a"], l["b"]} == {"internet", "mx1.b.example"}], "the cable is still whole"
+acts = [m["text"] for m in s["markers"] if m["kind"] == "action"]
+assert acts[0].startswith("link internet - mx1.b.example man in the middle (strip_starttls)"), acts
+PY
+echo "PASS [mitm-strip] eve stripped STARTTLS and read the message; delivered $t_hand"

@@ -77,6 +77,8 @@ std::string entry_text(const scenario::TimelineEntry& t) {
             s += buf;
           }
           if (a.bandwidth_bps) s += " bandwidth " + std::to_string(*a.bandwidth_bps) + " bit/s";
+          if (a.mitm) s += *a.mitm == LinkMitm::Off ? std::string(" man in the middle removed")
+                                                    : std::string(" man in the middle (") + to_string(*a.mitm) + ")";
           return s;
         } else if constexpr (std::is_same_v<A, HostAction>) {
           return a.host + (a.op == HostAction::Op::Crash ? " crashes" : " restarts");

@@ -36,6 +36,12 @@ struct SceneLink {
   bool tls = false;        // a TLS session is open across it now
   Duration latency = 0;
   double loss = 0;         // 0..1
+  // The link as the lesson writes it: a network link, or one half of a written link a man in the
+  // middle sits on (a <-> eve <-> b: both halves name a and b here). Menus act on these ends.
+  std::string lesson_a, lesson_b;
+  std::string mitm;        // the man in the middle on the written link ("" = none)
+  std::string mitm_mode;   // what it does: strip_starttls relay impersonate
+  bool mitm_by_hand = false;  // put there at run time (timeline mitm:), so it can be changed or unplugged
 };
 
 // SceneToken - one command, reply, message body or DNS packet in flight on one hop.

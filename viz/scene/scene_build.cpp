@@ -9,12 +9,16 @@
 #include "viz/scene/scene_build.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <cmath>
 #include <filesystem>
 #include <set>
+#include <tuple>
 
 #include "sim/scenario/scenario_load.hpp"
 
 #include "sim/core/trace_pairing.hpp"
+#include "sim/roles/mitm_proxy.hpp"
 #include "sim/scenario/scenario_retry.hpp"
 
 namespace smtpsim::viz {
@@ -219,6 +223,52 @@ const char* marker_kind(const TraceEvent& e) {
     default: return "note";
   }
 }
+
+// mitm_mode_word - a man in the middle's mode as the timeline's `mitm:` spells it.
+const char* mitm_mode_word(MitmMode m) {
+  return m == MitmMode::StripStartTls ? "strip_starttls" : m == MitmMode::Impersonate ? "impersonate" : "relay";
+}
+
+constexpr float kSpliceOffset = 0.08f;  // how far off its link a spliced host is drawn (canvas units)
+
+// add_spliced_hosts - a man in the middle put on a link by hand is drawn on it, halfway between the
+// link's ends, for as long as it is plugged in (it has no place in the lesson's layout).
+void add_spliced_hosts(World& w, Scene& s) {
+  for (const Network::LinkSplice& sp : w.net.splices()) {
+    const std::string& name = w.net.host_name(sp.via);
+    const SceneHost *a = nullptr, *b = nullptr;
+    bool known = false;
+    for (const SceneHost& h : s.hosts) {
+      if (h.name == w.net.host_name(sp.a)) a = &h;
+      if (h.name == w.net.host_name(sp.b)) b = &h;
+      known = known || h.name == name;
+    }
+    if (known || !a || !b) continue;
+    SceneHost h;
+    h.name = name;
+    h.role = "mitm";
+    h.icon = "eye";
+    h.label = name + ": man in the middle";
+    h.label[0] = char(std::toupper(static_cast<unsigned char>(h.label[0])));  // "Eve: man in the middle"
+    h.tooltip = role_tooltip("mitm") + " Put on this link by hand.";
+    // Most of the way along the link (away from a hub's crowd of labels) and a little off it, on the side with more room: the cable visibly
+    // bends through the box, and the eye stays clear of the tokens on the line.
+    const float mx = a->x + (b->x - a->x) * 0.6f, my = a->y + (b->y - a->y) * 0.6f;
+    const float dx = b->x - a->x, dy = b->y - a->y, len = std::sqrt(dx * dx + dy * dy);
+    const float px = len > 0 ? -dy / len * kSpliceOffset : 0, py = len > 0 ? dx / len * kSpliceOffset : kSpliceOffset;
+    auto room = [&](float x, float y) {
+      float best = 1e9f;
+      for (const SceneHost& o : s.hosts) best = std::min(best, std::hypot(o.x - x, o.y - y));
+      return best;
+    };
+    const bool first = room(mx + px, my + py) >= room(mx - px, my - py);
+    h.x = first ? mx + px : mx - px;
+    h.y = first ? my + py : my - py;
+    h.ip = ipv4_to_string(w.net.host_ip(sp.via));
+    h.up = w.net.host_up(sp.via);
+    s.hosts.push_back(std::move(h));
+  }
+}
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -304,8 +354,22 @@ void SceneBuilder::build(Playback& pb, Scene& s) {
     h.mailbox_count = mailbox_counts[p.name];
     s.hosts.push_back(std::move(h));
   }
+  add_spliced_hosts(w, s);
+  // Each network link's written link, and the man in the middle on it (the lesson's own or by hand).
+  std::map<LinkId, std::pair<std::string, std::string>> written;
+  for (const auto& [ends, ids] : pb.built().links)
+    for (LinkId id : ids) written.emplace(id, ends);
+  std::map<std::pair<std::string, std::string>, std::pair<std::string, bool>> mitm_on;  // -> (host, by hand)
+  for (const scenario::HostSpec& h : spec.hosts)
+    if (const auto* o = h.as<scenario::MitmOptions>()) mitm_on[{o->a, o->b}] = mitm_on[{o->b, o->a}] = {h.name, false};
+  for (const Network::LinkSplice& sp : w.net.splices())
+    if (written.count(sp.link)) {
+      const auto& ends = written[sp.link];
+      mitm_on[ends] = mitm_on[{ends.second, ends.first}] = {w.net.host_name(sp.via), true};
+    }
   for (LinkId l = 0; l < w.net.link_count(); ++l) {
     auto [a, b] = w.net.link_ends(l);
+    if (!written.count(l)) continue;  // not a written link's (an unplugged man in the middle's cable)
     const LinkParams& lp = w.net.link_params(l);
     SceneLink sl;
     sl.a = w.net.host_name(a);
@@ -313,6 +377,12 @@ void SceneBuilder::build(Playback& pb, Scene& s) {
     sl.state = !w.net.link_up(l) ? "down" : lp.loss > 0 ? "lossy" : "up";
     sl.latency = lp.latency;
     sl.loss = lp.loss;
+    std::tie(sl.lesson_a, sl.lesson_b) = written[l];
+    if (auto m = mitm_on.find(written[l]); m != mitm_on.end()) {
+      sl.mitm = m->second.first;
+      sl.mitm_by_hand = m->second.second;
+      if (const MitmProxy* p = w.mitm(sl.mitm)) sl.mitm_mode = mitm_mode_word(p->config().mode);
+    }
     s.links.push_back(std::move(sl));
   }
   tokens(pb, w, t, s.tokens);

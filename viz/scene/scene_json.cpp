@@ -68,7 +68,9 @@ std::string scene_json(const Scene& s) {
                         .num("mailbox_count", h.mailbox_count).done());
   for (const SceneLink& l : s.links)
     links.push_back(JsonObject().str("a", l.a).str("b", l.b).str("state", l.state).boolean("tls", l.tls)
-                        .num("latency_us", l.latency).done());
+                        .num("latency_us", l.latency).str("lesson_a", l.lesson_a).str("lesson_b", l.lesson_b)
+                        .str("mitm", l.mitm).str("mitm_mode", l.mitm_mode).boolean("mitm_by_hand", l.mitm_by_hand)
+                        .done());
   for (const SceneToken& t : s.tokens)
     tokens.push_back(JsonObject().unum("conn", t.conn).unum("seq", t.seq).unum("answers", t.answers).str("kind", t.kind)
                          .str("text", t.text).num("code", t.code).str("from", t.from).str("to", t.to)

@@ -28,6 +28,9 @@ Action link_state(const std::string& a, const std::string& b, bool up);
 Action link_latency(const std::string& a, const std::string& b, Duration latency);
 // link_loss - probability a chunk on a-b is lost once (0..1): `link: [a, b], loss: 0.2`.
 Action link_loss(const std::string& a, const std::string& b, double loss);
+// link_mitm - put a man in the middle on a-b, change what it does, or unplug it (Off):
+// `link: [a, b], mitm: strip_starttls`.
+Action link_mitm(const std::string& a, const std::string& b, scenario::LinkMitm mode);
 // host_crash / host_restart - `crash: host` / `restart: host`.
 Action host_crash(const std::string& host);
 Action host_restart(const std::string& host);

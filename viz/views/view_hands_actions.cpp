@@ -51,6 +51,8 @@ const SceneHandsHost* find_hands(const Scene& s, const std::string& name) {
 }
 const SceneLink* find_link(const Scene& s, const std::string& a, const std::string& b) {
   for (const SceneLink& l : s.links)
+    if ((l.lesson_a == a && l.lesson_b == b) || (l.lesson_a == b && l.lesson_b == a)) return &l;
+  for (const SceneLink& l : s.links)
     if ((l.a == a && l.b == b) || (l.a == b && l.b == a)) return &l;
   return nullptr;
 }
@@ -104,6 +106,12 @@ Action link_latency(const std::string& a, const std::string& b, Duration latency
 Action link_loss(const std::string& a, const std::string& b, double loss) {
   auto l = link_of(a, b);
   l.loss = std::clamp(loss, 0.0, 1.0);
+  return entry(l);
+}
+
+Action link_mitm(const std::string& a, const std::string& b, scenario::LinkMitm mode) {
+  auto l = link_of(a, b);
+  l.mitm = mode;
   return entry(l);
 }
 
@@ -297,6 +305,32 @@ std::vector<Item> link_items(const Scene& s, const std::string& a, const std::st
                    link_loss(a, b, p)});
   }
   if (l->loss > 0 || l->state == "lossy") out.push_back({"", "Stop losing packets", "Loss back to 0.", link_loss(a, b, 0)});
+  // A man in the middle: put one on the cable, change what it does, unplug it. (A lesson's own
+  // mitm host stays: it is part of the lesson.)
+  using scenario::LinkMitm;
+  struct Mode { LinkMitm mode; const char* word; const char* label; const char* now; const char* help; };
+  static const Mode modes[] = {
+      {LinkMitm::StripStartTls, "strip_starttls", "that strips STARTTLS", "strips STARTTLS",
+       "Eve blots STARTTLS out of the server's EHLO reply: a sender with opportunistic TLS goes on in "
+       "plaintext and Eve reads the whole message; a sender that requires TLS gives up."},
+      {LinkMitm::Relay, "relay", "that only reads", "only reads",
+       "Eve passes everything on unchanged and reads what is not encrypted: the EHLO exchange, and "
+       "everything if STARTTLS is not used."},
+      {LinkMitm::Impersonate, "impersonate", "with a forged certificate", "forges the certificate",
+       "Eve answers STARTTLS herself with a self-signed certificate in the server's name: a client "
+       "that checks certificates refuses, one that does not is read in full."}};
+  if (l->mitm.empty()) {
+    for (const Mode& m : modes)
+      out.push_back({"Man in the middle", std::string("Put a man in the middle ") + m.label, m.help, link_mitm(a, b, m.mode)});
+  } else if (l->mitm_by_hand) {
+    for (const Mode& m : modes)
+      if (l->mitm_mode != m.word)
+        out.push_back({"Man in the middle", l->mitm + " now " + m.now, m.help,
+                       link_mitm(a, b, m.mode)});
+    out.push_back({"Man in the middle", "Unplug " + l->mitm,
+                   "The cable is whole again; the connections " + l->mitm + " was relaying are reset.",
+                   link_mitm(a, b, LinkMitm::Off)});
+  }
   return out;
 }
 

@@ -73,7 +73,10 @@ void link_menu(const Scene& s, UiState& ui) {
   HandsUi& h = ui.hands;
   const SceneLink* l = nullptr;
   for (const SceneLink& x : s.links)
-    if ((x.a == h.menu_a && x.b == h.menu_b) || (x.a == h.menu_b && x.b == h.menu_a)) l = &x;
+    if (!l && ((x.lesson_a == h.menu_a && x.lesson_b == h.menu_b) || (x.lesson_a == h.menu_b && x.lesson_b == h.menu_a)))
+      l = &x;
+  for (const SceneLink& x : s.links)
+    if (!l && ((x.a == h.menu_a && x.b == h.menu_b) || (x.a == h.menu_b && x.b == h.menu_a))) l = &x;
   if (!l) {
     ImGui::TextDisabled("(this link is gone)");
     return;
@@ -82,6 +85,12 @@ void link_menu(const Scene& s, UiState& ui) {
   ImGui::TextDisabled("%s - %s: now %s, %lld ms one way, %g%% loss", h.menu_a.c_str(), h.menu_b.c_str(),
                       l->state == "down" ? "cut" : l->state.c_str(), static_cast<long long>(l->latency / msec(1)),
                       l->loss * 100);
+  if (!l->mitm.empty())
+    ImGui::TextColored(ImVec4(1.0f, 0.45f, 0.35f, 1.0f), "%s sits on it: a man in the middle that %s%s", l->mitm.c_str(),
+                       l->mitm_mode == "strip_starttls" ? "strips STARTTLS"
+                       : l->mitm_mode == "impersonate"  ? "forges the server's certificate"
+                                                         : "reads what is not encrypted",
+                       l->mitm_by_hand ? "" : " (part of the lesson)");
   ImGui::Separator();
   item_list(hands::link_items(s, h.menu_a, h.menu_b), ui);
   ImGui::Separator();
@@ -181,7 +190,10 @@ void right_click_menu(const Scene& s, UiState& ui, const std::string& hovered_ho
     float ex = pa.x + dx * t - m.x, ey = pa.y + dy * t - m.y, d = std::sqrt(ex * ex + ey * ey);
     if (d < best_d) best_d = d, best = &l;
   }
-  if (best) open_menu(ui, "link", best->a, best->b, m.x, m.y);
+  // A half of a link a man in the middle sits on stands for the whole link, as the lesson wrote it.
+  if (best)
+    open_menu(ui, "link", best->lesson_a.empty() ? best->a : best->lesson_a,
+              best->lesson_b.empty() ? best->b : best->lesson_b, m.x, m.y);
 }
 
 void draw_hands_menu(const Scene& s, UiState& ui) {
