@@ -59,9 +59,8 @@ void question(const ScenePredict& p, UiState& ui) {
     }
     // Skip on this line when it has room (presenter mode's large text: on the next)
     const float skip_w = ImGui::CalcTextSize("Skip: show the reply").x + ImGui::GetStyle().FramePadding.x * 2;
-    if (ImGui::GetContentRegionAvail().x - ImGui::GetItemRectMax().x + ImGui::GetCursorScreenPos().x -
-            ImGui::GetStyle().ItemSpacing.x >= skip_w)
-      ImGui::SameLine();
+    const float line_right = ImGui::GetCursorScreenPos().x + ImGui::GetContentRegionAvail().x;
+    if (line_right - ImGui::GetItemRectMax().x - ImGui::GetStyle().ItemSpacing.x >= skip_w) ImGui::SameLine();
   }
   if (ImGui::Button("Skip: show the reply")) ui.req.predict_skip = true;
   if (small) ImGui::PopFont();
@@ -88,14 +87,14 @@ void draw_predict(const Scene& s, UiState& ui) {
   if (!p.on) return;
   ImGui::PushTextWrapPos(0);
   if (p.waiting) question(p, ui);
-  else if (p.answered) {
-    const bool small = ui.presenter && ui.font_canvas;  // presenter mode: the explanation is long
-    if (small) ImGui::PushFont(ui.font_canvas);
+  const bool small = ui.presenter && ui.font_canvas;  // presenter mode: see question()
+  if (small) ImGui::PushFont(ui.font_canvas);
+  if (!p.waiting && p.answered) {
     verdict(p);
     if (!s.playing && !s.finished) ImGui::TextDisabled("Press Play (Space) to go on.");
-    if (small) ImGui::PopFont();
   }
   if (p.asked > 0 || !p.waiting) score_line(p);  // (the first question explains itself)
+  if (small) ImGui::PopFont();
   ImGui::PopTextWrapPos();
 }
 
