@@ -138,6 +138,15 @@ constexpr GlossaryEntry kGlossary[] = {
      "starts encrypted from the first byte (ports 465, 995). Between MTAs it is often used without "
      "checking certificates, which stops eavesdropping but not an attacker in the middle.",
      "RFC 8446, RFC 8314"},
+    {"MITM", "man in the middle, man-in-the-middle, eavesdropper, STARTTLS stripping, strip STARTTLS",
+     "Man in the middle: a machine on the path that relays a conversation and can read or change what is not encrypted.",
+     "A man in the middle sits on the wire between client and server (a spliced cable, a compromised "
+     "router, a 'protocol inspecting' firewall) and relays both directions. It reads everything sent in "
+     "plaintext. Because STARTTLS is offered in plaintext, it can also take the offer out of the EHLO "
+     "answer (STARTTLS stripping): a sender with opportunistic TLS then goes on unencrypted. Against TLS "
+     "it can only present a forged certificate, which a client that checks certificates refuses. MTA-STS "
+     "and DANE let a sender insist on TLS for a domain.",
+     "RFC 3207 §6, RFC 8461, RFC 7672"},
     {"AUTH", "SMTP AUTH, authentication, login, AUTH PLAIN, AUTH LOGIN",
      "AUTH: the SMTP command a mail program uses to log in to its submission server.",
      "AUTH logs a user in with a SASL mechanism (PLAIN, LOGIN, SCRAM...), which the server lists in its EHLO "

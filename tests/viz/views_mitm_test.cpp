@@ -116,6 +116,20 @@ TEST_CASE("eve put on a link by hand: drawn on it, and the link's menu changes o
            (ui.hands.menu_b == "internet" && ui.hands.menu_a == "mx1.b.example")));
   }
 
+  // Put on another link by hand: eve2, and she survives a rewind (the run is re-simulated with the
+  // hand action replayed at its place).
+  pb.act(hands::link_mitm("out1.fra", "internet", scenario::LinkMitm::Relay));
+  sb.build(pb, s);
+  REQUIRE(host(s, "eve2"));
+  pb.seek(minutes(5) + sec(30));
+  sb.build(pb, s);
+  CHECK(host(s, "eve2") == nullptr);
+  CHECK(host(s, "eve"));
+  pb.seek(minutes(6));
+  sb.build(pb, s);
+  CHECK(host(s, "eve2"));
+  now = hands::link_items(s, "internet", "mx1.b.example");
+
   // Unplugged: eve leaves the canvas, the cable is whole again.
   pb.act(item(now, "Unplug eve")->action);
   sb.build(pb, s);

@@ -445,7 +445,14 @@ void Playback::apply(const Requests& r) {
   if (r.capture) set_capture(true);
   for (const scenario::Action& a : r.actions) act(a);
   if (r.switch_branch && !live_) switch_branch(*r.switch_branch);  // live: a branch rebuilds the run
-  if (r.save_lesson) save_lesson(*r.save_lesson);
+  if (r.save_lesson) {
+    // The window says what happened: a save that fails must not look like one that worked.
+    const std::string why = r.save_lesson->empty() ? std::string("no file name to save to") : save_lesson(*r.save_lesson);
+    save_failed_ = !why.empty();
+    save_status_ = save_failed_ ? "not saved: " + why
+                                : "saved to " + *r.save_lesson + " (" + std::to_string(branches_.actions().size()) +
+                                      " action(s)); smtpsim run " + *r.save_lesson + " replays it";
+  }
   if (r.open_lesson && !live_) {
     std::string p = *r.open_lesson;
     path_.clear();

@@ -147,6 +147,10 @@ class Playback {
   std::string saved_lesson_text() const;
   // save_lesson - write saved_lesson_text() to path; "" or what went wrong.
   std::string save_lesson(const std::string& path) const;
+  // save_status - what the window's last save (Requests::save_lesson) did: "saved to F ..." or why
+  // it failed ("" before any); save_failed - whether it failed.
+  const std::string& save_status() const { return save_status_; }
+  bool save_failed() const { return save_failed_; }
 
   // report - the run's verdict (runs finish(); call once the clock reached end()).
   const scenario::RunReport& report();
@@ -158,6 +162,8 @@ class Playback {
   const Capture& capture() const { return capture_; }
 
  private:
+  std::string save_status_;
+  bool save_failed_ = false;
   void rebuild();
   void detach();
   void on_event(const TraceEvent& e);

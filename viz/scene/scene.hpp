@@ -296,6 +296,8 @@ struct Scene {
   std::vector<SceneUser> users;             // senders for the compose dialog
   std::vector<std::string> retry_presets;   // story sendmail postfix exim
   std::string dns_host;                     // the host that answers DNS ("" = none)
+  std::string save_status;                  // what the last "Save as lesson" did ("" = nothing yet)
+  bool save_failed = false;                 // ... and whether it failed (the status says why)
 
   // -- inspect (issue 12): filled only for the inspect tab that is open (scene_inspect.cpp)
   SceneSequence sequence;

@@ -64,6 +64,8 @@ SceneHandsHost hands_host(World& w, const scenario::HostSpec& h) {
 void build_hands(Playback& pb, Scene& s) {
   const scenario::ScenarioSpec& spec = pb.spec();
   World& w = pb.world();
+  s.save_status = pb.save_status();
+  s.save_failed = pb.save_failed();
   for (const scenario::HostSpec& h : spec.hosts) {
     s.hands_hosts.push_back(hands_host(w, h));
     if (h.role == scenario::Role::Dns && s.dns_host.empty()) s.dns_host = h.name;

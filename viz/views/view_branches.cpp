@@ -101,6 +101,9 @@ void draw_branches(const Scene& s, UiState& ui) {
   if (!ok) ImGui::BeginDisabled();
   if (ImGui::Button("Save")) ui.req.save_lesson = std::string(h.save_path);
   if (!ok) ImGui::EndDisabled();
+  if (!s.save_status.empty())
+    ImGui::TextColored(s.save_failed ? ImVec4(1.0f, 0.4f, 0.35f, 1.0f) : ImVec4(0.45f, 0.85f, 0.45f, 1.0f), "%s",
+                       s.save_status.c_str());
   ImGui::End();
 }
 
