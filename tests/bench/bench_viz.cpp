@@ -47,7 +47,12 @@ Scene scale_scene() {
     h.y = 0.05f + float(i / 8) * 0.036f;
     h.queue_depth = i % 7 == 0 ? 3 : 0;
     s.hosts.push_back(h);
-    if (i) s.links.push_back({h.name, "h3.example", i % 17 == 0 ? "down" : "up", false, msec(10), 0});
+    if (i) {
+      SceneLink l;
+      l.a = l.lesson_a = h.name, l.b = l.lesson_b = "h3.example";
+      l.state = i % 17 == 0 ? "down" : "up", l.latency = msec(10);
+      s.links.push_back(l);
+    }
   }
   for (int i = 0; i < 5000; ++i) {
     SceneToken t;

@@ -17,6 +17,13 @@ inline SceneHost host(const char* name, const char* role, const char* icon, cons
   return h;
 }
 
+// link - one SceneLink, its written ends its own (no man in the middle on it).
+inline SceneLink link(const std::string& a, const std::string& b, const char* state, bool tls = false) {
+  SceneLink l;
+  l.a = a, l.b = b, l.state = state, l.tls = tls, l.lesson_a = a, l.lesson_b = b;
+  return l;
+}
+
 // story_scene - the story at about ten minutes.
 inline Scene story_scene() {
   Scene s;
@@ -39,11 +46,11 @@ inline Scene story_scene() {
   s.hosts[3].queue_depth = 1;
   s.hosts[4].used = false;
   s.hosts[7].up = false;
-  s.links = {{"client-c", "msa.a.example", "up", true},
-             {"msa.a.example", "fra", "up"},
-             {"out1.fra", "internet", "up"},
-             {"internet", "mx1.b.example", "down"},
-             {"internet", "mx2.b.example", "lossy"}};
+  s.links = {link("client-c", "msa.a.example", "up", true),
+             link("msa.a.example", "fra", "up"),
+             link("out1.fra", "internet", "up"),
+             link("internet", "mx1.b.example", "down"),
+             link("internet", "mx2.b.example", "lossy")};
   SceneToken cmd;
   cmd.conn = 7, cmd.seq = 100, cmd.kind = "command", cmd.text = "RCPT TO:<b@b.example>";
   cmd.from = "out1.fra", cmd.to = "internet", cmd.frac = 0.25f;
@@ -95,7 +102,7 @@ inline Scene scale_scene() {
     std::snprintf(n, sizeof n, "h%03d.example", i);
     s.hosts.push_back(host(n, "mta", "server", n, (i % 20) / 19.f, (i / 20) / 9.f));
   }
-  for (int i = 0; i < 200; ++i) s.links.push_back({s.hosts[i].name, s.hosts[(i + 1) % 200].name, "up"});
+  for (int i = 0; i < 200; ++i) s.links.push_back(link(s.hosts[i].name, s.hosts[(i + 1) % 200].name, "up"));
   for (int i = 0; i < 5000; ++i) {
     SceneToken t;
     t.conn = 1 + i % 300, t.seq = 1000 + i;
