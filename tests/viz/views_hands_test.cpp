@@ -523,4 +523,15 @@ TEST_CASE("the actions file's view verbs open the menus, compose and the branch 
   CHECK(ui.hands.branches_open);
   verb("branches").apply(t, "off");
   CHECK_FALSE(ui.hands.branches_open);
+  // mouse: the pointer held at a place (a submenu or a hover in a screenshot), then let go
+  CHECK(verb("mouse").check("560 410").empty());
+  CHECK(verb("mouse").check("off").empty());
+  CHECK_FALSE(verb("mouse").check("560").empty());
+  CHECK_FALSE(verb("mouse").check("left top").empty());
+  CHECK_FALSE(verb("mouse").check("-5 10").empty());
+  verb("mouse").apply(t, "560 410");
+  CHECK(ui.hands.mouse_x == 560);
+  CHECK(ui.hands.mouse_y == 410);
+  verb("mouse").apply(t, "off");
+  CHECK(ui.hands.mouse_x < 0);
 }

@@ -205,6 +205,7 @@ int main(int argc, char** argv) {
       teach.between_frames(ui, win);
       win.begin_frame();
       script.run_due(target);
+      win.hold_mouse(ui.hands.mouse_x, ui.hands.mouse_y);
       pb.set_hold(script.next_at());
       if (target.screenshots.empty()) pb.tick(kPlayFrame);  // a screenshot shows the moment it was asked for
       teach.predictor().unattended(pb, kPredictPatience);  // plays on (after a question's time-out)
@@ -229,6 +230,7 @@ int main(int argc, char** argv) {
       teach.between_frames(ui, win);
       double dt = win.begin_frame();
       script.run_due(target);
+      win.hold_mouse(ui.hands.mouse_x, ui.hands.mouse_y);
       pb.set_hold(script.next_at());
       if (target.screenshots.empty()) pb.tick(dt);
       builder.build(pb, scene);

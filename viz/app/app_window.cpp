@@ -73,6 +73,7 @@ double Window::begin_frame() {
   glfwPollEvents();
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplGlfw_NewFrame();
+  if (held_x_ >= 0) ImGui::GetIO().MousePos = ImVec2(held_x_, held_y_);
   ImGui::NewFrame();
   double now = glfwGetTime();
   double dt = now - last_;

@@ -26,11 +26,15 @@ class Window {
   double begin_frame();
   // end_frame - render; with a path, save the frame as PNG first (false on a write error).
   bool end_frame(const std::string& screenshot = "");
+  // hold_mouse - from the next frame on, ImGui sees the pointer at (x, y) window pixels whatever the
+  // real one does (--actions `mouse:`, for pictures of a hover or an open submenu); x < 0: release.
+  void hold_mouse(float x, float y) { held_x_ = x, held_y_ = y; }
   // reload_fonts - between frames: drop the font texture, let `load` re-create the atlas (presenter
   // mode's larger fonts), build it and upload it again.
   void reload_fonts(const std::function<void()>& load);
 
  private:
+  float held_x_ = -1, held_y_ = -1;
   GLFWwindow* win_ = nullptr;
   bool imgui_ = false;
   double last_ = 0;

@@ -63,6 +63,25 @@ void do_open_menu(ActionTarget& t, const std::string& v) {
   auto w = words(v);
   open_menu(t.ui, w[0], w[1], w.size() > 2 ? w[2] : "");
 }
+// check_mouse - "X Y": window pixels, or "off".
+std::string check_mouse(const std::string& v) {
+  auto w = words(v);
+  char* end = nullptr;
+  if (w.size() == 1 && w[0] == "off") return "";
+  if (w.size() == 2) {
+    double x = std::strtod(w[0].c_str(), &end);
+    bool ok = *end == 0;
+    double y = std::strtod(w[1].c_str(), &end);
+    if (ok && *end == 0 && x >= 0 && y >= 0 && x < 100000 && y < 100000) return "";
+  }
+  return "expected the pointer's place as X Y in window pixels (like 560 410), or off, got '" + v + "'";
+}
+// do_mouse - hold the pointer there (a hover or a submenu in a screenshot), or let it go.
+void do_mouse(ActionTarget& t, const std::string& v) {
+  auto w = words(v);
+  t.ui.hands.mouse_x = w.size() == 2 ? std::strtof(w[0].c_str(), nullptr) : -1;
+  t.ui.hands.mouse_y = w.size() == 2 ? std::strtof(w[1].c_str(), nullptr) : -1;
+}
 void do_compose(ActionTarget& t, const std::string& v) {
   t.ui.hands.compose_open = is_on(v);
   t.ui.hands.compose_client.clear();  // the dialog fills in the first client
@@ -128,6 +147,7 @@ const std::vector<VerbDef>& verb_table() {
       {"open_menu", check_menu, do_open_menu},  // hands-on menus, compose, branches (hands-ui)
       {"compose", check_on_off, do_compose},
       {"branches", check_on_off, do_branches},
+      {"mouse", check_mouse, do_mouse},             // the pointer held at X Y (hovers in screenshots)
       {"tab", check_tab, do_tab},                   // inspect: a bottom tab
       {"inspect", check_inspect, do_inspect},       // inspect: "<message id> [hop]" in the inspector
       {"inspect_view", check_view, do_view},        // inspect: header body raw wire

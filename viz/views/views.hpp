@@ -48,6 +48,7 @@ struct HandsUi {
   std::string menu_a, menu_b;    // link: its ends; host / dns: the host
   bool menu_pending = false;     // open the menu next frame (a right click, or --actions open_menu)
   float menu_x = -1, menu_y = -1;// where it opens (screen pixels; -1: at the mouse)
+  float mouse_x = -1, mouse_y = -1;  // --actions `mouse: X Y`: the pointer held there (-1: the real one)
   int latency_ms = 200;          // the menu's latency field
   int loss_pct = 20;             // the menu's loss field (percent)
   int tarpit_s = 30;             // the menu's tarpit field (seconds)
