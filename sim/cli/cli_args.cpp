@@ -3,6 +3,7 @@
 
 #include <charconv>
 
+#include "sim/live/live_args.hpp"
 #include "sim/scenario/scenario_suggest.hpp"
 
 namespace smtpsim::cli {
@@ -110,19 +111,13 @@ SimTime parse_run_time(std::string_view flag, std::string_view text) {
   return *d;
 }
 
-// parse_host_port - "host:port" split and checked.
+// parse_host_port - "host:port" split and checked (the live bridge's parser, errors as UsageError).
 std::pair<std::string, std::uint16_t> parse_host_port(std::string_view text) {
-  auto colon = text.rfind(':');
-  if (colon == std::string_view::npos)
-    throw UsageError("expected HOST:PORT like mx1.b.example:25 or pop.b.example:110, got '" + std::string(text) + "'");
-  std::string_view host = text.substr(0, colon), port = text.substr(colon + 1);
-  if (host.empty()) throw UsageError("'" + std::string(text) + "': the host name is missing before ':'");
-  unsigned v = 0;
-  auto [p, ec] = std::from_chars(port.data(), port.data() + port.size(), v);
-  if (port.empty() || ec != std::errc() || p != port.data() + port.size() || v == 0 || v > 65535)
-    throw UsageError("'" + std::string(text) + "': the port must be a number from 1 to 65535, got '" +
-                     std::string(port) + "'");
-  return {std::string(host), static_cast<std::uint16_t>(v)};
+  try {
+    return live::parse_host_port(text);
+  } catch (const live::ArgError& e) {
+    throw UsageError(e.what());
+  }
 }
 
 }  // namespace smtpsim::cli

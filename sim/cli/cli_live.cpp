@@ -16,6 +16,7 @@
 #include "sim/export/export_jsonl.hpp"
 #include "sim/export/export_pcap.hpp"
 #include "sim/export/export_transcript.hpp"
+#include "sim/live/live_args.hpp"
 #include "sim/live/live_bridge.hpp"
 #include "sim/live/live_gateway.hpp"
 #include "sim/live/live_pump.hpp"
@@ -47,63 +48,20 @@ struct LiveFlags {
   std::optional<SimTime> idle_timeout, session_timeout;
 };
 
-// parse_exposure - "HOST:PORT=ADDR:LOCALPORT" (or "HOST:PORT" = 127.0.0.1 and a free port).
-live::Exposure parse_exposure(const std::string& text) {
-  live::Exposure e;
-  auto eq = text.find('=');
-  std::tie(e.host, e.port) = parse_host_port(text.substr(0, eq));
-  if (eq == std::string::npos) return e;
-  std::string local = text.substr(eq + 1);
-  auto colon = local.rfind(':');
-  if (colon == std::string::npos)
-    throw UsageError("--expose " + text + ": expected HOST:PORT=127.0.0.1:LOCALPORT (LOCALPORT 0 = any free port)");
-  e.bind_address = local.substr(0, colon);
-  if (e.bind_address.size() > 2 && e.bind_address.front() == '[' && e.bind_address.back() == ']')
-    e.bind_address = e.bind_address.substr(1, e.bind_address.size() - 2);
-  std::string_view port = std::string_view(local).substr(colon + 1);
-  unsigned v = 0;
-  auto [p, ec] = std::from_chars(port.data(), port.data() + port.size(), v);
-  if (port.empty() || ec != std::errc() || p != port.data() + port.size() || v > 65535)
-    throw UsageError("--expose " + text + ": the local port must be a number from 0 to 65535");
-  e.local_port = static_cast<std::uint16_t>(v);
-  return e;
-}
-
-// parse_gateway - "HOST[:PORT]=ADDR:REALPORT" (PORT defaults to 25).
-live::GatewaySpec parse_gateway(const std::string& text) {
-  live::GatewaySpec g;
-  auto eq = text.find('=');
-  if (eq == std::string::npos)
-    throw UsageError("--gateway " + text + ": expected HOST[:PORT]=127.0.0.1:REALPORT");
-  std::string left = text.substr(0, eq);
-  if (left.find(':') != std::string::npos) std::tie(g.host, g.port) = parse_host_port(left);
-  else g.host = left;
-  live::Exposure e = parse_exposure("x:1=" + text.substr(eq + 1));
-  if (e.local_port == 0) throw UsageError("--gateway " + text + ": the real server's port must be 1 to 65535");
-  g.address = e.bind_address;
-  g.real_port = e.local_port;
-  return g;
-}
-
-// parse_live_flags - `--expose` may repeat, so it is taken out before the common parser runs.
+// parse_live_flags - `--expose`/`--gateway` may repeat, so they are taken out (sim/live/live_args) before
+// the common parser runs.
 LiveFlags parse_live_flags(const std::vector<std::string>& args) {
   LiveFlags f;
   std::vector<std::string> rest;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "--expose") {
-      if (i + 1 >= args.size()) throw UsageError("--expose needs a value: HOST:PORT=127.0.0.1:LOCALPORT");
-      f.expose.push_back(parse_exposure(args[++i]));
-    } else if (args[i].rfind("--expose=", 0) == 0) {
-      f.expose.push_back(parse_exposure(args[i].substr(9)));
-    } else if (args[i] == "--gateway") {
-      if (i + 1 >= args.size()) throw UsageError("--gateway needs a value: HOST[:PORT]=127.0.0.1:REALPORT");
-      f.gateways.push_back(parse_gateway(args[++i]));
-    } else if (args[i].rfind("--gateway=", 0) == 0) {
-      f.gateways.push_back(parse_gateway(args[i].substr(10)));
-    } else {
-      rest.push_back(args[i]);
-    }
+  live::Targets targets;
+  try {
+    for (std::size_t i = 0; i < args.size(); ++i)
+      if (!live::take_target(args, i, targets)) rest.push_back(args[i]);
+  } catch (const live::ArgError& e) {
+    throw UsageError(e.what());
   }
+  f.expose = std::move(targets.expose);
+  f.gateways = std::move(targets.gateways);
   ParsedArgs a = parse_args(rest, kLiveFlags);
   if (a.positional.size() != 1)
     throw UsageError(a.positional.empty() ? "no lesson file given (smtpsim live LESSON --expose HOST:PORT=127.0.0.1:0)"

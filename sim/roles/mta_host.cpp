@@ -199,6 +199,7 @@ AcceptResult MtaHost::accept(Incoming in) {
     q.rcpts[i].next_at = now;
     due_.push(now, q.qid, i);
   }
+  if (accept_observer_) accept_observer_(q, &in);
   kick();
   res.ok = true;
   res.qid = q.qid;
@@ -236,6 +237,7 @@ std::string MtaHost::inject(const std::string& sender, const std::vector<std::st
     q.rcpts[i].next_at = now;
     due_.push(now, q.qid, i);
   }
+  if (accept_observer_) accept_observer_(q, nullptr);
   kick();
   return q.qid;
 }

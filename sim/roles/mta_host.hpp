@@ -165,6 +165,12 @@ class MtaHost {
   std::string inject(const std::string& sender, const std::vector<std::string>& rcpts, std::string data,
                      bool is_dsn);
 
+  // AcceptObserver - sees each message as it enters the spool: the stored copy (our Received on
+  // top) and, for one received over SMTP, what came in (null for a message made here, a DSN).
+  using AcceptObserver = std::function<void(const QueueEntry& stored, const Incoming* in)>;
+  // set_accept_observer - opt-in capture for the visualizer's message inspector (default none).
+  void set_accept_observer(AcceptObserver fn) { accept_observer_ = std::move(fn); }
+
   // Inspection.
   QueueSnapshot snapshot() const;
   std::size_t queue_depth() const;              // messages not yet finished
@@ -273,6 +279,7 @@ class MtaHost {
   SimTime queue_timer_at_ = kNever;
   std::uint64_t generation_ = 1;
   mail::IdGenerator ids_;
+  AcceptObserver accept_observer_;
   std::uint64_t delivered_out_ = 0;
   std::string queue_line_;  // queue_event's line buffer (only valid during one queue_event call)
   // Notices - recipients an attempt found failed, expired or late: at its end each message gets

@@ -88,6 +88,8 @@ std::string entry_yaml(const TimelineEntry& t) {
           return "host: " + a.host + ", behaviour: " + behaviour_yaml(a);
         } else if constexpr (std::is_same_v<A, DnsFaultAction>) {
           return "dns: { name: " + a.name + ", fault: " + to_string(a.fault) + " }";
+        } else if constexpr (std::is_same_v<A, RetryAction>) {
+          return "host: " + a.host + ", retry: " + to_string(a.preset);
         } else if constexpr (std::is_same_v<A, DnsChangeAction>) {
           std::string out = "dns: { name: " + a.name;
           if (a.remove) out += ", remove: true";

@@ -1,6 +1,8 @@
 // scenario_behaviour.cpp - a timeline's behaviour change, applied to an SMTP or POP3 host's switches.
 #include "sim/roles/mta_server.hpp"
+#include "sim/scenario/scenario_build.hpp"
 #include "sim/scenario/scenario_runner.hpp"
+#include "sim/scenario/scenario_retry.hpp"
 
 namespace smtpsim::scenario {
 
@@ -39,23 +41,40 @@ std::optional<smtp::ServerReply>* smtp_override(smtp::ServerBehaviour& b, const 
   return nullptr;
 }
 
-}  // namespace
-
-std::string ScenarioRun::apply_behaviour(World& w, const BehaviourChange& b) {
-  std::vector<std::string> done, skipped;
-  // The SMTP servers that change: the host itself, or every member behind a cluster's balancer.
-  std::vector<MtaHost*> servers;
-  std::string members;
-  if (MtaHost* m = w.mta(b.host)) {
-    servers.push_back(m);
-  } else if (const HostSpec* h = spec_.find_host(b.host); h && h->as<ClusterOptions>()) {
+// mtas_of - the MTA called `host`, or every member of the cluster of that name; `members` says
+// " (members a, b)" for a cluster.
+std::vector<MtaHost*> mtas_of(World& w, const ScenarioSpec& spec, const std::string& host, std::string& members) {
+  std::vector<MtaHost*> out;
+  if (MtaHost* m = w.mta(host)) {
+    out.push_back(m);
+  } else if (const HostSpec* h = spec.find_host(host); h && h->as<ClusterOptions>()) {
     for (const std::string& name : h->as<ClusterOptions>()->members)
       if (MtaHost* m = w.mta(name)) {
-        servers.push_back(m);
+        out.push_back(m);
         members += (members.empty() ? " (members " : ", ") + name;
       }
     if (!members.empty()) members += ")";
   }
+  return out;
+}
+
+}  // namespace
+
+// apply_retry - the preset's schedule from the next deferral on (planned attempts stay).
+std::string ScenarioRun::apply_retry(World& w, const RetryAction& r) {
+  std::string members;
+  std::vector<MtaHost*> mtas = mtas_of(w, spec_, r.host, members);
+  if (mtas.empty()) return r.host + " has no mail queue: its retry schedule cannot change";
+  const smtpsim::RetrySchedule sched = to_retry_preset(retry_preset(r.preset));
+  for (MtaHost* m : mtas) m->config().retry = sched;
+  return r.host + members + " now retries like " + to_string(r.preset) + " (" + sched.description + ")";
+}
+
+std::string ScenarioRun::apply_behaviour(World& w, const BehaviourChange& b) {
+  std::vector<std::string> done, skipped;
+  // The SMTP servers that change: the host itself, or every member behind a cluster's balancer.
+  std::string members;
+  std::vector<MtaHost*> servers = mtas_of(w, spec_, b.host, members);
   for (std::size_t i = 0; i < servers.size(); ++i) {
     // say - what changed, told once for all the servers.
     auto say = [&](std::string what) { if (i == 0) done.push_back(std::move(what)); };

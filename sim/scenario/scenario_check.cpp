@@ -1,8 +1,10 @@
-// scenario_check.cpp - after a run: each expectation checked against what the run's evidence
-// collector saw (scenario_evidence.hpp: works with trace recording off), the mailboxes, the clients'
-// inboxes and the ledger, with the evidence (or its absence) in words. A negative check (not
-// delivered, no reply, no TLS) passes only when the thing it watches took place at all.
+// scenario_check.cpp - each expectation checked against what the run's evidence collector saw
+// (scenario_evidence.hpp: works with trace recording off), the mailboxes, the clients' inboxes and
+// the ledger, with the evidence (or its absence) in words: after the run (finish), and while it
+// goes on (verdicts: decided as soon as what happened settles it, by the same rules). A negative
+// check (not delivered, no reply, no TLS) passes only when the thing it watches took place at all.
 #include <algorithm>
+#include <optional>
 #include <set>
 
 #include "sim/scenario/scenario_evidence.hpp"
@@ -60,6 +62,33 @@ class ExpectationChecker {
     return r;
   }
 
+  // decided - x's verdict when what happened by `now` settles it for good (nullopt: still open),
+  // from the same check as finish(): a count that only grows has passed "at least" or failed "at
+  // most"/"exactly"; a thing seen in the window (a delivery, a notification, a fetch, TLS) stays
+  // seen; a window that has ended (now past its end) settles what it watched; the end state (lost,
+  // duplicates, queued) and a negative that has not ended waits for finish().
+  std::optional<ExpectResult> decided(const Expectation& x, SimTime now) {
+    using K = Expectation::Kind;
+    if (x.kind == K::Lost || x.kind == K::Duplicates || x.kind == K::Queued) return std::nullopt;
+    counted_ = 0;
+    hit_ = false;
+    ExpectResult r = check(x);
+    const bool closed = now > x.window.to;
+    bool settled = false;
+    switch (x.kind) {
+      case K::Delivered: case K::Bounced: case K::Warned: settled = r.pass || closed; break;
+      case K::FetchedBy: settled = r.pass; break;  // `within` counts from the delivery, not a window
+      case K::NotDelivered: settled = hit_ || (closed && r.pass); break;  // unsubmitted: maybe later
+      case K::Reply: case K::Attempts:
+        settled = closed || (x.count.op == CountCheck::Op::AtLeast ? r.pass : counted_ > x.count.n);
+        break;
+      case K::NoReply: case K::Tls: settled = closed || counted_ > 0; break;  // seen once: for good
+      default: break;
+    }
+    if (!settled) return std::nullopt;
+    return r;
+  }
+
   const LedgerSummary& ledger() {
     if (!ledger_) ledger_ = w_.ledger.summarize();
     return *ledger_;
@@ -97,6 +126,7 @@ class ExpectationChecker {
       if (x.window.contains(e.time)) { hit = &e; break; }
       if (!outside) outside = &e;
     }
+    hit_ = hit != nullptr;
     if (x.kind == Expectation::Kind::Delivered) {
       r.pass = hit != nullptr;
       if (hit) r.detail = "delivered at " + format_time(hit->time) + " by " + hit->host;
@@ -182,6 +212,7 @@ class ExpectationChecker {
       if (first < 0) first = e.time;
       ++n;
     }
+    counted_ = n;
     if (x.kind == Expectation::Kind::NoReply) {
       // Evidence: the server said something on these sessions (a SYN nobody answered is no session).
       r.pass = n == 0 && exchanged > 0;
@@ -217,6 +248,7 @@ class ExpectationChecker {
       if (h == per_host.end()) h = per_host.insert(per_host.end(), {e.host, ""});
       if (n <= 24) h->second += (h->second.empty() ? "#" : ", #") + std::to_string(e.attempt) + " " + format_time(e.time).substr(0, 8);
     }
+    counted_ = n;
     r.pass = x.count.matches(n);
     std::string t;
     for (const auto& [host, list] : per_host) t += (t.empty() ? ": " : "; ") + host + " " + list;
@@ -283,6 +315,7 @@ class ExpectationChecker {
     }
     for (std::uint64_t c : secured) sessions.insert(c);  // a session accepted before the window
     const std::size_t n = secured.size();
+    counted_ = std::int64_t(n);
     const std::string of = " of " + std::to_string(sessions.size()) + " session(s)" + ends_text(x.host, x.peer);
     if (x.tls_used) {
       r.pass = n > 0;
@@ -307,6 +340,8 @@ class ExpectationChecker {
   World& w_;
   const ExpectationEvidence& ev_;
   std::optional<LedgerSummary> ledger_;
+  std::int64_t counted_ = 0;  // what the last check counted (replies, attempts, TLS sessions)
+  bool hit_ = false;          // the last delivered check found a delivery in the window
 };
 
 RunReport ScenarioRun::finish() {
@@ -329,6 +364,35 @@ RunReport ScenarioRun::finish() {
     rep.expectations.push_back(std::move(r));
   }
   return rep;
+}
+
+// verdicts - the pending expectations looked at again when the trace has grown or a window has
+// ended since the last call; a decided one keeps its verdict and the time it was decided.
+const std::vector<ExpectVerdict>& ScenarioRun::verdicts() {
+  if (verdicts_.size() != spec_.expectations.size()) {
+    verdicts_.assign(spec_.expectations.size(), ExpectVerdict{});
+    for (std::size_t i = 0; i < verdicts_.size(); ++i) verdicts_[i].result.expectation = spec_.expectations[i];
+  }
+  if (!evidence_) return verdicts_;
+  const SimTime t = now();
+  const std::uint64_t events = world().trace.count();
+  if (events == verdicts_events_ && t <= verdicts_close_) return verdicts_;
+  verdicts_events_ = events;
+  verdicts_close_ = kNever;
+  ExpectationChecker c(*this, *evidence_);
+  for (std::size_t i = 0; i < verdicts_.size(); ++i) {
+    ExpectVerdict& v = verdicts_[i];
+    if (v.status != ExpectVerdict::Status::Pending) continue;
+    const Expectation& x = spec_.expectations[i];
+    if (std::optional<ExpectResult> r = c.decided(x, t)) {
+      v.status = r->pass ? ExpectVerdict::Status::Pass : ExpectVerdict::Status::Fail;
+      v.at = t;
+      v.result = std::move(*r);
+    } else if (x.window.to >= t) {
+      verdicts_close_ = std::min(verdicts_close_, x.window.to);
+    }
+  }
+  return verdicts_;
 }
 
 }  // namespace smtpsim::scenario

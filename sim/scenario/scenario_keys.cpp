@@ -59,7 +59,7 @@ const std::vector<std::string>& keys_of(KeyPlace p) {
   static const std::vector<std::string> timeline{"at",    "note",  "link",    "state",
                                                  "latency", "bandwidth", "loss", "crash",
                                                  "restart", "host", "behaviour", "behavior", "dns",
-                                                 "after_event"};
+                                                 "retry", "after_event"};
   static const std::vector<std::string> behaviour = [] {
     std::vector<std::string> k{"greylisting",    "tarpit",      "drop_mid_data", "drop_after_data",
                                "storage_full",   "close_with_421", "auth_reject", "normal"};

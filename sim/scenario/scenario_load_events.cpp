@@ -363,7 +363,7 @@ void Loader::read_timeline(const Val& v) {
                    "got " + shown(v.node));
     return;
   }
-  static const std::vector<std::string> actions{"link", "crash", "restart", "behaviour", "dns"};
+  static const std::vector<std::string> actions{"link", "crash", "restart", "behaviour", "dns", "retry"};
   for (const YAML::Node& n : v.node) {
     TimelineEntry e;
     Fields f(d, val_of(n, "timeline entry"), KeyPlace::Timeline, &e.src);
@@ -398,14 +398,14 @@ void Loader::read_timeline(const Val& v) {
     for (const char* k : {"state", "latency", "bandwidth", "loss"})
       if (f.has(k) && !f.has("link"))
         d.error(f.key_pos(k), std::string(k) + ": only applies to a link action (add link: [a, b])");
-    if (f.has("host") && !behaviour)
-      d.error(f.key_pos("host"), "host: goes with behaviour: (to crash a host write crash: " +
+    if (f.has("host") && !behaviour && !f.has("retry"))
+      d.error(f.key_pos("host"), "host: goes with behaviour: or retry: (to crash a host write crash: " +
                                      (f.get("host").is_scalar() ? f.get("host").text()
                                                                 : std::string("name")) + ")");
     if (given.empty()) {
       if (!f.has("note")) {
         if (!typo_action)
-          d.error(f.pos(), "timeline entry: has no action (link, crash, restart, behaviour, dns "
+          d.error(f.pos(), "timeline entry: has no action (link, crash, restart, behaviour, dns, retry "
                            "or note)");
       } else if (e.note.empty()) {
         d.error(e.src.at("note"), "note: is empty");
@@ -449,6 +449,18 @@ void Loader::read_timeline(const Val& v) {
       if (b) e.action = *b;
     } else if (what == "dns") {
       if (auto a = read_dns_action(*this, f.get("dns"), e.src)) e.action = *a;
+    } else if (what == "retry") {
+      RetryAction a;
+      Val rv = f.get("retry");
+      if (!rv.is_scalar())
+        d.error(rv.pos, "retry: expected a preset (story, sendmail, postfix, exim), got " + shown(rv.node));
+      else if (auto p = read_enum<RetryPreset>(d, rv, retry_presets()))
+        a.preset = *p;
+      if (!f.has("host"))
+        d.error(f.pos(), "timeline entry: retry: needs host: (the sending host whose schedule changes)");
+      else if (auto h = read_host_name(d, f.get("host")))
+        a.host = *h;
+      e.action = a;
     }
     spec.timeline.push_back(std::move(e));  // kept after errors too: its names are still checked
   }

@@ -137,12 +137,17 @@ void Loader::read_until(const Val& v) {
     }
 }
 
-std::optional<RetrySpec> Loader::read_retry(const Val& v) {
+const std::vector<std::pair<std::string, RetryPreset>>& Loader::retry_presets() {
   static const std::vector<std::pair<std::string, RetryPreset>> presets{
       {"story", RetryPreset::Story},
       {"sendmail", RetryPreset::Sendmail},
       {"postfix", RetryPreset::Postfix},
       {"exim", RetryPreset::Exim}};
+  return presets;
+}
+
+std::optional<RetrySpec> Loader::read_retry(const Val& v) {
+  const auto& presets = retry_presets();
   if (v.is_scalar()) {
     auto p = read_enum<RetryPreset>(d, v, presets);
     if (!p) return std::nullopt;

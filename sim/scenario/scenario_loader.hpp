@@ -27,6 +27,8 @@ struct Loader {
   void read_seed(const Val& v);
   void read_until(const Val& v);
   std::optional<RetrySpec> read_retry(const Val& v);
+  // retry_presets - the preset names a lesson may write (retry:, and a timeline entry's retry:).
+  static const std::vector<std::pair<std::string, RetryPreset>>& retry_presets();
   // --- topology (scenario_load_topology.cpp) ---
   void read_domains(const Val& v);
   void read_hosts(const Val& v);
@@ -46,6 +48,12 @@ struct Loader {
   // --- after every section (scenario_resolve.cpp, scenario_validate.cpp) ---
   void add_implicit_hosts();  // the `internet` router, cluster members
   void validate_references();
+  // check_message / check_timeline_entry - one entry's references (validate_references runs them
+  // on the file's; an --actions file's entries get the same checks, scenario_load_actions.cpp).
+  void check_message(const MessageSpec& m);
+  void check_timeline_entry(const TimelineEntry& e);
+  // resolve_via - the mua that sends m when it names none (part of resolve()).
+  void resolve_via(MessageSpec& m);
   void resolve();              // IPs, mailboxes, accepts, relay_for, ports, via, passwords
   void validate_semantics();   // connectivity, ports, timing
 

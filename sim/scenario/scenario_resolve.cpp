@@ -208,18 +208,21 @@ void Loader::resolve() {
   }
 
   // --- the client that submits each message ---
-  for (MessageSpec& m : spec.messages) {
-    if (!m.via.empty()) continue;  // checked in validate_semantics
-    if (m.from.empty()) continue;
-    for (const HostSpec& h : spec.hosts)
-      if (const MuaOptions* o = h.as<MuaOptions>(); o && o->user == m.from) {
-        m.via = h.name;
-        break;
-      }
-    if (m.via.empty())
-      d.error(m.src.at("from"), "from: no mua sends as " + m.from + " (add via: <a mua>, or a mua "
-                                                                    "with user: " + m.from + ")");
-  }
+  for (MessageSpec& m : spec.messages) resolve_via(m);
+}
+
+// resolve_via - the mail client that sends a message without via: the mua whose user is its from.
+void Loader::resolve_via(MessageSpec& m) {
+  if (!m.via.empty()) return;  // checked in validate_semantics
+  if (m.from.empty()) return;
+  for (const HostSpec& h : spec.hosts)
+    if (const MuaOptions* o = h.as<MuaOptions>(); o && o->user == m.from) {
+      m.via = h.name;
+      break;
+    }
+  if (m.via.empty())
+    d.error(m.src.at("from"), "from: no mua sends as " + m.from + " (add via: <a mua>, or a mua "
+                                                                  "with user: " + m.from + ")");
 }
 
 }  // namespace smtpsim::scenario::detail

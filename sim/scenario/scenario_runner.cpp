@@ -351,6 +351,8 @@ void ScenarioRun::apply_entry(const TimelineEntry& t) {
             }
           }
           what = "DNS records of " + a.name + (a.remove ? " removed" : " changed");
+        } else if constexpr (std::is_same_v<A, RetryAction>) {
+          what = apply_retry(w, a);
         }
       },
       t.action);

@@ -40,6 +40,16 @@ struct ExpectResult {
   std::string detail;
 };
 
+// ExpectVerdict - one expectation as the run has decided it so far: pending until what happened
+// settles it (a delivery in its window passes it at once; a deadline that passes fails it; a
+// negative settles only at its window's end or the run's end, in finish()).
+struct ExpectVerdict {
+  enum class Status : unsigned char { Pending, Pass, Fail };
+  Status status = Status::Pending;
+  SimTime at = -1;       // the virtual time it was decided (-1: pending)
+  ExpectResult result;   // the verdict with its evidence once decided (result.expectation always)
+};
+
 struct RunReport {
   std::string file;
   std::string title;
@@ -83,12 +93,18 @@ class ScenarioRun {
 
   // apply - change the world now (see the header comment); recorded in actions().
   void apply(Action action);
+  // fire_pending - apply the records due at this point now (what apply() and step() do first):
+  // a re-simulation that stopped at a recorded action's index reaches the state after it.
+  void fire_pending() { fire_due(); }
   // actions - every action applied by hand in this run, in order.
   const std::vector<AppliedAction>& actions() const { return actions_; }
   // run_to_end - run until the file's `until`, or until the mail is quiet plus the grace time.
   void run_to_end(const std::function<void(SimTime now, SimTime horizon)>& progress = {});
   // finish - check the expectations and the ledger (after run_to_end or run_until).
   RunReport finish();
+  // verdicts - the expectations as decided by now(), one per spec().expectations entry; a decided
+  // one never changes and agrees with finish() (scenario_check.cpp).
+  const std::vector<ExpectVerdict>& verdicts();
 
   // message_ids - the Message-IDs a `send` entry (1-based index) produced, in order.
   std::vector<std::string> message_ids(int index) const;
@@ -114,6 +130,8 @@ class ScenarioRun {
   // apply_behaviour - a behaviour change on an SMTP or POP3 host, or on every member of a
   // cluster (scenario_behaviour.cpp).
   std::string apply_behaviour(World& w, const BehaviourChange& b);
+  // apply_retry - a sending host's (or each cluster member's) retry preset (scenario_behaviour.cpp).
+  std::string apply_retry(World& w, const RetryAction& r);
   void watch_narration(const TraceEvent& e);
 
   ScenarioSpec spec_;
@@ -131,6 +149,9 @@ class ScenarioRun {
   int step_ = -1;
   std::size_t narration_sub_ = 0;
   std::shared_ptr<ExpectationEvidence> evidence_;  // what the expectations read (scenario_evidence.hpp)
+  std::vector<ExpectVerdict> verdicts_;           // verdicts(): decided so far
+  std::uint64_t verdicts_events_ = ~0ull;         // the trace's count when they were last looked at
+  SimTime verdicts_close_ = kNever;               // the earliest window end among the pending ones
   friend class ExpectationChecker;
 };
 

@@ -452,8 +452,15 @@ struct DnsChangeAction {
   bool remove = false;  // drop every record of the name
 };
 
+// RetryAction - a sending host (or every member of a cluster) switches to a preset retry schedule;
+// messages already waiting keep their planned next attempt, the new schedule sets the ones after.
+struct RetryAction {
+  std::string host;
+  RetryPreset preset = RetryPreset::Story;
+};
+
 using TimelineAction = std::variant<NoteAction, LinkAction, HostAction, BehaviourChange,
-                                    DnsFaultAction, DnsChangeAction>;
+                                    DnsFaultAction, DnsChangeAction, RetryAction>;
 
 struct TimelineEntry {
   SimTime at = 0;

@@ -14,6 +14,9 @@ namespace smtpsim::scenario::detail {
 
 namespace {
 
+constexpr std::initializer_list<Role> kMailServers{Role::Mx, Role::Mta, Role::Cluster, Role::Mda};
+
+
 // domain_of - the part of an address after '@'.
 std::string domain_of(const std::string& address) {
   std::size_t at = address.rfind('@');
@@ -145,11 +148,105 @@ bool Loader::check_user(const std::string& address, SourcePos pos, const std::st
   return false;
 }
 
+// check_message - the names a send entry uses (its users, its mail client).
+void Loader::check_message(const MessageSpec& m) {
+  const std::string unknown_hint =
+      " (add it under domains:, or set unknown_ok: true to send to it on purpose)";
+  if (!m.unknown_ok) {
+    check_user(m.from, m.src.at("from"), "from", unknown_hint);
+    for (const char* key : {"to", "cc", "bcc"}) {
+      const auto& list = std::string(key) == "to" ? m.to : std::string(key) == "cc" ? m.cc : m.bcc;
+      for (std::size_t i = 0; i < list.size(); ++i)
+        check_user(list[i], m.src.at(std::string(key) + "[" + std::to_string(i) + "]"), key,
+                   unknown_hint);
+    }
+  }
+  if (!m.via.empty()) check_role(m.via, m.src.at("via"), "via", {Role::Mua}, "a mua");
+}
+
+// check_timeline_entry - the names a timeline entry uses, and what its host can do.
+void Loader::check_timeline_entry(const TimelineEntry& e) {
+  const SourceInfo& s = e.src;
+  if (const LinkAction* a = std::get_if<LinkAction>(&e.action)) {
+    bool x = check_host(a->a, s.at("link"), "link"), y = check_host(a->b, s.at("link"), "link");
+    if (x && y) {
+      bool found = false;
+      for (const LinkSpec& l : spec.links)
+        if ((l.a == a->a && l.b == a->b) || (l.a == a->b && l.b == a->a)) found = true;
+      if (!found)
+        d.error(s.at("link"), "link: there is no link between " + a->a + " and " + a->b +
+                                  " in links:");
+    }
+  } else if (const HostAction* a = std::get_if<HostAction>(&e.action)) {
+    check_host(a->host, s.at(a->op == HostAction::Op::Crash ? "crash" : "restart"),
+               a->op == HostAction::Op::Crash ? "crash" : "restart");
+  } else if (const BehaviourChange* b = std::get_if<BehaviourChange>(&e.action)) {
+    if (!check_host(b->host, s.at("host"), "host")) return;
+    const HostSpec* h = host(b->host);
+    if (broken_hosts.count(h->name)) return;
+    bool pop3 = h->role == Role::Pop3;
+    if (!pop3 && !is_smtp_server(h->role)) {
+      d.error(s.at("host"), "host: '" + h->name + "' is " + a_role(h->role) +
+                                " host; only servers (msa, mta, cluster, mx, mda, pop3) change "
+                                "behaviour");
+      return;
+    }
+    const auto& cmds = pop3 ? pop3_override_commands() : smtp_override_commands();
+    for (const ReplyOverride& o : b->replies) {
+      std::string key = to_lower(o.command);
+      if (std::find(cmds.begin(), cmds.end(), key) == cmds.end()) {
+        d.error(o.pos, key + ": is not " + (pop3 ? "a POP3" : "an SMTP") + " command (" + h->name +
+                           " is " + a_role(h->role) + " host)");
+        continue;
+      }
+      if (o.clear) continue;
+      bool pop3_line = o.line.rfind("+OK", 0) == 0 || o.line.rfind("-ERR", 0) == 0;
+      if (pop3 != pop3_line)
+        d.error(o.pos, key + ": " + h->name + " is " + a_role(h->role) + " host, so its replies " +
+                           (pop3 ? "start with +OK or -ERR" : "start with a three-digit code"));
+      else if (std::string why = pop3 ? pop3_override_problem(key, o.code) : smtp_override_problem(key, o.code);
+               !why.empty())
+        d.error(o.pos, key + ": \"" + o.line + "\": " + why);
+    }
+    auto smtp_only = [&](const std::optional<bool>& flag, const char* key) {
+      if (flag && pop3)
+        d.error(s.at("behaviour"), std::string(key) + ": applies to SMTP servers, not to " +
+                                       a_role(h->role) + " host");
+    };
+    smtp_only(b->greylisting, "greylisting");
+    smtp_only(b->drop_mid_data, "drop_mid_data");
+    smtp_only(b->drop_after_data, "drop_after_data");
+    smtp_only(b->storage_full, "storage_full");
+    smtp_only(b->close_with_421, "close_with_421");
+    if (b->auth_reject && h->role != Role::Msa && h->role != Role::Pop3)
+      d.error(s.at("behaviour"), "auth_reject: applies to hosts that take AUTH (msa, pop3), not "
+                                 "to " + a_role(h->role) + " host");
+  } else if (const DnsFaultAction* a = std::get_if<DnsFaultAction>(&e.action)) {
+    if (!a->name.empty() && !spec.find_domain(a->name) && !host(a->name)) {
+      std::vector<std::string> names = domain_names();
+      for (const std::string& n : host_names()) names.push_back(n);
+      d.error(s.at("dns.name"), "dns: '" + a->name + "' is neither a domain nor a host" +
+                                    did_you_mean(a->name, names));
+    }
+  } else if (const RetryAction* a = std::get_if<RetryAction>(&e.action)) {
+    if (!check_host(a->host, s.at("host"), "host")) return;
+    const HostSpec* h = host(a->host);
+    if (!broken_hosts.count(h->name) && !h->outbound())
+      d.error(s.at("host"), "host: '" + h->name + "' is " + a_role(h->role) +
+                                " host; only hosts that send mail on (msa, mta, cluster, mx) have a retry schedule");
+  } else if (const DnsChangeAction* a = std::get_if<DnsChangeAction>(&e.action)) {
+    if (a->mx)
+      for (const MxEntry& mx : *a->mx)
+        check_role(mx.host, mx.pos, "mx", kMailServers, "a mail server (mx, mta, cluster or mda)");
+    if (a->a)
+      for (const AddressRecord& r : *a->a)
+        if (!r.host.empty()) check_host(r.host, r.pos, "a");
+  }
+}
+
 void Loader::validate_references() {
   for (const DomainSpec& dom : spec.domains)
     for (const UserSpec& u : dom.users) user_index.emplace(u.address, &u);
-  static constexpr std::initializer_list<Role> kMailServers{Role::Mx, Role::Mta, Role::Cluster,
-                                                            Role::Mda};
   // --- domains ---
   for (const DomainSpec& dom : spec.domains) {
     for (std::size_t i = 0; i < dom.mx.size(); ++i) {
@@ -257,94 +354,10 @@ void Loader::validate_references() {
   }
 
   // --- mail to send ---
-  const std::string unknown_hint =
-      " (add it under domains:, or set unknown_ok: true to send to it on purpose)";
-  for (const MessageSpec& m : spec.messages) {
-    if (!m.unknown_ok) {
-      check_user(m.from, m.src.at("from"), "from", unknown_hint);
-      for (const char* key : {"to", "cc", "bcc"}) {
-        const auto& list = std::string(key) == "to" ? m.to : std::string(key) == "cc" ? m.cc : m.bcc;
-        for (std::size_t i = 0; i < list.size(); ++i)
-          check_user(list[i], m.src.at(std::string(key) + "[" + std::to_string(i) + "]"), key,
-                     unknown_hint);
-      }
-    }
-    if (!m.via.empty()) check_role(m.via, m.src.at("via"), "via", {Role::Mua}, "a mua");
-  }
+  for (const MessageSpec& m : spec.messages) check_message(m);
 
   // --- timeline ---
-  for (const TimelineEntry& e : spec.timeline) {
-    const SourceInfo& s = e.src;
-    if (const LinkAction* a = std::get_if<LinkAction>(&e.action)) {
-      bool x = check_host(a->a, s.at("link"), "link"), y = check_host(a->b, s.at("link"), "link");
-      if (x && y) {
-        bool found = false;
-        for (const LinkSpec& l : spec.links)
-          if ((l.a == a->a && l.b == a->b) || (l.a == a->b && l.b == a->a)) found = true;
-        if (!found)
-          d.error(s.at("link"), "link: there is no link between " + a->a + " and " + a->b +
-                                    " in links:");
-      }
-    } else if (const HostAction* a = std::get_if<HostAction>(&e.action)) {
-      check_host(a->host, s.at(a->op == HostAction::Op::Crash ? "crash" : "restart"),
-                 a->op == HostAction::Op::Crash ? "crash" : "restart");
-    } else if (const BehaviourChange* b = std::get_if<BehaviourChange>(&e.action)) {
-      if (!check_host(b->host, s.at("host"), "host")) continue;
-      const HostSpec* h = host(b->host);
-      if (broken_hosts.count(h->name)) continue;
-      bool pop3 = h->role == Role::Pop3;
-      if (!pop3 && !is_smtp_server(h->role)) {
-        d.error(s.at("host"), "host: '" + h->name + "' is " + a_role(h->role) +
-                                  " host; only servers (msa, mta, cluster, mx, mda, pop3) change "
-                                  "behaviour");
-        continue;
-      }
-      const auto& cmds = pop3 ? pop3_override_commands() : smtp_override_commands();
-      for (const ReplyOverride& o : b->replies) {
-        std::string key = to_lower(o.command);
-        if (std::find(cmds.begin(), cmds.end(), key) == cmds.end()) {
-          d.error(o.pos, key + ": is not " + (pop3 ? "a POP3" : "an SMTP") + " command (" + h->name +
-                             " is " + a_role(h->role) + " host)");
-          continue;
-        }
-        if (o.clear) continue;
-        bool pop3_line = o.line.rfind("+OK", 0) == 0 || o.line.rfind("-ERR", 0) == 0;
-        if (pop3 != pop3_line)
-          d.error(o.pos, key + ": " + h->name + " is " + a_role(h->role) + " host, so its replies " +
-                             (pop3 ? "start with +OK or -ERR" : "start with a three-digit code"));
-        else if (std::string why = pop3 ? pop3_override_problem(key, o.code) : smtp_override_problem(key, o.code);
-                 !why.empty())
-          d.error(o.pos, key + ": \"" + o.line + "\": " + why);
-      }
-      auto smtp_only = [&](const std::optional<bool>& flag, const char* key) {
-        if (flag && pop3)
-          d.error(s.at("behaviour"), std::string(key) + ": applies to SMTP servers, not to " +
-                                         a_role(h->role) + " host");
-      };
-      smtp_only(b->greylisting, "greylisting");
-      smtp_only(b->drop_mid_data, "drop_mid_data");
-      smtp_only(b->drop_after_data, "drop_after_data");
-      smtp_only(b->storage_full, "storage_full");
-      smtp_only(b->close_with_421, "close_with_421");
-      if (b->auth_reject && h->role != Role::Msa && h->role != Role::Pop3)
-        d.error(s.at("behaviour"), "auth_reject: applies to hosts that take AUTH (msa, pop3), not "
-                                   "to " + a_role(h->role) + " host");
-    } else if (const DnsFaultAction* a = std::get_if<DnsFaultAction>(&e.action)) {
-      if (!a->name.empty() && !spec.find_domain(a->name) && !host(a->name)) {
-        std::vector<std::string> names = domain_names();
-        for (const std::string& n : host_names()) names.push_back(n);
-        d.error(s.at("dns.name"), "dns: '" + a->name + "' is neither a domain nor a host" +
-                                      did_you_mean(a->name, names));
-      }
-    } else if (const DnsChangeAction* a = std::get_if<DnsChangeAction>(&e.action)) {
-      if (a->mx)
-        for (const MxEntry& mx : *a->mx)
-          check_role(mx.host, mx.pos, "mx", kMailServers, "a mail server (mx, mta, cluster or mda)");
-      if (a->a)
-        for (const AddressRecord& r : *a->a)
-          if (!r.host.empty()) check_host(r.host, r.pos, "a");
-    }
-  }
+  for (const TimelineEntry& e : spec.timeline) check_timeline_entry(e);
 
   // --- narration ---
   for (const NarrationStep& st : spec.narration)

@@ -14,6 +14,7 @@
 #include "viz/app/app_fonts.hpp"
 #include "viz/playback/playback.hpp"
 #include "viz/scene/scene_build.hpp"
+#include "viz/scene/scene_inspect.hpp"
 
 using namespace smtpsim;
 using namespace smtpsim::viz;
@@ -142,6 +143,36 @@ int main() {
   }
   std::printf("story: scene build %.3f ms (%zu transcript lines), step back to event %llu\n", median(builds),
               s.transcript.size(), static_cast<unsigned long long>(pb.executed()));
+  // The inspect tabs on the story at 01:10 (capture on): a frame = scene build + the open tab's
+  // inspect build (cached while the trace does not grow) + drawing; "first" = a cold cache.
+  pb.set_capture(true);
+  pb.seek(hours(1) + minutes(10));
+  const char* const kTabNames[kTabCount] = {"transcript", "sequence", "message", "mailboxes", "charts"};
+  std::string per_tab;
+  for (int tab = 0; tab < kTabCount; ++tab) {
+    UiState tui;
+    tui.font_mono = ui.font_mono;
+    tui.font_big = ui.font_big;
+    tui.bottom_tab = tui.open_tab = tab;
+    InspectBuilder inspect;
+    auto t0 = Clock::now();
+    builder.build(pb, s);
+    inspect.build(pb, tui, s);
+    double first = ms_since(t0);
+    for (int i = 0; i < 5; ++i) frame(s, tui);
+    std::vector<double> tf;
+    for (int i = 0; i < 50; ++i) {
+      auto t1 = Clock::now();
+      builder.build(pb, s);
+      inspect.build(pb, tui, s);
+      frame(s, tui);
+      tf.push_back(ms_since(t1));
+    }
+    char line[128];
+    std::snprintf(line, sizeof line, "  %s %.2f ms (first build %.2f ms)", kTabNames[tab], median(tf), first);
+    per_tab += line;
+  }
+  std::printf("story at 01:10, build + frame per bottom tab:%s\n", per_tab.c_str());
   ImGui::DestroyContext();
   std::printf("bench_viz: frame %.2f ms, step-back %.2f ms\n", median(frames), median(backs));
   return 0;

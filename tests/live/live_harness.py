@@ -4,6 +4,7 @@ import os
 import select
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -95,6 +96,15 @@ class Bridge:
             self.proc.wait()
         shutil.rmtree(self.dir, ignore_errors=True)
         return False
+
+
+def free_port():
+    """A loopback port nobody listens on now."""
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
 
 
 def run(args, timeout=30, input=None):

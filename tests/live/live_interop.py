@@ -14,7 +14,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from live_harness import Bridge, check, need, run  # noqa: E402
+from live_harness import Bridge, check, free_port, need, run  # noqa: E402
 
 # The body as the data file holds it: no CRLF at the end, as swaks --data ends the last line itself
 # with the CRLF of "CRLF.CRLF" (a final CRLF in the file would become an empty last line).
@@ -253,14 +253,6 @@ def t_live_randomness(b):
           repr(randoms))
 
 
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
 def gateway_run(smtpsim, real_port, subject):
     """The bridge with mx.b.example played by the real server on real_port; swaks submits one
     message to the MSA, which relays it over the lesson's links to that MX. Returns the report."""
@@ -309,6 +301,46 @@ def t_gateway_smtp_sink(b):
         sink.wait(timeout=10)
     check("gateways: 1 session(s), 0 could not connect" in report and "still queued: 0" in report,
           "the simulated MSA delivered to Postfix's smtp-sink through the gateway", report)
+
+
+def t_gateway_pop3_dovecot(b):
+    """The simulated mail client's POP3 engine fetches from a real Dovecot behind the gateway."""
+    from live_dovecot import Dovecot
+    raw = (b"From: a@a.example\r\nTo: b@b.example\r\nSubject: kept by dovecot\r\n"
+           b"Message-ID: <dovecot-1@b.example>\r\n\r\nThis message was in Dovecot's Maildir.\r\n")
+    dv = Dovecot(b.dir, {"b@b.example": "banana"}, {"b@b.example": [raw]})
+    why = dv.start()
+    if why:
+        dv.cleanup()
+        print(f"SKIP: a real POP3 server cannot run here: {why}")
+        sys.exit(77)
+    try:
+        lesson = os.path.join(os.path.dirname(os.path.abspath(__file__)), "live_pop3_lesson.yaml")
+        with Bridge(sys.argv[1], extra=["--gateway", f"pop.b.example:110=127.0.0.1:{dv.port}"], lesson=lesson,
+                    expose=[]) as br:
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline and "retr=1/" not in dv.log_text():
+                time.sleep(0.3)
+            time.sleep(1)  # the client's DELE and QUIT
+            report = br.stop()
+            with open(br.events) as f:
+                events = [json.loads(line) for line in f]
+        log = dv.log_text()
+    finally:
+        dv.cleanup()
+    check("Login: user=<b@b.example>, method=PLAIN" in log, "Dovecot logged the simulated client in (USER/PASS)", log)
+    check("retr=1/" in log and "del=1/1" in log, "Dovecot served one RETR and one DELE to it", log)
+    check("gateways:" in report and "0 could not connect" in report, "the gateway reached Dovecot", report)
+    import base64
+    sent = [base64.b64decode(e["data_b64"]) for e in events
+            if e["kind"] == "bytes_sent" and e.get("host") == "pop.b.example" and "data_b64" in e]
+    check(sent and sent[0].startswith(b"+OK Dovecot"), "the trace has Dovecot's greeting as bytes pop.b.example sent",
+          repr(sent[:3]))
+    cmds = [e["text"] for e in events if e["kind"] == "command" and e.get("host") == "client-b"]
+    check(cmds[-3:] == ["RETR 1", "DELE 1", "QUIT"], "the client's POP3 commands are in the trace", repr(cmds))
+    notes = [e["text"] for e in events if e["kind"] == "note" and e.get("host") == "client-b"]
+    check(any('fetched "kept by dovecot"' in n for n in notes), "client-b fetched the message from Dovecot's Maildir",
+          repr(notes))
 
 
 def t_pcap(b):
@@ -481,6 +513,7 @@ TESTS = {
     "idle-1000": (t_idle_1000, []),
     "gateway-aiosmtpd": (t_gateway_aiosmtpd, ["swaks"]),
     "gateway-smtp-sink": (t_gateway_smtp_sink, ["swaks"]),
+    "gateway-pop3-dovecot": (t_gateway_pop3_dovecot, []),
     "fetchmail": (t_fetchmail, ["msmtp", "fetchmail"]),
 }
 EXTRA = {"hostile": ["--max-connections", "20", "--idle-timeout", "3s"], "pcap": ["--pcap", "{dir}/live.pcap"]}

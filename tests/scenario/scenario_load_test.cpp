@@ -272,8 +272,8 @@ TEST_CASE("behaviour changes: reply overrides with times, normal, flags") {
   CHECK(diag_lines(bad) ==
         Lines{"23:46: behaviour: says nothing to change (like rcpt: \"451 4.3.0 Try again later\")",
               "24:46: auth_reject: applies to hosts that take AUTH (msa, pop3), not to an mx host",
-              "25:5: timeline entry: has no action (link, crash, restart, behaviour, dns or note)",
-              "25:15: host: goes with behaviour: (to crash a host write crash: mx.b.example)"});
+              "25:5: timeline entry: has no action (link, crash, restart, behaviour, dns, retry or note)",
+              "25:15: host: goes with behaviour: or retry: (to crash a host write crash: mx.b.example)"});
 }
 
 TEST_CASE("dns changes and faults on the timeline") {

@@ -80,6 +80,12 @@ double Window::begin_frame() {
   return dt;
 }
 
+void Window::reload_fonts(const std::function<void()>& load) {
+  if (imgui_) ImGui_ImplOpenGL3_DestroyFontsTexture();
+  load();
+  if (imgui_) ImGui_ImplOpenGL3_CreateFontsTexture();
+}
+
 bool Window::end_frame(const std::string& screenshot) {
   ImGui::Render();
   int w = 0, h = 0;

@@ -1,6 +1,7 @@
 // app_window.hpp - the GLFW window with an OpenGL 3.3 core context and ImGui's glfw/opengl3
 // backends, one frame at a time, and screenshots read back from the frame just drawn.
 #pragma once
+#include <functional>
 #include <string>
 
 struct GLFWwindow;
@@ -25,6 +26,9 @@ class Window {
   double begin_frame();
   // end_frame - render; with a path, save the frame as PNG first (false on a write error).
   bool end_frame(const std::string& screenshot = "");
+  // reload_fonts - between frames: drop the font texture, let `load` re-create the atlas (presenter
+  // mode's larger fonts), build it and upload it again.
+  void reload_fonts(const std::function<void()>& load);
 
  private:
   GLFWwindow* win_ = nullptr;

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <fstream>
+#include <sstream>
 
 #include "sim/scenario/scenario_load.hpp"
 
@@ -11,6 +13,25 @@ namespace smtpsim::viz {
 
 namespace {
 constexpr double kMinSpeed = 0.1, kMaxSpeed = 10000;
+
+// is_mark - whether a trace event gets a mark on the timeline.
+bool is_mark(const TraceEvent& e) {
+  return e.kind == TraceKind::Fault || e.kind == TraceKind::Delivery || e.kind == TraceKind::Bounce ||
+         (e.kind == TraceKind::Queue &&
+          (e.text.find(": attempt ") != std::string::npos || e.text.find(": deferred") != std::string::npos)) ||
+         (e.kind == TraceKind::Command && e.text.rfind("RETR", 0) == 0) ||
+         (e.kind == TraceKind::Note && e.text.rfind("step ", 0) == 0);
+}
+
+// read_text - a whole file ("" when it cannot be read).
+std::string read_text(const std::string& path) {
+  if (path.empty()) return {};
+  std::ifstream f(path, std::ios::binary);
+  if (!f) return {};
+  std::ostringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
 }  // namespace
 
 Playback::Playback() = default;
@@ -45,12 +66,16 @@ bool Playback::open(const std::string& path) {
 // open_spec - take the spec, learn its end from a headless prerun, and build the run at time 0.
 bool Playback::open_spec(const scenario::ScenarioSpec& spec, bool prerun) {
   detach();
+  base_ = spec;
   spec_ = spec;
+  branches_.reset();
+  text_ = read_text(spec.file);
   if (path_.empty()) path_ = spec.file;
   error_.clear();
   report_.reset();
   try {
-    if (prerun) do_prerun();
+    if (live_) end_ = kNever, marks_.clear();
+    else if (prerun) do_prerun();
     else end_ = spec_->run.until_quiet() ? spec_->run.max : spec_->run.until;
     rebuild();
   } catch (const std::exception& e) {
@@ -78,12 +103,7 @@ void Playback::do_prerun() {
       activity_.push_back(h.depart);
     });
     sub = b.world->trace.subscribe([this](const TraceEvent& e) {
-      bool mark = e.kind == TraceKind::Fault || e.kind == TraceKind::Delivery || e.kind == TraceKind::Bounce ||
-                  (e.kind == TraceKind::Queue && (e.text.find(": attempt ") != std::string::npos ||
-                                                  e.text.find(": deferred") != std::string::npos)) ||
-                  (e.kind == TraceKind::Command && e.text.rfind("RETR", 0) == 0) ||
-                  (e.kind == TraceKind::Note && e.text.rfind("step ", 0) == 0);
-      if (mark) marks_.push_back(e);
+      if (is_mark(e)) marks_.push_back(e);
     });
   };
   scenario::ScenarioRun pre(*spec_, o);
@@ -102,9 +122,12 @@ void Playback::rebuild() {
   hops_.clear();
   wire_.clear();
   answers_.clear();
+  relay_.clear();
+  chunks_.clear();
   client_cmds_.clear();
   rx_client_.clear();
   tls_since_.clear();
+  tls_start_.clear();
   data_windows_.clear();
   attempts_.clear();
   tracker_ = scenario::ReplyTracker();
@@ -115,15 +138,21 @@ void Playback::rebuild() {
   picked_card_ = -1;
   report_.reset();
   now_ = 0;
+  capture_.clear();
+  skip_target_ = -1;
   scenario::RunOptions o;
-  o.keep_bytes = false;
-  if (!spec_->run.until_quiet()) o.until = spec_->run.until;
+  o.keep_bytes = capture_on_;
+  if (live_) o.until = kNever;
+  else if (!spec_->run.until_quiet()) o.until = spec_->run.until;
   else o.until = end_;
   o.before_start = [this](scenario::BuiltWorld& b) {
     built_ = &b;
+    if (live_hook_) live_hook_(b);
+    if (capture_on_) capture_.attach(b);
     World* w = b.world.get();
     w->net.set_hop_observer([this](const HopRecord& h) {
-      hops_.push_back({h.conn, h.sender, h.from, h.to, h.written, h.depart, h.arrive, h.bytes, h.fin, h.hop, h.hops});
+      hops_.push_back({h.conn, h.sender, h.from, h.to, h.written, h.depart, h.arrive, h.bytes, h.fin, h.hop, h.hops, h.offset});
+      index_chunk(hops_.back());
     });
     sub_ = w->trace.subscribe([this](const TraceEvent& e) { on_event(e); });
   };
@@ -141,6 +170,7 @@ void Playback::on_event(const TraceEvent& e) {
   // The trace pairs replies with the server's received copy of the command they answer; where
   // the client's own line is on the same connection, the pairing names that one (what is shown).
   if (e.kind == TraceKind::Command && !e.rx) client_cmds_[e.conn].push_back(idx);
+  if (e.kind == TraceKind::Note) index_relay(e);
   if (e.kind == TraceKind::Command && e.rx) {
     auto& q = client_cmds_[e.conn];
     if (!q.empty() && run_->world().trace.events()[q.front()].text == e.text) {
@@ -153,6 +183,7 @@ void Playback::on_event(const TraceEvent& e) {
     answers_[idx] = c != rx_client_.end() ? c->second : std::size_t(e.answers);
   }
   if (e.kind == TraceKind::Tls && e.text.rfind("done", 0) == 0 && !tls_since_.count(e.conn)) tls_since_[e.conn] = e.time;
+  if (e.kind == TraceKind::Tls && e.text.rfind("start", 0) == 0 && !tls_start_.count(e.conn)) tls_start_[e.conn] = e.time;
   if (e.kind == TraceKind::Reply) {
     auto& w = data_windows_[e.conn];
     if (!w.empty() && w.back().second == kNever && e.code != 354) w.back().second = e.time;
@@ -162,25 +193,38 @@ void Playback::on_event(const TraceEvent& e) {
     auto p = e.text.find(": attempt ");
     if (p != std::string::npos) attempts_[{e.host, e.text.substr(0, p)}] = e.time;
   }
+  if (live_ && is_mark(e)) marks_.push_back(e);
   std::string answered = tracker_.observe(e);
   if (!run_) return;
   const auto& steps = spec_->narration;
-  if (watch_ >= 0 && watch_ < int(steps.size()) && steps[std::size_t(watch_)].pause_on && !fired_.count(watch_)) {
-    scenario::MatchContext mc{answered, nullptr};
-    const scenario::EventMatcher& m = *steps[std::size_t(watch_)].pause_on;
-    if (m.message == 0 && scenario::matches(m, e, mc) && ++watch_count_ >= m.occurrence) {
-      fired_.insert(watch_);
-      if (!rewinding_ && !auto_continue_) {
-        pause_card_ = watch_;
-        pause_hit_ = true;
-        run_->world().sched.request_stop();
-      }
-    }
-  }
+  check_pause(e, answered);
   int cur = run_->current_step();
   if (cur != watch_) {
     watch_ = cur;
     watch_count_ = 0;
+    // A step that begins on its own start_on may pause on that very event (the story's
+    // "Deferred": starts and stops at the deferral): it counts for the new step's pause_on too.
+    if (watch_ >= 0 && watch_ < int(steps.size()) && steps[std::size_t(watch_)].start_on) check_pause(e, answered);
+  }
+  if (stop_hook_ && !rewinding_ && stop_hook_(e, idx)) {
+    pause_hit_ = true;
+    run_->world().sched.request_stop();
+  }
+}
+
+// check_pause - whether e is (the nth match of) the watched step's pause_on: stop the clock there.
+void Playback::check_pause(const TraceEvent& e, const std::string& answered) {
+  const auto& steps = spec_->narration;
+  if (watch_ < 0 || watch_ >= int(steps.size()) || !steps[std::size_t(watch_)].pause_on || fired_.count(watch_)) return;
+  scenario::MatchContext mc{answered, nullptr};
+  const scenario::EventMatcher& m = *steps[std::size_t(watch_)].pause_on;
+  if (m.message == 0 && scenario::matches(m, e, mc) && ++watch_count_ >= m.occurrence) {
+    fired_.insert(watch_);
+    if (!rewinding_ && !auto_continue_) {
+      pause_card_ = watch_;
+      pause_hit_ = true;
+      run_->world().sched.request_stop();
+    }
   }
 }
 
@@ -210,6 +254,12 @@ void Playback::set_playing(bool p) {
   playing_ = p;
 }
 
+void Playback::set_live(std::function<void(scenario::BuiltWorld&)> hook) {
+  live_ = true;
+  live_hook_ = std::move(hook);
+  auto_continue_ = true;  // the wall clock does not wait on a card
+}
+
 void Playback::set_speed(double s) { speed_ = std::clamp(s, kMinSpeed, kMaxSpeed); }
 
 std::uint64_t Playback::executed() const { return run_ ? run_->world().sched.executed() : 0; }
@@ -217,7 +267,9 @@ std::uint64_t Playback::executed() const { return run_ ? run_->world().sched.exe
 // run_to - the scheduler to t (forward), stopping at a narration pause.
 void Playback::run_to(SimTime t) {
   t = std::min(t, end_);
-  if (t <= now_) return;
+  // Live, events a socket handler scheduled at the current time must run now (the paused pump
+  // waits for them at this very time); a replay has nothing left at now_.
+  if (t < now_ || (t == now_ && !live_)) return;
   pause_hit_ = false;
   run_->run_until(t);
   now_ = run_->world().sched.now();
@@ -239,12 +291,13 @@ bool Playback::in_flight(SimTime t) const {
 // in flight) with skip idle on, the clock races to the next event in skip_wall_ wall seconds.
 void Playback::tick(double wall_seconds) {
   skipping_ = false;
-  if (!playing_ || !run_) return;
+  if (!playing_ || !run_ || live_) return;  // live: the wall clock (live::Pump) advances the run
   if (finished()) {
     playing_ = false;
     return;
   }
   double step_us = speed_ * wall_seconds * 1e6;
+  if (hold_ && *hold_ <= now_) return;  // an --actions entry is due: it applies first
   if (skip_idle_ && !in_flight(now_)) {
     // The next moment bytes move (known from the prerun: the same run), else the next event.
     SimTime target = end_;
@@ -255,19 +308,27 @@ void Playback::tick(double wall_seconds) {
       target = std::min(*next, end_);
     }
     double gap = double(target - now_);
-    if (gap > step_us * 4) {
+    if (gap > step_us * 4 || (skip_target_ == target && gap > 0)) {
+      // One quiet stretch at one pace, fixed when the race towards this target begins: it takes
+      // skip_wall_ wall seconds, whatever is left (recomputing the pace from the gap left made
+      // every frame cover only a share of it: a slowing crawl of many frames near the end).
+      if (skip_target_ != target) {
+        skip_target_ = target;
+        skip_rate_ = gap / skip_wall_;
+      }
       skipping_ = true;
-      step_us = std::max(step_us, gap * std::min(1.0, wall_seconds / skip_wall_) + 1);
+      step_us = std::max(step_us, skip_rate_ * wall_seconds + 1);
       // land exactly on the event rather than past it
       if (now_ + SimTime(step_us) > target) step_us = double(target - now_);
     }
   }
-  run_to(now_ + std::max<SimTime>(1, SimTime(std::llround(step_us))));
+  SimTime to = now_ + std::max<SimTime>(1, SimTime(std::llround(step_us)));
+  run_to(hold_ ? std::min(to, *hold_) : to);
   if (finished()) playing_ = false;
 }
 
 void Playback::step_event() {
-  if (!run_ || finished()) return;
+  if (!run_ || finished() || live_) return;
   playing_ = false;
   Scheduler& s = run_->world().sched;
   auto nt = s.next_time();
@@ -282,7 +343,7 @@ void Playback::step_event() {
 }
 
 void Playback::step_exchange() {
-  if (!run_ || finished()) return;
+  if (!run_ || finished() || live_) return;
   playing_ = false;
   Trace& tr = run_->world().trace;
   Scheduler& s = run_->world().sched;
@@ -305,22 +366,32 @@ void Playback::step_exchange() {
 }
 
 void Playback::step_back() {
-  if (!run_) return;
+  if (!run_ || live_) return;  // live: real clients' bytes cannot be sent again
   std::uint64_t n = run_->world().sched.executed();
   playing_ = false;
+  if (n <= 1) {
+    rebuild();
+    return;
+  }
+  resim_to(n - 1, kNever);
+}
+
+void Playback::resim_to(std::uint64_t n, SimTime t) {
   rebuild();
-  if (n <= 1) return;
-  Scheduler& s = run_->world().sched;
   rewinding_ = true;
-  s.stop_at_index(n - 1);
-  s.run_until(end_);
-  s.stop_at_index(std::nullopt);
+  run_->run_to_event(n);
+  run_->fire_pending();  // what was done by hand at this point (hand actions replay here)
+  Scheduler& s = run_->world().sched;
+  if (t != kNever && s.now() < t) {
+    std::optional<SimTime> next = s.next_time();
+    if (!next || *next > t) s.run_until(t);  // runs nothing: only moves the clock
+  }
   rewinding_ = false;
   now_ = s.now();
 }
 
 void Playback::seek(SimTime t) {
-  if (!run_) return;
+  if (!run_ || live_) return;  // live: the clock is the wall clock's
   t = std::clamp<SimTime>(t, 0, end_);
   if (t < now_) {
     bool was = playing_;
@@ -336,6 +407,16 @@ void Playback::seek(SimTime t) {
   auto_continue_ = true;  // a seek forward jumps over pauses
   run_to(t);
   auto_continue_ = keep;
+}
+
+// set_capture - turn the inspector's capture on or off: re-simulate to now with it.
+void Playback::set_capture(bool on) {
+  if (on == capture_on_) return;
+  capture_on_ = on;
+  if (!run_) return;
+  const bool was = playing_;
+  resim_to(run_->world().sched.executed(), now_);  // the same point, events and hand actions alike
+  playing_ = was;
 }
 
 void Playback::next_card() {
@@ -361,7 +442,11 @@ void Playback::apply(const Requests& r) {
   if (r.seek) seek(*r.seek);
   if (r.next_card) next_card();
   if (r.prev_card) prev_card();
-  if (r.open_lesson) {
+  if (r.capture) set_capture(true);
+  for (const scenario::Action& a : r.actions) act(a);
+  if (r.switch_branch && !live_) switch_branch(*r.switch_branch);  // live: a branch rebuilds the run
+  if (r.save_lesson) save_lesson(*r.save_lesson);
+  if (r.open_lesson && !live_) {
     std::string p = *r.open_lesson;
     path_.clear();
     if (!open(p)) path_ = p;
@@ -371,6 +456,11 @@ void Playback::apply(const Requests& r) {
 SimTime Playback::tls_since(std::uint64_t conn) const {
   auto it = tls_since_.find(conn);
   return it == tls_since_.end() ? kNever : it->second;
+}
+
+SimTime Playback::tls_start(std::uint64_t conn) const {
+  auto it = tls_start_.find(conn);
+  return it == tls_start_.end() ? kNever : it->second;
 }
 
 bool Playback::in_data(std::uint64_t conn, SimTime t) const {

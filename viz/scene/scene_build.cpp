@@ -1,7 +1,8 @@
 // scene_build.cpp - the Scene at the playback's moment, from the world, the trace and the hops.
 //
 // [SECTION] index
-//   tokens ........ hops spanning now, named by the command/reply/DNS events of their chunk
+//   tokens ........ hops spanning now, named by the command/reply/DNS events of their chunk (or, on
+//                   a balancer's leg, of the chunks it forwards)
 //   queues ........ MtaHost::snapshot() rows with the preset's planned attempts
 //   transcript .... trace lines up to now, idle POP3 polls folded
 //   build ......... hosts, links, markers, card, expectations, mailboxes
@@ -24,6 +25,8 @@ namespace smtpsim::viz {
 void SceneBuilder::tokens(const Playback& pb, World& w, SimTime t, std::vector<SceneToken>& out) {
   const auto& ev = w.trace.events();
   const auto& hops = pb.hops();
+  std::vector<std::size_t> relayed;
+  const std::vector<std::size_t> none;
   for (std::size_t i = 0; i < hops.size(); ++i) {
     const HopSpan& h = hops[i];
     if (!(h.depart <= t && t < h.arrive) || h.fin) continue;
@@ -33,6 +36,11 @@ void SceneBuilder::tokens(const Playback& pb, World& w, SimTime t, std::vector<S
     const std::string& to = w.net.host_name(h.to);
     bool tls = pb.tls_since(h.conn) <= h.written;
     const std::vector<std::size_t>* named = pb.wire_events(WireKey{h.conn, sender, h.written});
+    if (named && h.conn && !pb.last_of_write(h)) named = &none;  // the write's events ride its last chunk
+    if ((!named || named->empty()) && h.conn) {  // a balancer's chunk: named by the bytes it forwards (playback_relay.cpp)
+      relayed = pb.relayed_events(h);
+      if (!relayed.empty()) named = &relayed;
+    }
     bool any = false;
     if (named) {
       for (std::size_t idx : *named) {
@@ -68,6 +76,10 @@ void SceneBuilder::tokens(const Playback& pb, World& w, SimTime t, std::vector<S
     } else if (h.bytes >= 200 && pb.in_data(h.conn, h.written)) {
       tk.kind = "data";
       tk.text = "the message (" + std::to_string(h.bytes) + " bytes)";
+    } else if (pb.tls_start(h.conn) <= h.written && h.written <= pb.tls_since(h.conn)) {
+      // neither command nor reply, between the handshake's start and its end: the handshake
+      tk.kind = "bytes";
+      tk.text = "TLS handshake (" + std::to_string(h.bytes) + " bytes)";
     } else {
       tk.kind = "bytes";
       tk.text = tls ? "encrypted (" + std::to_string(h.bytes) + " bytes)" : std::to_string(h.bytes) + " bytes";
@@ -267,7 +279,7 @@ void SceneBuilder::build(Playback& pb, Scene& s) {
       SceneMailbox one;
       one.host = host;
       one.user = box;
-      for (const auto& m : store->list(box).messages) one.messages.push_back({m.uid, "", "", "", m.size, false, false});
+      for (const auto& m : store->list(box).messages) one.messages.push_back({m.uid, "", "", "", m.size, false, false, "", -1});
       mailbox_counts[host] += int(one.messages.size());
       s.mailboxes.push_back(std::move(one));
     }
@@ -311,7 +323,18 @@ void SceneBuilder::build(Playback& pb, Scene& s) {
         if ((l.a == tk.from && l.b == tk.to) || (l.a == tk.to && l.b == tk.from)) l.tls = true;
   queue_rows(pb, s);
   transcript(pb, s);
+  build_hands(pb, s);
+  // Hand actions (issue 12): their own marks, standing in for the fault marks they caused.
+  std::set<SimTime> acted;
+  for (const scenario::AppliedAction& a : pb.branches().actions()) {
+    s.markers.push_back({a.at, "action", action_text(a.action)});
+    acted.insert(a.at);
+  }
+  for (const Branch& b : pb.branches().all())
+    s.branches.push_back({b.id, b.parent, b.fork_at, pb.branches().label(b.id), int(b.actions.size()),
+                          b.id == pb.branches().current_id()});
   for (const TraceEvent& e : pb.prerun_marks()) {
+    if (e.kind == TraceKind::Fault && acted.count(e.time)) continue;
     SceneMarker m;
     m.t_us = e.time;
     m.kind = marker_kind(e);
@@ -334,8 +357,12 @@ void SceneBuilder::build(Playback& pb, Scene& s) {
     for (const auto& r : rep.expectations)
       s.expects.push_back({r.expectation.describe(), r.pass ? "pass" : "fail", r.detail});
     s.summary_line = rep.summary_line();
-  } else {
-    for (const auto& x : spec.expectations) s.expects.push_back({x.describe(), "pending", ""});
+  } else {  // as the run has decided them so far (the same rules as the report's)
+    for (const scenario::ExpectVerdict& v : pb.run().verdicts()) {
+      using St = scenario::ExpectVerdict::Status;
+      s.expects.push_back({v.result.expectation.describe(),
+                           v.status == St::Pass ? "pass" : v.status == St::Fail ? "fail" : "pending", v.result.detail});
+    }
   }
 }
 

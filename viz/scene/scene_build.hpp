@@ -44,6 +44,10 @@ class SceneBuilder {
   std::vector<SceneLesson> lessons_;
 };
 
+// build_hands - the Scene's hands-on section: menu facts per host, DNS names as answered now, the
+// users and their clients, the retry presets (scene_hands.cpp; issue 12).
+void build_hands(Playback& pb, Scene& s);
+
 // list_lessons - the lessons (*.yaml) in a directory with their titles, by file name.
 std::vector<SceneLesson> list_lessons(const std::string& dir);
 

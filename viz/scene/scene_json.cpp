@@ -25,6 +25,25 @@ std::string array(const std::vector<std::string>& v) {
 }
 // time_num - a time, or -1 for kNever.
 std::int64_t time_num(SimTime t) { return t == kNever ? -1 : t; }
+// live_json - the live mode's fields with the transcript and mailboxes spelled out (a test of the
+// live window checks what real clients did without reading pixels); "null" when not live.
+std::string live_json(const Scene& s) {
+  if (!s.live) return "null";
+  std::vector<std::string> lines, boxes;
+  for (const SceneLine& l : s.transcript)
+    lines.push_back(JsonObject().num("t_us", l.t_us).unum("conn", l.conn).str("host", l.host).str("peer", l.peer)
+                        .str("kind", l.kind).str("text", l.text).num("code", l.code).done());
+  for (const SceneMailbox& b : s.mailboxes) {
+    std::vector<std::string> msgs;
+    for (const SceneMailbox::Msg& m : b.messages)
+      msgs.push_back(JsonObject().str("msgid", m.msgid).str("subject", m.subject).str("from", m.from)
+                         .unum("size", m.size).boolean("fetched", m.fetched).done());
+    boxes.push_back(JsonObject().str("host", b.host).str("user", b.user).raw("messages", array(msgs)).done());
+  }
+  return JsonObject().str("ready", s.live_ready).str("wall", s.live_wall).raw("speed", fnum(s.live_speed))
+      .unum("connections", s.live_connections).unum("open", s.live_open).raw("transcript", array(lines))
+      .raw("mailboxes", array(boxes)).done();
+}
 }  // namespace
 
 std::string scene_json(const Scene& s) {
@@ -52,6 +71,10 @@ std::string scene_json(const Scene& s) {
   }
   for (const SceneMarker& m : s.markers)
     markers.push_back(JsonObject().num("t_us", m.t_us).str("kind", m.kind).str("text", m.text).done());
+  std::vector<std::string> branches;  // -- hands-on (issue 12)
+  for (const SceneBranch& b : s.branches)
+    branches.push_back(JsonObject().num("id", b.id).num("parent", b.parent).num("fork_us", b.fork_us)
+                           .str("label", b.label).num("actions", b.actions).boolean("current", b.current).done());
   for (const SceneExpect& e : s.expects)
     expects.push_back(JsonObject().str("text", e.text).str("status", e.status).str("detail", e.detail).done());
   std::string card = JsonObject().num("index", s.card.index).num("count", s.card.count).str("title", s.card.title)
@@ -61,7 +84,7 @@ std::string scene_json(const Scene& s) {
              .raw("hosts", array(hosts)).raw("links", array(links)).raw("tokens", array(tokens))
              .raw("queues", array(queues)).num("transcript_lines", std::int64_t(s.transcript.size()))
              .raw("markers", array(markers)).raw("card", card).raw("expects", array(expects))
-             .str("summary_line", s.summary_line).done() + "\n";
+             .str("summary_line", s.summary_line).raw("branches", array(branches)).raw("live", live_json(s)).done() + "\n";
 }
 
 }  // namespace smtpsim::viz

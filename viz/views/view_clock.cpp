@@ -28,7 +28,9 @@ constexpr MarkerStyle kStyles[] = {
     {"attempt", "attempt", col::k3xx, 0},      {"deferred", "deferred (4xx)", col::k4xx, 2},
     {"delivered", "delivered", col::k2xx, 3},  {"bounced", "bounced", col::k5xx, 4},
     {"fetch", "fetched (POP3)", col::kTls, 5}, {"card", "narration", IM_COL32(200, 200, 210, 255), 0},
+    {"action", "by hand", IM_COL32(235, 110, 225, 255), 6},  // hands-on (issue 12): a flag above the track
 };
+constexpr int kHandStyle = 8;
 
 // style_of - the style for a marker kind (a neutral tick for unknown kinds).
 const MarkerStyle& style_of(const std::string& kind) {
@@ -48,6 +50,10 @@ void draw_mark(ImDrawList* dl, const MarkerStyle& st, float x, float y, float r)
       dl->AddLine(ImVec2(x - r, y + r), ImVec2(x + r, y - r), st.color, 2.5f);
       break;
     case 5: dl->AddCircleFilled(ImVec2(x, y), r * 0.8f, st.color, 12); break;
+    case 6:  // a flag planted on the track: something done by hand
+      dl->AddLine(ImVec2(x, y + r * 1.2f), ImVec2(x, y - r * 2.2f), st.color, 2);
+      dl->AddTriangleFilled(ImVec2(x, y - r * 2.2f), ImVec2(x + r * 1.6f, y - r * 1.6f), ImVec2(x, y - r), st.color);
+      break;
     default: dl->AddLine(ImVec2(x, y - r * 1.2f), ImVec2(x, y + r * 1.2f), st.color, 2); break;
   }
 }
@@ -70,16 +76,25 @@ Duration tick_step(Duration span, int max_ticks) {
 
 // transport - the buttons and the speed.
 void transport(const Scene& s, UiState& ui) {
+  ImGui::BeginDisabled(s.live);  // live: real clients' bytes cannot be sent again (live_tooltip says so)
   if (ImGui::Button("<< Back")) ui.req.step_back = true;
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Step back one event (the run is simulated again from the start)");
+  ImGui::EndDisabled();
+  if (s.live) live_tooltip("Step back");
+  else if (ImGui::IsItemHovered()) ImGui::SetTooltip("Step back one event (the run is simulated again from the start)");
   ImGui::SameLine();
   if (ImGui::Button(s.playing ? " Pause " : " Play  ")) ui.req.toggle_play = true;
   ImGui::SameLine();
+  ImGui::BeginDisabled(s.live);
   if (ImGui::Button("Step >")) ui.req.step_event = true;
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("One event forward (a packet arrives, a timer fires, ...)");
+  ImGui::EndDisabled();
+  if (s.live) live_tooltip("Stepping");
+  else if (ImGui::IsItemHovered()) ImGui::SetTooltip("One event forward (a packet arrives, a timer fires, ...)");
   ImGui::SameLine();
+  ImGui::BeginDisabled(s.live);
   if (ImGui::Button("Next cmd/reply >>")) ui.req.step_exchange = true;
-  if (ImGui::IsItemHovered()) ImGui::SetTooltip("Forward to the next SMTP/POP3 command or reply");
+  ImGui::EndDisabled();
+  if (s.live) live_tooltip("Stepping");
+  else if (ImGui::IsItemHovered()) ImGui::SetTooltip("Forward to the next SMTP/POP3 command or reply");
   ImGui::SameLine();
   ImGui::SetNextItemWidth(150);
   float sp = static_cast<float>(s.speed);
@@ -125,6 +140,7 @@ void draw_clock(const Scene& s, UiState& ui) {
   ImGui::BeginGroup();
   ImGui::TextDisabled("%s  x%.4g%s", s.finished ? "finished" : s.playing ? "playing" : "paused", s.speed,
                       s.finished ? "" : "");
+  if (s.live) draw_live_status(s, ui);
   transport(s, ui);
   ImGui::EndGroup();
 
@@ -138,7 +154,8 @@ void draw_clock(const Scene& s, UiState& ui) {
     double f = std::clamp((x - p0.x) / w, 0.f, 1.f);
     return static_cast<SimTime>(f * static_cast<double>(end));
   };
-  if (ImGui::IsItemActive() && (ImGui::IsItemActivated() || io.MouseDelta.x != 0)) ui.req.seek = time_at(io.MousePos.x);
+  if (!s.live && ImGui::IsItemActive() && (ImGui::IsItemActivated() || io.MouseDelta.x != 0))
+    ui.req.seek = time_at(io.MousePos.x);
   ImDrawList* dl = ImGui::GetWindowDrawList();
   float ym = p0.y + h * 0.45f;
   dl->AddRectFilled(ImVec2(p0.x, ym - 3), ImVec2(p0.x + w, ym + 3), IM_COL32(70, 75, 90, 255), 3);
@@ -157,7 +174,7 @@ void draw_clock(const Scene& s, UiState& ui) {
   for (const SceneMarker& m : s.markers) {
     float x = x_of(m.t_us);
     draw_mark(dl, style_of(m.kind), x, ym, 5);
-    float d = std::fabs(io.MousePos.x - x);
+    float d = std::fabs(io.MousePos.x - x) - (m.kind == "action" ? 2.f : 0.f);  // a hand flag wins a tie
     if (ImGui::IsItemHovered() && d < near_d) near = &m, near_d = d;
   }
   float xc = x_of(s.t_us);
@@ -166,7 +183,8 @@ void draw_clock(const Scene& s, UiState& ui) {
   if (ImGui::IsItemHovered()) {
     ImGui::BeginTooltip();
     TimeText at(time_at(io.MousePos.x));
-    ImGui::Text("click to jump to %s", at.c_str());
+    if (s.live) ImGui::TextUnformatted("live: the clock follows the wall clock; jumping in time is not possible");
+    else ImGui::Text("click to jump to %s", at.c_str());
     if (near) {
       TimeText mt(near->t_us);
       ImGui::TextColored(to_vec4(style_of(near->kind).color), "%s  %s", mt.c_str(), style_of(near->kind).legend);
@@ -175,13 +193,15 @@ void draw_clock(const Scene& s, UiState& ui) {
     ImGui::EndTooltip();
   }
 
-  // legend
+  // legend (the hand flag only once something was done by hand)
   const float fh = ImGui::GetFontSize();
-  for (int i = 0; i < 7; ++i) {
+  const bool by_hand = std::any_of(s.markers.begin(), s.markers.end(), [](const SceneMarker& m) { return m.kind == "action"; });
+  for (int i = 0; i <= kHandStyle; ++i) {
+    if (i == 7 || (i == kHandStyle && !by_hand)) continue;
     if (i) ImGui::SameLine(0, 14);
     ImVec2 q = ImGui::GetCursorScreenPos();
     ImGui::Dummy(ImVec2(fh, fh));
-    draw_mark(dl, kStyles[i], q.x + fh / 2, q.y + fh / 2, fh * 0.35f);
+    draw_mark(dl, kStyles[i], q.x + fh / 2, q.y + fh / 2 + (i == kHandStyle ? fh * 0.25f : 0.f), fh * 0.35f);
     ImGui::SameLine(0, 3);
     ImGui::TextDisabled("%s", kStyles[i].legend);
   }

@@ -6,7 +6,7 @@
 // [SECTION] layout and lookup   canvas_to_screen, HostIndex
 // [SECTION] icons               draw_icon and one function per icon
 // [SECTION] links               draw_link
-// [SECTION] tokens              draw_token, token tooltip
+// [SECTION] tokens              token_shape, draw_token, stack_tokens (pipelined tokens in rows), token tooltip
 // [SECTION] panel               draw_topology
 //
 // Hot loops (5,000 tokens, 200 hosts) allocate nothing: the host index and positions live in
@@ -17,12 +17,14 @@
 #include <cstdio>
 #include <cstring>
 #include <string_view>
+#include <tuple>
 #include <utility>
 #include <vector>
 
 #include <imgui.h>
 
 #include "viz/views/view_common.hpp"
+#include "viz/views/view_hands.hpp"
 #include "viz/views/views.hpp"
 
 namespace smtpsim::viz {
@@ -225,8 +227,6 @@ std::string_view pill_text(const SceneToken& t, std::size_t max_chars) {
   return v.size() > max_chars ? v.substr(0, max_chars) : v;
 }
 
-// draw_token - one token at p: a pill (command, reply), an envelope (data) or a DNS packet.
-// above: draw above the link (commands travel above, replies below, so pairs do not overlap).
 // travel_arrow - a small arrowhead at the edge of box a..b pointing the way the token travels (d unit).
 void travel_arrow(ImDrawList* dl, ImVec2 a, ImVec2 b, ImVec2 d, ImU32 color) {
   ImVec2 c((a.x + b.x) / 2, (a.y + b.y) / 2);
@@ -236,60 +236,121 @@ void travel_arrow(ImDrawList* dl, ImVec2 a, ImVec2 b, ImVec2 d, ImU32 color) {
   dl->AddTriangleFilled(tip, ImVec2(base.x - d.y * 5, base.y + d.x * 5), ImVec2(base.x + d.y * 5, base.y - d.x * 5), color);
 }
 
-TokenBox draw_token(const Scene& s, ImDrawList* dl, const SceneToken& t, ImVec2 p, ImVec2 dir_unit, bool labels,
-                    bool selected, int index) {
+// TokenShape - a labelled token's text and box, worked out once for stacking and for drawing.
+struct TokenShape {
   char buf[96];
+  const char* tb = buf;
+  const char* te = buf;
+  ImVec2 ts, a, b, c;  // text size, box corners, anchor (centre of a pill)
+};
+
+// token_side - +1 below the link (replies), -1 above (everything else), so pairs do not overlap.
+float token_side(const SceneToken& t) { return t.kind == "reply" ? 1.f : -1.f; }
+
+// token_shape - the text and box of a labelled token at p, lifted `lift` pixels further from the
+// link on its side (stacked tokens of one chunk: pipelined commands or replies).
+void token_shape(const Scene& s, const SceneToken& t, ImVec2 p, float lift, TokenShape& sh) {
+  const float dir = token_side(t);
+  sh.c = ImVec2(p.x, p.y + dir * (13 + lift));
+  const float fh = ImGui::GetFontSize();
+  if (t.kind == "data") {  // an envelope with the queue id and the size: both change at every hop
+    int n = std::snprintf(sh.buf, sizeof sh.buf, "%s  %llu B", t.qid.empty() ? "message" : t.qid.c_str(),
+                          static_cast<unsigned long long>(t.size));
+    sh.tb = sh.buf, sh.te = sh.buf + std::min<int>(n, sizeof sh.buf - 1);
+    sh.ts = ImGui::CalcTextSize(sh.tb, sh.te);
+    float w = std::max(sh.ts.x + 10, fh * 2.6f), h = fh * 1.7f + sh.ts.y;
+    sh.a = ImVec2(sh.c.x - w / 2, sh.c.y - h / 2 + dir * h / 2), sh.b = ImVec2(sh.c.x + w / 2, sh.c.y + h / 2 + dir * h / 2);
+    return;
+  }
+  if (t.kind == "dns") {
+    int n = std::snprintf(sh.buf, sizeof sh.buf, "DNS %.*s", static_cast<int>(std::min<std::size_t>(t.text.size(), 40)),
+                          t.text.c_str());
+    sh.tb = sh.buf, sh.te = sh.buf + std::min<int>(n, sizeof sh.buf - 1);
+  } else if (t.kind == "reply" && t.answers) {
+    std::string_view cmd = first_word(command_text(s, t.answers));
+    std::string_view txt = pill_text(t, 30);
+    int n = cmd.empty() ? std::snprintf(sh.buf, sizeof sh.buf, "%.*s", static_cast<int>(txt.size()), txt.data())
+                        : std::snprintf(sh.buf, sizeof sh.buf, "%.*s  (to %.*s)", static_cast<int>(txt.size()), txt.data(),
+                                        static_cast<int>(cmd.size()), cmd.data());
+    sh.tb = sh.buf, sh.te = sh.buf + std::min<int>(n, sizeof sh.buf - 1);
+  } else {
+    std::string_view txt = pill_text(t, 34);
+    sh.tb = txt.data(), sh.te = txt.data() + txt.size();
+  }
+  sh.ts = ImGui::CalcTextSize(sh.tb, sh.te);
+  float lock = t.tls ? 12.f : 0.f;
+  sh.a = ImVec2(sh.c.x - sh.ts.x / 2 - 6 - lock / 2, sh.c.y - sh.ts.y / 2 - 2);
+  sh.b = ImVec2(sh.c.x + sh.ts.x / 2 + 6 + lock / 2, sh.c.y + sh.ts.y / 2 + 2);
+}
+
+// draw_token - one token at p: a pill (command, reply), an envelope (data) or a DNS packet;
+// without labels (a crowded canvas) a dot. lift: see token_shape.
+TokenBox draw_token(const Scene& s, ImDrawList* dl, const SceneToken& t, ImVec2 p, ImVec2 dir_unit, bool labels,
+                    bool selected, int index, float lift = 0) {
   ImU32 fill = kind_color(t.kind, t.code);
-  float dir = t.kind == "reply" ? 1.f : -1.f;
-  ImVec2 c(p.x, p.y + dir * 13);
   if (!labels) {  // crowded canvas: a dot per token, labels on hover
+    ImVec2 c(p.x, p.y + token_side(t) * 13);
     dl->AddRectFilled(ImVec2(c.x - 3.5f, c.y - 3.5f), ImVec2(c.x + 3.5f, c.y + 3.5f), fill);
     return {ImVec2(c.x - 5, c.y - 5), ImVec2(c.x + 5, c.y + 5), index};
   }
-  const float fh = ImGui::GetFontSize();
-  const char* tb;
-  const char* te;
-  if (t.kind == "data") {  // an envelope with the queue id and the size: both change at every hop
-    int n = std::snprintf(buf, sizeof buf, "%s  %llu B", t.qid.empty() ? "message" : t.qid.c_str(),
-                          static_cast<unsigned long long>(t.size));
-    tb = buf, te = buf + std::min<int>(n, sizeof buf - 1);
-    ImVec2 ts = ImGui::CalcTextSize(tb, te);
-    float w = std::max(ts.x + 10, fh * 2.6f), h = fh * 1.7f + ts.y;
-    ImVec2 a(c.x - w / 2, c.y - h / 2 + dir * h / 2), b(c.x + w / 2, c.y + h / 2 + dir * h / 2);
+  TokenShape sh;
+  token_shape(s, t, p, lift, sh);
+  const ImVec2 a = sh.a, b = sh.b, c = sh.c;
+  if (t.kind == "data") {
+    const float fh = ImGui::GetFontSize();
     dl->AddRectFilled(a, b, fill, 2);
     dl->AddRect(a, b, selected ? col::kSelect : col::kDark, 2, 0, selected ? 3.f : 1.f);
     ImVec2 flap(c.x, a.y + fh * 0.9f);
     dl->AddLine(a, flap, col::kDark, 1.2f);
     dl->AddLine(ImVec2(b.x, a.y), flap, col::kDark, 1.2f);
-    canvas_text(dl, ImVec2(c.x - ts.x / 2, b.y - ts.y - 2), col::kDark, tb, te);
+    canvas_text(dl, ImVec2(c.x - sh.ts.x / 2, b.y - sh.ts.y - 2), col::kDark, sh.tb, sh.te);
     if (t.tls) draw_lock(dl, ImVec2(b.x + 6, a.y + 6), 11, col::kTls);
     travel_arrow(dl, a, b, dir_unit, fill);
     return {a, b, index};
   }
-  if (t.kind == "dns") {
-    int n = std::snprintf(buf, sizeof buf, "DNS %.*s", static_cast<int>(std::min<std::size_t>(t.text.size(), 40)),
-                          t.text.c_str());
-    tb = buf, te = buf + std::min<int>(n, sizeof buf - 1);
-  } else if (t.kind == "reply" && t.answers) {
-    std::string_view cmd = first_word(command_text(s, t.answers));
-    std::string_view txt = pill_text(t, 30);
-    int n = cmd.empty() ? std::snprintf(buf, sizeof buf, "%.*s", static_cast<int>(txt.size()), txt.data())
-                        : std::snprintf(buf, sizeof buf, "%.*s  (to %.*s)", static_cast<int>(txt.size()), txt.data(),
-                                        static_cast<int>(cmd.size()), cmd.data());
-    tb = buf, te = buf + std::min<int>(n, sizeof buf - 1);
-  } else {
-    std::string_view txt = pill_text(t, 34);
-    tb = txt.data(), te = txt.data() + txt.size();
-  }
-  ImVec2 ts = ImGui::CalcTextSize(tb, te);
   float lock = t.tls ? 12.f : 0.f;
-  ImVec2 a(c.x - ts.x / 2 - 6 - lock / 2, c.y - ts.y / 2 - 2), b(c.x + ts.x / 2 + 6 + lock / 2, c.y + ts.y / 2 + 2);
-  dl->AddRectFilled(a, b, fill, ts.y);
-  if (selected) dl->AddRect(a, b, col::kSelect, ts.y, 0, 3);
-  canvas_text(dl, ImVec2(a.x + 6 + lock, a.y + 2), col::kDark, tb, te);
+  dl->AddRectFilled(a, b, fill, sh.ts.y);
+  if (selected) dl->AddRect(a, b, col::kSelect, sh.ts.y, 0, 3);
+  canvas_text(dl, ImVec2(a.x + 6 + lock, a.y + 2), col::kDark, sh.tb, sh.te);
   if (t.tls) draw_lock(dl, ImVec2(a.x + 10, c.y), 10, col::kDark);
-  travel_arrow(dl, a, b, dir_unit, fill);
+  if (lift == 0) travel_arrow(dl, a, b, dir_unit, fill);  // a stack travels together: one arrow, at its foot
   return {a, b, index};
+}
+
+// stack_tokens - lifts for the labelled tokens so none covers another on its hop and side: the
+// commands (or replies) of one pipelined chunk sit at one point of the link, so each later one is
+// lifted a row further from the link until its box is clear of those placed before it.
+void stack_tokens(const Scene& s, const HostIndex& idx, const std::vector<ImVec2>& tpos, std::vector<float>& lift) {
+  using Key = std::tuple<int, int, bool, std::uint64_t, int>;  // hop (either way), side, trace order
+  static std::vector<Key> order;
+  static std::vector<std::pair<ImVec2, ImVec2>> placed;       // boxes of the current group
+  lift.assign(s.tokens.size(), 0.f);
+  order.clear();
+  for (int i = 0; i < static_cast<int>(s.tokens.size()); ++i) {
+    if (tpos[i].x < -1e8f) continue;
+    const SceneToken& t = s.tokens[i];
+    int a = idx.find(t.from), b = idx.find(t.to);
+    order.emplace_back(std::min(a, b), std::max(a, b), token_side(t) > 0, t.seq, i);
+  }
+  std::sort(order.begin(), order.end());
+  TokenShape sh;
+  for (std::size_t k = 0; k < order.size(); ++k) {
+    const auto& [a, b, below, seq, i] = order[k];
+    if (k == 0 || std::get<0>(order[k - 1]) != a || std::get<1>(order[k - 1]) != b || std::get<2>(order[k - 1]) != below)
+      placed.clear();
+    const SceneToken& t = s.tokens[i];
+    float l = 0;
+    for (int row = 0; row < 12; ++row) {
+      token_shape(s, t, tpos[i], l, sh);
+      const std::pair<ImVec2, ImVec2>* hit = nullptr;
+      for (const auto& p : placed)
+        if (sh.a.x < p.second.x && p.first.x < sh.b.x && sh.a.y < p.second.y && p.first.y < sh.b.y) hit = &p;
+      if (!hit) break;
+      l += below ? hit->second.y - sh.a.y + 2 : sh.b.y - hit->first.y + 2;  // just past it, on this side
+    }
+    lift[i] = l;
+    placed.emplace_back(sh.a, sh.b);
+  }
 }
 
 // token_tooltip - everything about one token, with the reply tutor for replies.
@@ -499,11 +560,14 @@ void draw_topology(const Scene& s, UiState& ui) {
       tpos[i] = ImVec2(-1e9f, -1e9f);  // off canvas
   }
   const bool labels = visible <= 400;
+  static std::vector<float> tlift;
+  if (labels) stack_tokens(s, idx, tpos, tlift);
+  else tlift.assign(s.tokens.size(), 0.f);
   for (int i = 0; i < static_cast<int>(s.tokens.size()); ++i) {
     if (tpos[i].x < -1e8f) continue;
     const SceneToken& t = s.tokens[i];
     bool sel = t.seq == ui.selected_seq || (ui.hovered_seq && t.seq == ui.hovered_seq);
-    boxes.push_back(draw_token(s, dl, t, tpos[i], tdir[i], labels || sel, t.seq == ui.selected_seq, i));
+    boxes.push_back(draw_token(s, dl, t, tpos[i], tdir[i], labels || sel, t.seq == ui.selected_seq, i, tlift[i]));
   }
   int pair_cmd = -1;  // the in-flight command the selected/hovered reply answers
   // the pairing: a thin line from the hovered/selected reply to its command (when both fly)
@@ -553,6 +617,10 @@ void draw_topology(const Scene& s, UiState& ui) {
   } else if (clicked) {
     ui.selected_seq = 0;
   }
+  // hands-on (issue 12): a right click opens the menu of the host or link under the mouse
+  if (hovered && ImGui::IsMouseClicked(ImGuiMouseButton_Right))
+    right_click_menu(s, ui, hover_host >= 0 ? s.hosts[hover_host].name : std::string());
+  draw_hands_menu(s, ui);
 }
 
 }  // namespace smtpsim::viz

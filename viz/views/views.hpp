@@ -32,8 +32,33 @@ struct Requests {
   std::optional<std::string> save_lesson;  // write the current branch as a lesson file to this path
 
   // -- inspect (issue 12, inspect helper)
+  bool capture = false;                    // keep bytes and messages per hop (the message inspector)
 
   // -- teach (issue 12, teach helper: predict and presenter)
+  std::optional<int> predict_pick;        // predict mode: the choice picked (index into ScenePredict::choices)
+  std::optional<int> predict_code;        // predict mode: a reply code typed
+  bool predict_skip = false;              // predict mode: show the reply without answering
+  bool snapshot = false;                  // save a PNG of the window and the transcript so far (key S)
+};
+
+// HandsUi - the hands-on panels' own state (issue 12): which right-click menu is open on what,
+// its fields, the compose dialog's form, the branch list (viz/views/view_hands.hpp).
+struct HandsUi {
+  std::string menu_kind;         // the open menu: "" none, link host dns
+  std::string menu_a, menu_b;    // link: its ends; host / dns: the host
+  bool menu_pending = false;     // open the menu next frame (a right click, or --actions open_menu)
+  float menu_x = -1, menu_y = -1;// where it opens (screen pixels; -1: at the mouse)
+  int latency_ms = 200;          // the menu's latency field
+  int loss_pct = 20;             // the menu's loss field (percent)
+  int tarpit_s = 30;             // the menu's tarpit field (seconds)
+  char reply_line[128] = "451 4.3.0 Try again later";  // a refusal of one's own
+  bool compose_open = false;     // the compose dialog
+  std::string compose_client;    // the client (mua) it sends through
+  char from[128] = "", to[512] = "", subject[256] = "", body[2048] = "";
+  int size = 0;                  // >0: a generated body of about this many bytes (padding)
+  std::string compose_error;     // why the last Send was refused
+  bool branches_open = false;    // the branch list
+  char save_path[512] = "my-experiment.yaml";
 };
 
 // UiState - UI-only state: selection, filters, pan and zoom, panel visibility.
@@ -58,11 +83,28 @@ struct UiState {
   float canvas_x = 0, canvas_y = 0, canvas_w = 0, canvas_h = 0;  // the canvas' screen rect, last frame
 
   // -- hands-on (issue 12)
+  HandsUi hands;
 
   // -- inspect (issue 12)
+  int bottom_tab = 0;              // the bottom pane's tab shown: a BottomTab
+  int open_tab = -1;               // a tab to bring to the front next frame (-1 = none)
+  std::uint64_t sequence_conn = 0; // the sequence diagram's connection (0 = follow selected_conn)
+  std::string inspect_msg;         // the inspected message's Message-ID ("" = the first one)
+  int inspect_hop = -1;            // its hop shown (-1 = the last so far)
+  std::uint64_t inspect_conn = 0;  // with inspect_msg "": the message this connection carried
+  int inspect_view = -1;           // the inspector's view to bring up: 0 header 1 body 2 raw 3 wire (-1 = none)
+  std::uint64_t canvas_conn = 0;   // selected_conn before the canvas drew (a click there opens a tab)
 
   // -- teach (issue 12)
+  bool predict = false;          // predict mode on (key P, `predict: on`)
+  bool show_keys = false;        // the keyboard help window (key H or ?)
+  char predict_input[8] = {};    // the reply code being typed in predict mode
+  ImFont* font_canvas = nullptr; // presenter mode: the network's labels (1.5x, so the map stays uncrowded)
+  std::string status;            // one line for the top bar ("saved smtpsim-story-....png"), set by the app
 };
+
+// BottomTab - the bottom pane's tabs, in order.
+enum BottomTab { kTabTranscript = 0, kTabSequence, kTabMessage, kTabMailboxes, kTabCharts, kTabCount };
 
 // CanvasPoint - a point on screen (pixels).
 struct CanvasPoint { float x = 0, y = 0; };
@@ -84,6 +126,31 @@ void draw_transcript(const Scene& s, UiState& ui);  // lines following the clock
 void draw_queues(const Scene& s, UiState& ui);      // rows with next-attempt and give-up countdowns
 void draw_lesson(const Scene& s, UiState& ui);      // title, card, expectations, summary
 void draw_error(const Scene& s, UiState& ui);       // a bad lesson's diagnostics
+void draw_predict(const Scene& s, UiState& ui);     // predict mode: the question, the choices, the score
+void draw_keys_help(UiState& ui);                   // the keyboard help window (when ui.show_keys)
+
+// KeyHelp - one keyboard shortcut: the key and what it does. keys_help() is the one table that
+// handle_keys() implements, --help prints and the window's help shows.
+struct KeyHelp { const char* key; const char* what; };
+const std::vector<KeyHelp>& keys_help();
+// keys_help_text - the table as text for --help.
+std::string keys_help_text();
+// handle_keys - the keyboard (viz/views/view_keys.cpp): turns this frame's key presses into
+// requests and UI changes (presenter, predict, help). Call once per frame inside the frame.
+void handle_keys(const Scene& s, UiState& ui);
+// draw_live_status - live mode (issue 13, view_live.cpp): LIVE, the wall clock, real clients, the
+// ports to point a mail client at (one line under the clock).
+void draw_live_status(const Scene& s, UiState& ui);
+// live_tooltip - live mode: on hovering a disabled control, why `what` is not possible live.
+void live_tooltip(const char* what);
+void draw_sequence(const Scene& s, UiState& ui);    // one connection as a flow graph (issue 12)
+void draw_inspector(const Scene& s, UiState& ui);   // one message across its hops (issue 12)
+void draw_mailboxes(const Scene& s, UiState& ui);   // each user's messages and what POP3 did (issue 12)
+void draw_charts(const Scene& s, UiState& ui);      // queue depth and outcomes over time (issue 12)
+// inspect_message - select a message for the inspector and bring its tab up (hop -1 = the last).
+void inspect_message(UiState& ui, const std::string& msgid, int hop = -1);
+// inspect_connection - select a connection for the sequence diagram and bring its tab up.
+void inspect_connection(UiState& ui, std::uint64_t conn);
 // reply_tooltip - the tutor: when the last item is hovered, the catalogue's words for `code`.
 void reply_tooltip(int code, const std::string& enhanced = "");
 // reply_tooltip_text - the tutor's words for a code as one text (what reply_tooltip shows).
