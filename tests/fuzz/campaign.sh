@@ -44,11 +44,14 @@ fuzzers=()
 for f in "$out"/fast/tests/fuzz/fuzz_*; do [ -f "$f" ] && [ -x "$f" ] && fuzzers+=("$(basename "$f")"); done
 for name in "${fuzzers[@]}"; do mkdir -p "$out/corpus/$name" "$out/crashes/$name"; done
 echo "campaign: ${fuzzers[*]}"
+# Each campaign starts its seeds past the slices already on record, so a second campaign does not
+# repeat the first one's seeds (rounds count from 0 in every campaign).
+seed_base=$(( 1000 + $( [ -f "$out"/summary.tsv ] && wc -l <"$out"/summary.tsv || echo 0) * 7 ))
 [ -f "$out"/summary.tsv ] || printf 'fuzzer\tround\tseed\tseconds\texecutions\tcov\tft\tcorpus\tcrash\n' >"$out"/summary.tsv
 
 # one_slice NAME ROUND - run NAME for one slice; append its line to summary.tsv.
 one_slice() {
-  local name=$1 round=$2 seed=$(( 1000 + $2 * 7 ))
+  local name=$1 round=$2 seed=$(( seed_base + $2 * 7 ))
   local bin=$out/fast/tests/fuzz/$name log=$out/logs/$name-$round.log
   local dirs=("$out/corpus/$name")
   mkdir -p "$out/corpus/$name" "$out/crashes/$name"

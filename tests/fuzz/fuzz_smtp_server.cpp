@@ -60,6 +60,17 @@ struct Reader {
   }
 };
 
+// is_queued_reply - the reply that takes responsibility for a message: "250 2.0.0 Ok: queued as ID"
+// (or "250 Ok: queued as ID" without enhanced codes). Only the start of the line counts: a refusal
+// may quote the address it refuses, and an address can hold any text ("554 5.7.1 <\"Ok: queued
+// as\"@a>: Relay access denied" is no acceptance - the campaign of 2026-12-08 found that one).
+bool is_queued_reply(std::string_view line) {
+  if (line.substr(0, 4) != "250 ") return false;
+  line.remove_prefix(4);
+  if (line.substr(0, 6) == "2.0.0 ") line.remove_prefix(6);
+  return line.substr(0, 14) == "Ok: queued as ";
+}
+
 // check_output - the invariants of one drained output.
 void check_output(const EngineOutput& o, bool& closed, std::size_t& queued) {
   if (closed && !o.bytes.empty()) __builtin_trap();  // written after close
@@ -74,7 +85,7 @@ void check_output(const EngineOutput& o, bool& closed, std::size_t& queued) {
       __builtin_trap();
     if (line[3] != ' ' && line[3] != '-') __builtin_trap();
     if (line.find('\r') != std::string_view::npos || line.find('\n') != std::string_view::npos) __builtin_trap();
-    if (line.find("Ok: queued as") != std::string_view::npos) ++queued;
+    if (is_queued_reply(line)) ++queued;
     ++lines;
     s.remove_prefix(end + 2);
   }
