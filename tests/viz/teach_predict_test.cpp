@@ -22,6 +22,17 @@ using namespace smtpsim::viz;
 namespace {
 const std::string kStory = std::string(SMTPSIM_SOURCE_DIR) + "/scenarios/lessons/story.yaml";
 
+// to_first_question - the story played fast in predict mode until the run stops at its first
+// question (the MSA's greeting).
+void to_first_question(Playback& pb, Predictor& pr) {
+  REQUIRE(pb.open(kStory));
+  pr.attach(pb);
+  pr.set_on(true);
+  pb.set_speed(10000);
+  pb.set_playing(true);
+  for (int i = 0; i < 1000 && !pr.waiting(); ++i) pb.tick(0.1);
+}
+
 // right_of - the one right choice (fails when there is not exactly one).
 const PredictChoice& right_of(const std::vector<PredictChoice>& cs) {
   REQUIRE(std::count_if(cs.begin(), cs.end(), [](const PredictChoice& c) { return c.right; }) == 1);
@@ -119,13 +130,8 @@ TEST_CASE("predict table: every key it names is in the catalogue", "[predict]") 
 
 TEST_CASE("predict mode on the story: stop before the reply, hide it, answer, score", "[predict]") {
   Playback pb;
-  REQUIRE(pb.open(kStory));
   Predictor pr;
-  pr.attach(pb);
-  pr.set_on(true);
-  pb.set_speed(10000);
-  pb.set_playing(true);
-  for (int i = 0; i < 1000 && !pr.waiting(); ++i) pb.tick(0.1);
+  to_first_question(pb, pr);
   REQUIRE(pr.waiting());
   CHECK_FALSE(pb.playing());
 
@@ -284,13 +290,8 @@ TEST_CASE("predict mode unattended (--play-to-end): each question times out, non
 
 TEST_CASE("predict mode: the S key's transcript stops before the hidden reply", "[predict]") {
   Playback pb;
-  REQUIRE(pb.open(kStory));
   Predictor pr;
-  pr.attach(pb);
-  pr.set_on(true);
-  pb.set_speed(10000);
-  pb.set_playing(true);
-  for (int i = 0; i < 1000 && !pr.waiting(); ++i) pb.tick(0.1);
+  to_first_question(pb, pr);
   REQUIRE(pr.waiting());  // the MSA's greeting is in the trace but hidden
   std::string text = pr.transcript_so_far(pb);
   CHECK(text.find("client-c") != std::string::npos);  // the connection so far is there
