@@ -13,6 +13,7 @@
 #include "sim/export/export_transcript.hpp"
 #include "sim/net/network.hpp"
 #include "sim/pop3/pop3_catalog.hpp"
+#include "sim/reply/reply_all.hpp"
 #include "sim/roles/mta_retry.hpp"
 #include "sim/scenario/scenario_build.hpp"
 #include "sim/scenario/scenario_suggest.hpp"
@@ -26,12 +27,6 @@ using smtp::ReplyEntry;
 
 constexpr std::size_t kWidth = 100;  // text columns of the explanations
 
-// catalogue - SMTP and POP3 replies together.
-smtp::Catalog catalogue() {
-  smtp::Catalog c = smtp::Catalog::smtp();
-  c.add(pop3::catalog_entries());
-  return c;
-}
 
 // QueryParts - the reply code and enhanced status written in a query, when it has them.
 struct QueryParts {
@@ -141,7 +136,7 @@ int explain_terms(Context& ctx) {
 
 // explain_reply - the catalogue entries answering `query`.
 int explain_reply(const std::string& query, Context& ctx) {
-  smtp::Catalog cat = catalogue();
+  const smtp::Catalog& cat = reply::all_replies();
   std::vector<const ReplyEntry*> hits = cat.explain(query);
   QueryParts q = query_parts(query);
   std::string header;

@@ -12,6 +12,7 @@
 
 #include "sim/export/export_transcript.hpp"
 #include "sim/pop3/pop3_catalog.hpp"
+#include "sim/reply/reply_all.hpp"
 #include "sim/smtp/smtp_catalog.hpp"
 
 namespace smtpsim::viz {
@@ -69,15 +70,6 @@ const std::vector<VerbRow>& pop3_table() {
   return t;
 }
 
-// catalogue - SMTP and POP3 entries together, built once.
-const smtp::Catalog& catalogue() {
-  static const smtp::Catalog cat = [] {
-    smtp::Catalog c = smtp::Catalog::smtp();
-    c.add(pop3::catalog_entries());
-    return c;
-  }();
-  return cat;
-}
 
 // row_for - the table row for a verb ("*" when the verb has none).
 const VerbRow& row_for(const std::vector<VerbRow>& t, const std::string& verb) {
@@ -149,7 +141,7 @@ std::vector<PredictChoice> predict_choices(const std::string& command, const std
     verb += char(std::toupper(static_cast<unsigned char>(c)));
   }
   const VerbRow& row = row_for(pop3 ? pop3_table() : smtp_table(), verb);
-  const smtp::Catalog& cat = catalogue();
+  const smtp::Catalog& cat = reply::all_replies();
   const std::string rest = rest_of(reply, code, enhanced);
 
   // The right entry: same code and status, its text fitting the line; the table's order first.

@@ -10,6 +10,7 @@
 #include <imgui.h>
 
 #include "sim/pop3/pop3_catalog.hpp"
+#include "sim/reply/reply_all.hpp"
 #include "sim/smtp/smtp_catalog.hpp"
 #include "viz/views/view_common.hpp"
 #include "viz/views/views.hpp"
@@ -23,15 +24,6 @@ namespace smtpsim::viz {
 
 namespace {
 
-// catalogue - SMTP and POP3 replies together, built once.
-const smtp::Catalog& catalogue() {
-  static const smtp::Catalog cat = [] {
-    smtp::Catalog c = smtp::Catalog::smtp();
-    c.add(pop3::catalog_entries());
-    return c;
-  }();
-  return cat;
-}
 
 // append_entry - one catalogue entry as the tutor words it.
 void append_entry(std::string& out, const smtp::ReplyEntry& e) {
@@ -91,7 +83,7 @@ int reply_code_in(const std::string& text, std::string* enhanced) {
 
 // reply_tooltip_text - the class line, then the matching catalogue entries (exact first).
 std::string reply_tooltip_text(int code, const std::string& enhanced) {
-  const smtp::Catalog& cat = catalogue();
+  const smtp::Catalog& cat = reply::all_replies();
   const bool pop3 = code == smtp::kPop3Ok || code == smtp::kPop3Err;
   const auto proto = pop3 ? smtp::ReplyProtocol::Pop3 : smtp::ReplyProtocol::Smtp;
   std::string out;
